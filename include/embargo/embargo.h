@@ -1,0 +1,7 @@
+/* embargo.h: the whole public API of libembargo. */
+#ifndef EMBARGO_H
+#define EMBARGO_H
+#include "em_common.h"
+#include "em_entity.h"
+#include "em_lists.h"
+#endif

@@ -1,0 +1,22 @@
+/*
+ * cli.h: the embargo command-line tool. main.c dispatches the first word to a command
+ * function; each command lives in its own file and uses only the public API.
+ */
+#ifndef EMBARGO_CLI_H
+#define EMBARGO_CLI_H
+
+#include <stdio.h>
+
+/* Exit codes shared by every command. */
+enum {
+	CLI_OK = 0,       /* success (for screening: no match) */
+	CLI_FAIL = 1,     /* the operation failed */
+	CLI_USAGE = 2,    /* bad command line */
+};
+
+int cmd_lists(int argc, char **argv);
+
+/* Prints "embargo: <message of em_error_last()>" to stderr and returns CLI_FAIL. */
+int cli_report_error(const char *what);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * strmap.c: string -> size_t hash map with open addressing and linear probing. Keys are
+ * borrowed (they usually live in an arena that outlives the map). Load factor stays <= 1/2.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* FNV-1a, 64 bit: short keys, good enough spread, no dependency. */
+uint64_t em_hash_bytes(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int strmap_grow(em_strmap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 16;
+	const char **keys = calloc(cap, sizeof *keys);
+	size_t *vals = calloc(cap, sizeof *vals);
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return em_fail(EM_ENOMEM, "out of memory growing a hash map");
+	}
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->keys[i])
+			continue;
+		size_t j = em_hash_bytes(m->keys[i], strlen(m->keys[i])) & (cap - 1);
+		while (keys[j])
+			j = (j + 1) & (cap - 1);
+		keys[j] = m->keys[i];
+		vals[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->cap = cap;
+	return 0;
+}
+
+int em_strmap_put(em_strmap *m, const char *key, size_t val)
+{
+	if ((m->count + 1) * 2 > m->cap) {
+		int rc = strmap_grow(m);
+		if (rc)
+			return rc;
+	}
+	size_t j = em_hash_bytes(key, strlen(key)) & (m->cap - 1);
+	while (m->keys[j]) {
+		if (strcmp(m->keys[j], key) == 0) {
+			m->vals[j] = val;
+			return 0;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->keys[j] = key;
+	m->vals[j] = val;
+	m->count++;
+	return 0;
+}
+
+bool em_strmap_get(const em_strmap *m, const char *key, size_t *val)
+{
+	if (!m->cap)
+		return false;
+	size_t j = em_hash_bytes(key, strlen(key)) & (m->cap - 1);
+	while (m->keys[j]) {
+		if (strcmp(m->keys[j], key) == 0) {
+			if (val)
+				*val = m->vals[j];
+			return true;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	return false;
+}
+
+void em_strmap_free(em_strmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,98 @@
+/*
+ * util.h: small shared helpers of the library: errors, an arena, growable byte buffers,
+ * a string hash map, whole-file reading, SHA-256 and number parsing. Nothing here knows about
+ * lists, entities or screening, so any module (and any binary) can use it.
+ */
+#ifndef EMBARGO_UTIL_H
+#define EMBARGO_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "embargo/em_common.h"
+
+#if defined(__GNUC__)
+#define EM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define EM_PRINTF(a, b)
+#endif
+
+/* Records the thread's last error; returns `code` so callers can `return em_fail(...)`. */
+int em_fail(int code, const char *fmt, ...) EM_PRINTF(2, 3);
+int em_failv(int code, const char *fmt, va_list ap);
+/* Prefixes the current message with "prefix: " (adds context on the way up). */
+void em_error_prefix(const char *fmt, ...) EM_PRINTF(1, 2);
+
+/* --- arena: many small allocations freed at once -------------------------------------- */
+typedef struct em_arena_block em_arena_block;
+typedef struct em_arena {
+	em_arena_block *head; /* newest block first */
+	size_t used;          /* bytes used in head */
+	size_t total;         /* bytes reserved in all blocks (for memory reports) */
+} em_arena;
+
+void em_arena_init(em_arena *a);
+void em_arena_free(em_arena *a);
+/* Aligned to 16 bytes; NULL when out of memory. */
+void *em_arena_alloc(em_arena *a, size_t n);
+void *em_arena_calloc(em_arena *a, size_t n);
+char *em_arena_strdup(em_arena *a, const char *s);
+char *em_arena_strndup(em_arena *a, const char *s, size_t n);
+
+/* --- growable byte buffer, always NUL-terminated, with an optional size limit ----------- */
+typedef struct em_buf {
+	char *data;   /* NUL-terminated contents (NULL until the first write) */
+	size_t len;   /* bytes used, excluding the NUL */
+	size_t cap;   /* bytes allocated */
+	size_t limit; /* 0 = unlimited; appends past it fail with EM_ELIMIT */
+} em_buf;
+
+#define EM_BUF_INIT {NULL, 0, 0, 0}
+int em_buf_append(em_buf *b, const void *data, size_t n);
+int em_buf_puts(em_buf *b, const char *s);
+int em_buf_putc(em_buf *b, char c);
+int em_buf_printf(em_buf *b, const char *fmt, ...) EM_PRINTF(2, 3);
+void em_buf_clear(em_buf *b);
+void em_buf_free(em_buf *b);
+/* Hands the contents to the caller (malloc'd, never NULL unless out of memory). */
+char *em_buf_detach(em_buf *b);
+
+/* --- string -> size_t hash map (open addressing; keys are borrowed, not copied) --------- */
+typedef struct em_strmap {
+	const char **keys;
+	size_t *vals;
+	size_t cap;   /* power of two */
+	size_t count;
+} em_strmap;
+
+int em_strmap_put(em_strmap *m, const char *key, size_t val); /* replaces an existing value */
+/* Returns true and sets *val when found. */
+bool em_strmap_get(const em_strmap *m, const char *key, size_t *val);
+void em_strmap_free(em_strmap *m);
+uint64_t em_hash_bytes(const void *data, size_t n);
+
+/* --- files ---------------------------------------------------------------------------- */
+/* Reads a whole file (NUL added after the end). *out is malloc'd. */
+int em_file_read(const char *path, char **out, size_t *len);
+/* Writes a file atomically (temporary file then rename). */
+int em_file_write_atomic(const char *path, const void *data, size_t len);
+/* Makes a directory and its parents (mode 0700). */
+int em_mkdirs(const char *path);
+
+/* --- hashing ------------------------------------------------------------------------- */
+/* Lower-case hex SHA-256 of data into out[65]. */
+void em_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* --- text helpers --------------------------------------------------------------------- */
+/* Parses a whole base-10 integer; false on junk, overflow or empty text. */
+bool em_parse_long(const char *s, long *out);
+/* ASCII case-insensitive prefix test. */
+bool em_starts_with_ci(const char *s, const char *prefix);
+/* Copies s without leading/trailing whitespace and with inner runs of whitespace as one space. */
+char *em_squeeze_ws(const char *s, size_t n, em_arena *a);
+/* True when the bytes are valid UTF-8. */
+bool em_utf8_valid(const char *s, size_t n);
+
+#endif
