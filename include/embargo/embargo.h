@@ -4,4 +4,6 @@
 #include "em_common.h"
 #include "em_entity.h"
 #include "em_lists.h"
+#include "em_diff.h"
+#include "em_store.h"
 #endif
