@@ -106,10 +106,12 @@ static void import_versions_and_activation(void)
 	CHECK(v1 > 0);
 	CHECK_EQ_INT(r.unchanged, 0);
 	CHECK_EQ_INT(r.previous_count, 0);
+	CHECK_EQ_INT(r.previous_id, 0);
 	CHECK_EQ_INT(import_built(s, "test-src", 110, 2, NULL, &r), 0);
 	int64_t v2 = r.version_id;
 	CHECK(v2 > v1);
 	CHECK_EQ_INT(r.previous_count, 100);
+	CHECK_EQ_INT(r.previous_id, v1);
 
 	em_version_set set;
 	CHECK_EQ_INT(em_store_versions(s, 0, &set), 0);

@@ -260,6 +260,7 @@ typedef struct import_policy {
 	double max_drop;
 	int force;
 	size_t previous_count; /* OUT: entity count of the active version */
+	int64_t previous_id;   /* OUT: its id */
 } import_policy;
 
 /* Runs inside the backend's write transaction: the decision sees what it is about to replace. */
@@ -269,6 +270,7 @@ static int import_check(void *ctx, const em_version_info *active)
 	if (!active)
 		return 0;
 	p->previous_count = active->entity_count;
+	p->previous_id = active->id;
 	if (strcmp(active->sha256, p->sha256) == 0)
 		return EM_STORE_UNCHANGED;
 	if (!p->force && (double)p->new_count < (1.0 - p->max_drop) * (double)active->entity_count) {
@@ -366,7 +368,7 @@ int em_store_import(em_store *s, const em_list *list, const em_import_options *o
 		.n_rows = n,
 		.activate = !opts->no_activate,
 	};
-	import_policy policy = {source, sha, n, max_drop, opts->force, 0};
+	import_policy policy = {source, sha, n, max_drop, opts->force, 0, 0};
 	int64_t id = 0;
 	int rc = s->ops->import(s->db, &v, import_check, &policy, &id);
 	rows_free(rows, n);
@@ -376,6 +378,7 @@ int em_store_import(em_store *s, const em_list *list, const em_import_options *o
 		result->version_id = id;
 		result->unchanged = rc == EM_STORE_UNCHANGED;
 		result->previous_count = policy.previous_count;
+		result->previous_id = policy.previous_id;
 	}
 	return 0;
 }
