@@ -625,6 +625,61 @@ static void import_is_fast(void)
 	cleanup();
 }
 
+/* A real list file goes in and comes back entity for entity, byte for byte. */
+static void real_round_trip(const char *rel)
+{
+	fresh();
+	em_store *s;
+	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
+	em_list *l = NULL;
+	CHECK_EQ_INT(em_list_read_file(&l, shared_path(rel), NULL), 0);
+	if (!l) {
+		fprintf(stderr, "%s\n", em_error_last()->message);
+		em_store_free(s);
+		cleanup();
+		return;
+	}
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	em_import_result r;
+	CHECK_EQ_INT(em_store_import(s, l, NULL, &r), 0);
+	double import_s = seconds_since(&t0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	em_list *back = NULL;
+	CHECK_EQ_INT(em_store_load_version(s, r.version_id, &back), 0);
+	double load_s = seconds_since(&t0);
+	printf("     %s, %zu entities: import %.3f s, load %.3f s\n", rel, em_list_count(l),
+	       import_s, load_s);
+	CHECK(import_s < (sanitized() ? 20.0 : 2.0));
+	CHECK_EQ_INT(em_list_count(back), em_list_count(l));
+	CHECK_EQ_STR(em_list_sha256(back), em_list_sha256(l));
+	CHECK_EQ_STR(em_list_source(back), em_list_source(l));
+	size_t differ = 0;
+	for (size_t i = 0; i < em_list_count(l) && i < em_list_count(back); i++) {
+		char *a = em_entity_to_json(em_list_entity(l, i));
+		char *b = em_entity_to_json(em_list_entity(back, i));
+		if (!a || !b || strcmp(a, b) != 0) {
+			if (!differ)
+				fprintf(stderr, "first difference at entity %zu:\n  %s\n  %s\n", i, a, b);
+			differ++;
+		}
+		free(a);
+		free(b);
+	}
+	CHECK_EQ_INT(differ, 0);
+	em_list_free(back);
+	em_list_free(l);
+	em_store_free(s);
+	cleanup();
+}
+
+/* SDN snapshot (primary records only) and a full set with aliases, addresses and ids. */
+static void real_sdn_round_trip(void)
+{
+	real_round_trip("data/ofac/sdn-history/sdn-2024-05-03.csv");
+	real_round_trip("data/ofac/sdn-2021/sdn.csv");
+}
+
 int main(void)
 {
 	RUN(import_versions_and_activation);
@@ -637,5 +692,6 @@ int main(void)
 	RUN(urls_and_refusals);
 	RUN(default_location);
 	RUN(import_is_fast);
+	RUN(real_sdn_round_trip);
 	return TEST_REPORT();
 }

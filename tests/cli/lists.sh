@@ -57,7 +57,11 @@ same "8 '-' lines" "$(grep -c '^- ' "$work/out")" 8
 nchanged=$(head -n 1 "$work/out" | sed -E 's/.* ([0-9]+) changed$/\1/')
 same "every changed entity has field lines" \
 	"$(grep '^~ ' "$work/out" | cut -d' ' -f2 | sort -u | wc -l)" "$nchanged"
-has "changed lines name field, old and new" "$work/out" '^~ [0-9]+ .+: [a-z_]+: .+ -> .+$'
+# changed = ids in both files whose record differs (records are single lines in these files)
+ids() { cut -d, -f1 "$1" | grep -E '^[0-9]+$' | sort; }
+common=$(comm -12 <(ids "$A") <(ids "$B") | wc -l)
+identical=$(comm -12 <(sort "$A") <(sort "$B") | grep -c '^[0-9]')
+same "changed count agrees with the raw records" "$nchanged" "$((common - identical))"
 expect "diff --format json" 0 "$EMBARGO" lists diff --format json "$A" "$B"
 cp "$work/out" "$work/diff-files.json"
 same "json summary" "$(jq -c .summary "$work/out")" "{\"added\":305,\"removed\":8,\"changed\":$nchanged}"
@@ -65,6 +69,16 @@ same "json added ids match the text" "$(jq -r '.added[].id' "$work/out" | sort)"
 	"$(grep '^+ ' "$work/diff-files.txt" | cut -d' ' -f2 | sort)"
 same "json old/new are JSON values" "$(jq -r '[.changed[].fields[] | (.old|type), (.new|type)] | map(select(. == "string" or . == "array" or . == "object" or . == "null")) | length' "$work/out")" \
 	"$(jq -r '[.changed[].fields[]] | length * 2' "$work/out")"
+# field-level changes: two records of a copy get new remarks, one of them too long to print
+long=$(printf 'Long remark %.0s' $(seq 1 20))
+sed -E "1s/,-0- \r\$/,\"Changed for the test.\"\r/; 2s/,-0- \r\$/,\"${long}end.\"\r/" "$B" >"$work/sdn-mod.csv"
+expect "diff against a copy with two new remarks" 0 "$EMBARGO" lists diff "$B" "$work/sdn-mod.csv"
+has "0 added, 0 removed, 2 changed" "$work/out" '^0 added, 0 removed, 2 changed$'
+has "changed line: id, name, field, old -> new" "$work/out" '^~ 36 AEROCARIBBEAN AIRLINES: remarks: \(none\) -> "Changed for the test\."$'
+has "long values are shortened" "$work/out" '^~ 173 [^:]+: remarks: \(none\) -> "Long remark .{40,80}\.\.\.$'
+expect "the same as JSON" 0 "$EMBARGO" lists diff --format json "$B" "$work/sdn-mod.csv"
+same "JSON keeps the whole new value" "$(jq -r '.changed[1].fields[0].new' "$work/out")" "${long}end."
+same "JSON old value is null" "$(jq -c '.changed[0].fields[0].old' "$work/out")" null
 expect "diff 2023-06-08 2023-06-15" 0 "$EMBARGO" lists diff --format json "$H/sdn-2023-06-08.csv" "$H/sdn-2023-06-15.csv"
 same "2 added in June 2023" "$(jq -c .summary.added "$work/out")" 2
 same "the added ids are 43598 and 43616" "$(jq -r '.added[].id' "$work/out" | sort | tr '\n' ' ')" "43598 43616 "
