@@ -100,24 +100,24 @@ static void phonetic_keys(void)
 static void knowledge(void)
 {
 	em_terms t;
-	em_terms_from_name("SOLLERS-FINANCE LIMITED LIABILITY COMPANY", NULL, &t);
+	em_terms_from_name("SOLLERS-FINANCE LIMITED LIABILITY COMPANY", NULL, 0, &t);
 	CHECK_EQ_INT(t.n, 3);
 	CHECK_EQ_STR(t.t[2].text, "llc");
 	CHECK_EQ_INT(t.t[2].cls, EM_TERM_LEGAL);
-	em_terms_from_name("Соллерс-Финанс ООО", NULL, &t);
+	em_terms_from_name("Соллерс-Финанс ООО", NULL, 0, &t);
 	CHECK_EQ_STR(t.t[t.n - 1].text, "llc");
-	em_terms_from_name("ZEEL - M CO., LTD.", NULL, &t);
+	em_terms_from_name("ZEEL - M CO., LTD.", NULL, 0, &t);
 	CHECK_EQ_STR(t.t[t.n - 1].text, "coltd");
-	em_terms_from_name("ZEEL - M COMPANY LIMITED", NULL, &t);
+	em_terms_from_name("ZEEL - M COMPANY LIMITED", NULL, 0, &t);
 	CHECK_EQ_STR(t.t[t.n - 1].text, "coltd");
-	em_terms_from_name("PUBLIC JOINT STOCK COMPANY ALMAZ", NULL, &t);
+	em_terms_from_name("PUBLIC JOINT STOCK COMPANY ALMAZ", NULL, 0, &t);
 	CHECK_EQ_STR(t.t[0].text, "pjsc");
-	em_terms_from_name("PUBLIC AO ALMAZ", NULL, &t);
+	em_terms_from_name("PUBLIC AO ALMAZ", NULL, 0, &t);
 	CHECK_EQ_STR(t.t[0].text, "pjsc");
-	em_terms_from_name("Mohamed Hossein", NULL, &t);
+	em_terms_from_name("Mohamed Hossein", NULL, 0, &t);
 	CHECK_EQ_STR(t.t[0].text, "muhammad");
 	CHECK_EQ_STR(t.t[1].text, "husayn");
-	em_terms_from_name("AL-RAWI, Dr. Adnan", NULL, &t);
+	em_terms_from_name("AL-RAWI, Dr. Adnan", NULL, 0, &t);
 	CHECK_EQ_INT(t.t[0].cls, EM_TERM_STOP);
 	CHECK(t.t[1].family);
 	CHECK(!t.t[3].family);

@@ -55,7 +55,7 @@ static em_screener *load(const char *path, em_list **keep)
 {
 	if (em_list_read_file(keep, path, NULL)) {
 		fprintf(stderr, "eval: %s\n", em_error_last()->message);
-		exit(1);
+		return NULL;
 	}
 	em_screener *s;
 	const em_list *l = *keep;
@@ -98,8 +98,12 @@ int main(int argc, char **argv)
 	em_list *sdn, *un;
 	snprintf(path, sizeof path, "%s/data/ofac/sdn-history/sdn-2023-06-15.csv", shared);
 	em_screener *s_sdn = load(path, &sdn);
+	if (!s_sdn)
+		return 1;
 	snprintf(path, sizeof path, "%s/eval/un-latin-only.xml", shared);
 	em_screener *s_un = load(path, &un);
+	if (!s_un)
+		un = NULL; /* cross-script figures need the UN reader */
 	printf("threshold %.3f\n", thr);
 
 	/* Positives: per perturbation kind. */
@@ -154,7 +158,7 @@ int main(int argc, char **argv)
 	tally cs = {"crossscript", 0, 0, 0};
 	shown = 0;
 	snprintf(path, sizeof path, "%s/eval/crossscript.tsv", shared);
-	f = fopen(path, "r");
+	f = s_un ? fopen(path, "r") : NULL;
 	while (f && fgets(line, sizeof line, f)) {
 		char *p = line, *q = next_field(&p), *src = next_field(&p), *id = next_field(&p);
 		if (!q || !src || !id)
@@ -224,6 +228,7 @@ int main(int argc, char **argv)
 	em_screener_free(s_sdn);
 	em_screener_free(s_un);
 	em_list_free(sdn);
-	em_list_free(un);
+	if (un)
+		em_list_free(un);
 	return 0;
 }

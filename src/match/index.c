@@ -148,6 +148,7 @@ void em_screener_free(em_screener *s)
 	free(s->term_family);
 	free(s->vocab);
 	free(s->postings);
+	free(s->legal_vocab);
 	em_strmap_free(&s->by_text);
 	multimap_free(&s->by_phon);
 	multimap_free(&s->by_skel);
@@ -220,7 +221,7 @@ static int index_name(em_screener *s, uint32_t ei, size_t name_idx, size_t *cap_
 {
 	const em_name *nm = &s->entities[ei]->names[name_idx];
 	em_terms terms;
-	em_terms_from_name(nm->full, s->entities[ei]->type == EM_ENTITY_PERSON ? nm->family : NULL, &terms);
+	em_terms_from_name(nm->full, s->entities[ei]->type == EM_ENTITY_PERSON ? nm->family : NULL, 0, &terms);
 	if (terms.n == 0)
 		return 0;
 	if (terms.n > 255)
@@ -348,10 +349,24 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 			nm->total_weight += s->vocab[s->term_vocab[nm->terms + t]].weight;
 	}
 
+	s->legal_vocab = malloc((s->n_vocab ? s->n_vocab : 1) * sizeof *s->legal_vocab);
+	if (!s->legal_vocab) {
+		rc = em_fail(EM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (size_t v = 0; v < s->n_vocab; v++)
+		if (s->vocab[v].cls == EM_TERM_LEGAL)
+			s->legal_vocab[s->n_legal++] = (uint32_t)v;
+
 	/* Lookup maps. */
 	pair_vec pv = {0};
-	for (size_t v = 0; v < s->n_vocab && !rc; v++)
+	/* Phonetic keys and spellings, each with its one-letter deletions: a typo can break a
+	 * digraph ("AsUhraf" / "Ashraf"), so neither key alone finds every misspelling. */
+	for (size_t v = 0; v < s->n_vocab && !rc; v++) {
 		rc = add_deletions(s, &pv, s->vocab[v].phon, s->vocab[v].plen, (uint32_t)v);
+		if (!rc && strcmp(s->vocab[v].phon, s->vocab[v].text) != 0)
+			rc = add_deletions(s, &pv, s->vocab[v].text, s->vocab[v].len, (uint32_t)v);
+	}
 	if (!rc)
 		rc = multimap_build(&s->by_phon, &pv);
 	pair_free(&pv);

@@ -58,6 +58,8 @@ struct em_screener {
 	em_multimap by_skel;    /* skeleton -> vocabulary ids */
 	em_multimap by_id;      /* normalized identifier -> entity indices */
 	float unknown_weight;   /* weight of a term no listed name has */
+	uint32_t *legal_vocab;  /* vocabulary ids of the legal forms */
+	size_t n_legal;
 	size_t memory;
 };
 

@@ -138,12 +138,58 @@ static float typo_similarity(const qterm *q, const em_vocab *v)
 	int dt = em_osa_distance(q->term.text, q->term.len, v->text, v->len);
 	double sp = 0, st = 0;
 	/* One edit is a typo in a word of 4 or more letters; two need 8 or more. */
-	if ((dp == 1 && lp >= 4) || (dp == 2 && lp >= 8))
-		sp = 1.0 - (double)dp / (double)lp * 0.9;
-	if ((dt == 1 && lt >= 4) || (dt == 2 && lt >= 8))
-		st = 1.0 - (double)dt / (double)lt;
+	if (dp == 1 && lp >= 4)
+		sp = 1.0 - 0.6 / (double)lp;
+	else if (dp == 2 && lp >= 8)
+		sp = 1.0 - 1.4 / (double)lp;
+	if (dt == 1 && lt >= 4)
+		st = 1.0 - 0.65 / (double)lt;
+	else if (dt == 2 && lt >= 8)
+		st = 1.0 - 1.5 / (double)lt;
 	double s = sp > st ? sp : st;
+	/* People rarely get the first letter wrong: a different one makes it likelier another name. */
+	if (s > 0 && q->term.text[0] != v->text[0] && q->phon[0] != v->phon[0])
+		s -= 0.06;
 	return (float)(s > 0.93 ? 0.93 : s);
+}
+
+/* Looks one key and its one-letter deletions up in the spelling/phonetic map. */
+static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t len)
+{
+	char buf[EM_TEXT_MAX_TOKEN * 2];
+	size_t n;
+	const uint32_t *vals = em_multimap_get(&s->by_phon, key, &n);
+	for (size_t i = 0; i < n; i++) {
+		const em_vocab *e = &s->vocab[vals[i]];
+		if (e->cls != EM_TERM_NAME)
+			continue;
+		if (e->plen == q->plen && memcmp(e->phon, q->phon, q->plen) == 0) {
+			/* Same sound: short words that sound alike are often different names. */
+			add_match(q, vals[i], q->plen >= 5 ? SIM_PHONETIC : SIM_PHONETIC - 0.07f, HOW_PHONETIC);
+		} else {
+			float t = typo_similarity(q, e);
+			if (t >= SIM_MIN)
+				add_match(q, vals[i], t, HOW_TYPO);
+		}
+	}
+	if (len < 4)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && key[i] == key[i - 1])
+			continue;
+		memcpy(buf, key, i);
+		memcpy(buf + i, key + i + 1, len - i - 1);
+		buf[len - 1] = '\0';
+		vals = em_multimap_get(&s->by_phon, buf, &n);
+		for (size_t k = 0; k < n; k++) {
+			const em_vocab *e = &s->vocab[vals[k]];
+			if (e->cls != EM_TERM_NAME)
+				continue;
+			float t = typo_similarity(q, e);
+			if (t >= SIM_MIN)
+				add_match(q, vals[k], t, HOW_TYPO);
+		}
+	}
 }
 
 static void find_term_matches(const em_screener *s, qterm *q, em_script_class script)
@@ -152,45 +198,21 @@ static void find_term_matches(const em_screener *s, qterm *q, em_script_class sc
 	size_t v;
 	if (em_strmap_get(&s->by_text, q->term.text, &v))
 		add_match(q, (uint32_t)v, 1.0f, HOW_EXACT);
+	if (q->term.cls == EM_TERM_LEGAL) {
+		/* Any legal form is weak evidence for any other: LLC and JSC are both companies. */
+		for (size_t k = 0; k < s->n_legal; k++)
+			add_match(q, s->legal_vocab[k], 0.75f, HOW_VARIANT); /* keeps 1.0 for the same form */
+		return;
+	}
 	if (q->term.cls != EM_TERM_NAME)
-		return; /* legal forms and stop words only match exactly */
-	/* Phonetic key and its one-letter deletions: same sound, or a typo away. */
-	char buf[EM_TEXT_MAX_TOKEN * 2];
-	size_t n;
-	const uint32_t *vals = em_multimap_get(&s->by_phon, q->phon, &n);
-	for (size_t i = 0; i < n; i++) {
-		const em_vocab *e = &s->vocab[vals[i]];
-		if (e->cls != EM_TERM_NAME)
-			continue;
-		if (e->plen == q->plen && memcmp(e->phon, q->phon, q->plen) == 0)
-			add_match(q, vals[i], SIM_PHONETIC, HOW_PHONETIC);
-		else {
-			float t = typo_similarity(q, e);
-			if (t >= SIM_MIN)
-				add_match(q, vals[i], t, HOW_TYPO);
-		}
-	}
-	if (q->plen >= 4) {
-		for (size_t i = 0; i < q->plen; i++) {
-			if (i > 0 && q->phon[i] == q->phon[i - 1])
-				continue;
-			memcpy(buf, q->phon, i);
-			memcpy(buf + i, q->phon + i + 1, q->plen - i - 1);
-			buf[q->plen - 1] = '\0';
-			vals = em_multimap_get(&s->by_phon, buf, &n);
-			for (size_t k = 0; k < n; k++) {
-				const em_vocab *e = &s->vocab[vals[k]];
-				if (e->cls != EM_TERM_NAME)
-					continue;
-				float t = typo_similarity(q, e);
-				if (t >= SIM_MIN)
-					add_match(q, vals[k], t, HOW_TYPO);
-			}
-		}
-	}
+		return; /* stop words only match exactly */
+	lookup_typos(s, q, q->phon, q->plen);
+	if (strcmp(q->phon, q->term.text) != 0)
+		lookup_typos(s, q, q->term.text, q->term.len);
 	/* Arabic script leaves short vowels unwritten: compare consonant skeletons. */
 	if (script == EM_SCRIPT_ABJAD && q->slen >= 2) {
-		vals = em_multimap_get(&s->by_skel, q->skel, &n);
+		size_t n;
+		const uint32_t *vals = em_multimap_get(&s->by_skel, q->skel, &n);
 		for (size_t i = 0; i < n; i++) {
 			const em_vocab *e = &s->vocab[vals[i]];
 			if (e->cls != EM_TERM_NAME)
@@ -200,10 +222,47 @@ static void find_term_matches(const em_screener *s, qterm *q, em_script_class sc
 	}
 }
 
+/*
+ * A query token written together with a legal form or connector ("CAMARYLTDA", "TRADEAND")
+ * that no listed name has is split before the name is read again.
+ */
+static bool split_suffixes(const em_screener *s, const char *name, char *out, size_t cap)
+{
+	em_tokens tk;
+	em_text_tokenize(name, &tk);
+	size_t o = 0;
+	bool changed = false;
+	for (size_t i = 0; i < tk.n; i++) {
+		const em_token *k = &tk.tok[i];
+		size_t cut = 0;
+		if (k->len >= 5 && !em_strmap_get(&s->by_text, k->text, NULL) && !em_knowledge_is_word(k->text)) {
+			cut = em_knowledge_suffix_split(k->text, k->len);
+			if (cut) {
+				char head[EM_TEXT_MAX_TOKEN];
+				memcpy(head, k->text, cut);
+				head[cut] = '\0';
+				if (!em_strmap_get(&s->by_text, head, NULL) && !em_knowledge_is_word(head))
+					cut = 0;
+			}
+		}
+		int n = cut ? snprintf(out + o, cap - o, "%s%.*s %s", o ? " " : "", (int)cut, k->text, k->text + cut)
+			    : snprintf(out + o, cap - o, "%s%s", o ? " " : "", k->text);
+		if (n < 0 || (size_t)n >= cap - o)
+			return false;
+		o += (size_t)n;
+		changed |= cut != 0;
+	}
+	return changed;
+}
+
 static void prepare_query(query_ctx *c, const em_screener *s, const char *name)
 {
 	em_terms terms;
-	em_terms_from_name(name, NULL, &terms);
+	char split[1024];
+	if (split_suffixes(s, name, split, sizeof split))
+		em_terms_from_name(split, NULL, 1, &terms);
+	else
+		em_terms_from_name(name, NULL, 1, &terms);
 	c->s = s;
 	c->n = terms.n;
 	c->script = terms.script;
@@ -211,9 +270,20 @@ static void prepare_query(query_ctx *c, const em_screener *s, const char *name)
 	for (size_t i = 0; i < terms.n; i++) {
 		qterm *q = &c->q[i];
 		q->term = terms.t[i];
+		/* A word the lists spell just so is not a misspelling of a knowledge word. */
+		if (q->term.corrected && q->term.orig_len && em_strmap_get(&s->by_text, q->term.orig, NULL)) {
+			memcpy(q->term.text, q->term.orig, q->term.orig_len + 1u);
+			q->term.len = q->term.orig_len;
+			q->term.cls = EM_TERM_NAME;
+			q->term.factor = 1.0f;
+			q->term.corrected = 0;
+		}
 		q->plen = em_text_phonetic(q->term.text, q->term.len, q->phon, sizeof q->phon);
 		q->slen = em_text_skeleton(q->term.text, q->term.len, q->skel, sizeof q->skel);
 		find_term_matches(s, q, c->script);
+		if (q->term.corrected) /* a guess at a misspelling is not as good as the word itself */
+			for (size_t k = 0; k < q->n_m; k++)
+				q->m[k].sim *= 0.92f;
 		/* Weight: the listed weight of an exact match, else of the closest term, else "unseen". */
 		float w = 0, best = 0;
 		for (size_t k = 0; k < q->n_m; k++) {
@@ -407,7 +477,7 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 		}
 		cands[b] = t;
 	}
-	double matched = 0, qden = 0, cden = nm->total_weight;
+	double matched = 0, qden = 0, cden = nm->total_weight, caligned = 0;
 	for (size_t k = 0; k < ncand; k++) {
 		if (qused[cands[k].qi] || cused[cands[k].ci])
 			continue;
@@ -417,16 +487,17 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 		*p = (pair){(int8_t)cands[k].qi, (int8_t)cands[k].ci, -1, -1, cands[k].sim, w, cands[k].how};
 		matched += cands[k].sim * w;
 		qden += w;
+		caligned += w;
 	}
 	/* A query term left over may be two listed terms written together, and the reverse. */
 	for (size_t i = 0; i < c->n; i++) {
-		if (qused[i] || c->q[i].term.len < 4)
+		if (qused[i] || c->q[i].term.orig_len < 4)
 			continue;
 		for (size_t j = 0; j + 1 < nc; j++) {
 			if (cused[j] || cused[j + 1])
 				continue;
 			const em_vocab *a = &s->vocab[cv[j]], *b = &s->vocab[cv[j + 1]];
-			float sim = joined_similarity(c->q[i].term.text, c->q[i].term.len, a->text, a->len, b->text, b->len);
+			float sim = joined_similarity(c->q[i].term.orig, c->q[i].term.orig_len, a->text, a->len, b->text, b->len);
 			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && c->q[i].slen >= 3)
 				sim = joined_similarity(c->q[i].skel, c->q[i].slen, a->skel, a->slen, b->skel, b->slen) * 0.92f;
 			if (sim == 0)
@@ -436,6 +507,7 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 			al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, (int8_t)(j + 1), -1, sim, w, HOW_JOINED};
 			matched += sim * w;
 			qden += w;
+			caligned += w;
 			break;
 		}
 	}
@@ -449,7 +521,7 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 			if (qused[i] || qused[i + 1])
 				continue;
 			const qterm *a = &c->q[i], *b = &c->q[i + 1];
-			float sim = joined_similarity(v->text, v->len, a->term.text, a->term.len, b->term.text, b->term.len);
+			float sim = joined_similarity(v->text, v->len, a->term.orig, a->term.orig_len, b->term.orig, b->term.orig_len);
 			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && v->slen >= 3)
 				sim = joined_similarity(v->skel, v->slen, a->skel, a->slen, b->skel, b->slen) * 0.92f;
 			if (sim == 0)
@@ -458,6 +530,7 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 			al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, -1, (int8_t)(i + 1), sim, v->weight, HOW_JOINED};
 			matched += sim * v->weight;
 			qden += v->weight;
+			caligned += v->weight;
 			break;
 		}
 	}
@@ -473,7 +546,7 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 		al->p[al->n++] = (pair){-1, (int8_t)j, -1, -1, 0, s->vocab[cv[j]].weight, HOW_UNMATCHED};
 	}
 	al->qcov = qden > 0 ? matched / qden : 0;
-	al->ccov = cden > 0 ? matched / cden : 0;
+	al->ccov = cden > 0 ? caligned / cden : 0;
 	if (al->ccov > 1)
 		al->ccov = 1;
 	al->score = combine(al->qcov, al->ccov);

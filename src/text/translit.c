@@ -143,6 +143,8 @@ int em_text_to_ascii(const char *utf8, size_t len, char *out, size_t cap, em_scr
 		UChar c = buf[k];
 		if (c < 0x80) {
 			out[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+		} else if (c == 0x00B7 || c == 0x02B9) {
+			/* BGN/PCGN's middle dot and prime only disambiguate letters: drop them */
 		} else if (c == 0x02BF || c == 0x02BE || c == 0x02BB || c == 0x02BC || c == 0x2019 ||
 			   c == 0x2018 || c == 0x00B4) {
 			out[o++] = '\''; /* ayn, hamza and curly apostrophes: treated as apostrophes */
