@@ -112,6 +112,15 @@ oom:
 	return NULL;
 }
 
+/* Fails with a message that shows the URL without its password. */
+static int url_fail(int code, const char *url, const char *why)
+{
+	char *shown = em_store_url_redact(url);
+	em_fail(code, "store URL '%s': %s", shown ? shown : "(out of memory)", why);
+	free(shown);
+	return code;
+}
+
 int em_store_open(em_store **out, const char *url)
 {
 	*out = NULL;
@@ -132,22 +141,14 @@ int em_store_open(em_store **out, const char *url)
 			location += 2;
 		if (!*location) {
 			free(def);
-			return em_fail(EM_EINVAL, "store URL '%s': no file path after 'sqlite:'", url);
+			return url_fail(EM_EINVAL, url, "no file path after 'sqlite:'");
 		}
 	} else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-		char *shown = em_store_url_redact(url);
-		em_fail(EM_ESTORE, "store URL '%s': this build has no PostgreSQL backend yet",
-			shown ? shown : "postgresql://...");
-		free(shown);
 		free(def);
-		return EM_ESTORE;
+		return url_fail(EM_ESTORE, url, "this build has no PostgreSQL backend yet");
 	} else {
-		char *shown = em_store_url_redact(url);
-		em_fail(EM_EINVAL, "store URL '%s': expected sqlite:PATH or postgresql://...",
-			shown ? shown : "");
-		free(shown);
 		free(def);
-		return EM_EINVAL;
+		return url_fail(EM_EINVAL, url, "expected sqlite:PATH or postgresql://...");
 	}
 	em_store *s = calloc(1, sizeof *s);
 	if (!s || !(s->url = em_store_url_redact(url))) {

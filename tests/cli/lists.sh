@@ -155,5 +155,14 @@ same "three versions, newest first" "$(jq -r '[.[].id] | join(",")' "$work/out")
 expect "versions of another source" 0 "$EMBARGO" lists versions un --json
 same "none for another source" "$(jq length "$work/out")" 0
 
+# --- two processes importing into one store at once: both land, one after the other ---
+par="sqlite:$work/par.db"
+"$EMBARGO" lists --store "$par" import "$A" >"$work/p1" 2>&1 &
+p1=$!
+"$EMBARGO" lists --store "$par" import "$H/sdn-2023-06-15.csv" >"$work/p2" 2>&1 &
+p2=$!
+wait $p1 && wait $p2 && ok "concurrent imports both succeed" || { bad "concurrent imports both succeed"; cat "$work/p1" "$work/p2"; }
+same "two versions, one active" "$("$EMBARGO" lists --store "$par" versions --json | jq -c '[length, (map(select(.active)) | length)]')" "[2,1]"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
