@@ -129,6 +129,24 @@ static void add_match(qterm *q, uint32_t v, float sim, int how)
 		q->m[worst] = (term_match){v, sim, (uint8_t)how};
 }
 
+/*
+ * Similarity of two spellings one edit apart. Typing slips (two letters swapped, one dropped or
+ * doubled) keep more of a word than a letter replaced by another, and one edit weighs more in a
+ * short word: "Faina" and "Faiza" are two names, "Destiy" is "Destiny".
+ */
+static double one_edit_similarity(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t l = la > lb ? la : lb;
+	if (la != lb)
+		return 1.0 - 0.65 / (double)l; /* a letter dropped or added */
+	size_t i = 0;
+	while (i < la && a[i] == b[i])
+		i++;
+	if (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i])
+		return 1.0 - 0.5 / (double)l; /* two letters swapped */
+	return 1.0 - (l <= 5 ? 0.8 : 0.7) / (double)l; /* a letter replaced */
+}
+
 /* Similarity of two different spellings: edit distance on phonetic keys and on the text. */
 static float typo_similarity(const qterm *q, const em_vocab *v)
 {
@@ -139,11 +157,11 @@ static float typo_similarity(const qterm *q, const em_vocab *v)
 	double sp = 0, st = 0;
 	/* One edit is a typo in a word of 4 or more letters; two need 8 or more. */
 	if (dp == 1 && lp >= 4)
-		sp = 1.0 - 0.6 / (double)lp;
+		sp = one_edit_similarity(q->phon, q->plen, v->phon, v->plen);
 	else if (dp == 2 && lp >= 8)
 		sp = 1.0 - 1.4 / (double)lp;
 	if (dt == 1 && lt >= 4)
-		st = 1.0 - 0.65 / (double)lt;
+		st = one_edit_similarity(q->term.text, q->term.len, v->text, v->len);
 	else if (dt == 2 && lt >= 8)
 		st = 1.0 - 1.5 / (double)lt;
 	double s = sp > st ? sp : st;
@@ -151,6 +169,14 @@ static float typo_similarity(const qterm *q, const em_vocab *v)
 	if (s > 0 && q->term.text[0] != v->text[0] && q->phon[0] != v->phon[0])
 		s -= 0.06;
 	return (float)(s > 0.93 ? 0.93 : s);
+}
+
+static bool has_match(const qterm *q, uint32_t v)
+{
+	for (size_t i = 0; i < q->n_m; i++)
+		if (q->m[i].vocab == v)
+			return true;
+	return false;
 }
 
 /* Name words can be misspelt; so can long stop words ("GENEREL"), not legal forms (see knowledge). */
@@ -169,6 +195,8 @@ static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t
 		const em_vocab *e = &s->vocab[vals[i]];
 		if (!typo_target(e))
 			continue;
+		if (has_match(q, vals[i]) && (e->plen != q->plen || memcmp(e->phon, q->phon, q->plen) != 0))
+			continue; /* scored already through another key */
 		if (e->plen == q->plen && memcmp(e->phon, q->phon, q->plen) == 0) {
 			/* Same sound: short words that sound alike are often different names. */
 			add_match(q, vals[i], q->plen >= 5 ? SIM_PHONETIC : SIM_PHONETIC - 0.07f, HOW_PHONETIC);
@@ -189,7 +217,7 @@ static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t
 		vals = em_multimap_get(&s->by_phon, buf, &n);
 		for (size_t k = 0; k < n; k++) {
 			const em_vocab *e = &s->vocab[vals[k]];
-			if (!typo_target(e))
+			if (!typo_target(e) || has_match(q, vals[k]))
 				continue;
 			float t = typo_similarity(q, e);
 			if (t >= SIM_MIN)
@@ -457,8 +485,10 @@ static float sim_of(const qterm *q, uint32_t vocab, uint8_t *how)
 static float joined_similarity(const char *joined, size_t jl, const char *a, size_t al, const char *b, size_t bl)
 {
 	char buf[EM_TEXT_MAX_TOKEN * 2 + 2];
-	if (al + bl + 1 > sizeof buf)
+	if (al + bl + 1 > sizeof buf || al == 0 || bl == 0 || joined[0] != a[0])
 		return 0;
+	if (jl + 1 < al + bl || jl > al + bl + 1)
+		return 0; /* lengths alone rule it out */
 	memcpy(buf, a, al);
 	memcpy(buf + al, b, bl);
 	buf[al + bl] = '\0';
@@ -473,7 +503,7 @@ static float joined_similarity(const char *joined, size_t jl, const char *a, siz
 static double combine(double qcov, double ccov)
 {
 	/* Every query part should be found; listed parts the query leaves out cost less. */
-	return qcov * (0.6 + 0.4 * ccov);
+	return qcov * (0.56 + 0.44 * ccov);
 }
 
 static void align(const query_ctx *c, uint32_t name, alignment *al)
@@ -596,6 +626,12 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 	if (al->ccov > 1)
 		al->ccov = 1;
 	al->score = combine(al->qcov, al->ccov);
+	/* One misspelt word is a typo; several at once are more likely another name. */
+	size_t typos = 0;
+	for (size_t k = 0; k < al->n; k++)
+		typos += al->p[k].how == HOW_TYPO;
+	if (typos > 1)
+		al->score *= 1.0 - 0.04 * (double)(typos - 1);
 }
 
 /* ---- optional fields ------------------------------------------------------------------------- */
@@ -637,7 +673,7 @@ static bool country_in(const char *country, const char *const *list, size_t n)
 }
 
 static void adjust(const em_query *q, const em_entity *e, const em_date *qdob, bool id_hit,
-		   em_name_kind kind, adj_list *adj)
+		   em_name_kind kind, bool looks_org, adj_list *adj)
 {
 	adj->n = 0;
 	adj->total = 0;
@@ -646,6 +682,8 @@ static void adjust(const em_query *q, const em_entity *e, const em_date *qdob, b
 		adj_add(adj, "weak_alias", -0.05, "matched a low-quality alias");
 	if (q->type != EM_ENTITY_UNKNOWN && e->type != EM_ENTITY_UNKNOWN && q->type != e->type)
 		adj_add(adj, "type", -0.12, "the listed entity is of another type");
+	else if (q->type == EM_ENTITY_UNKNOWN && looks_org && e->type == EM_ENTITY_PERSON)
+		adj_add(adj, "type", -0.08, "the query names a legal form, the listed entity is a person");
 	if (qdob && qdob->year && e->n_birth_dates) {
 		bool exact = false, near = false;
 		for (size_t i = 0; i < e->n_birth_dates; i++) {
@@ -738,6 +776,15 @@ static const char *joined_text(result_impl *ri, const char *a, const char *b)
 }
 
 /* Fills one em_match (explanation included) for a hit. */
+/* A query with a legal form (LLC, JSC...) names a company. */
+static bool query_looks_org(const query_ctx *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->q[i].term.cls == EM_TERM_LEGAL)
+			return true;
+	return false;
+}
+
 static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, const em_date *qdob, const hit *h,
 		      em_match *m)
 {
@@ -778,7 +825,7 @@ static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, co
 	}
 	m->matched_kind = kind;
 	adj_list adj;
-	adjust(q, e, qdob, h->id_hit, kind, &adj);
+	adjust(q, e, qdob, h->id_hit, kind, query_looks_org(c), &adj);
 	em_adjustment *a = em_arena_alloc(&ri->arena, (adj.n ? adj.n : 1) * sizeof *a);
 	if (!a)
 		return EM_ENOMEM;
@@ -887,7 +934,7 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 	for (size_t h = 0; h < nh; h++) {
 		adj_list adj;
 		em_name_kind kind = hits[h].name != UINT32_MAX ? (em_name_kind)s->names[hits[h].name].kind : EM_NAME_PRIMARY;
-		adjust(q, s->entities[hits[h].entity], qdob, hits[h].id_hit, kind, &adj);
+		adjust(q, s->entities[hits[h].entity], qdob, hits[h].id_hit, kind, query_looks_org(c), &adj);
 		hits[h].score = final_score(hits[h].name_score, &adj);
 		if (hits[h].score >= threshold)
 			hits[kept++] = hits[h];

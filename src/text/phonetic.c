@@ -136,6 +136,13 @@ int em_osa_distance(const char *a, size_t la, const char *b, size_t lb)
 		la = 63;
 	if (lb > 63)
 		lb = 63;
+	/* Common prefix and suffix do not change the distance: strip them first. */
+	while (la && lb && *a == *b)
+		a++, b++, la--, lb--;
+	while (la && lb && a[la - 1] == b[lb - 1])
+		la--, lb--;
+	if (la == 0 || lb == 0)
+		return (int)(la + lb);
 	int d[64][64];
 	for (size_t i = 0; i <= la; i++)
 		d[i][0] = (int)i;
