@@ -60,6 +60,47 @@ static bool dpl_is_company(const char *name)
 	return false;
 }
 
+/* Position of `word` in s, ignoring ASCII case, or NULL. */
+static const char *dpl_find_ci(const char *s, const char *word)
+{
+	for (; *s; s++)
+		if (em_starts_with_ci(s, word))
+			return s;
+	return NULL;
+}
+
+/*
+ * Other names the list writes into the name: "PEARL (A.K.A. NEI-CHIEN CHU) LI" also gives
+ * "NEI-CHIEN CHU" and "PEARL LI"; "SIBERIAN AIRLINES D/B/A S7 AIRLINES" gives both halves.
+ */
+static int dpl_embedded_names(em_list *l, em_entity *e, const char *name)
+{
+	const char *aka = dpl_find_ci(name, "(A.K.A. ");
+	const char *close = aka ? strchr(aka, ')') : NULL;
+	const char *dba = dpl_find_ci(name, " D/B/A ");
+	em_buf b = EM_BUF_INIT;
+	int rc = 0;
+	if (aka && close) {
+		const char *inner = aka + strlen("(A.K.A. ");
+		rc = em_buf_append(&b, inner, (size_t)(close - inner));
+		if (!rc)
+			rc = em_entity_add_name(l, e, EM_NAME_AKA_STRONG, b.data, NULL, NULL, NULL);
+		em_buf_clear(&b);
+		if (!rc && !(rc = em_buf_append(&b, name, (size_t)(aka - name))) &&
+		    !(rc = em_buf_puts(&b, close + 1)))
+			rc = em_entity_add_name(l, e, EM_NAME_AKA_STRONG, b.data, NULL, NULL, NULL);
+	} else if (dba) {
+		rc = em_buf_append(&b, name, (size_t)(dba - name));
+		if (!rc)
+			rc = em_entity_add_name(l, e, EM_NAME_AKA_STRONG, b.data, NULL, NULL, NULL);
+		if (!rc)
+			rc = em_entity_add_name(l, e, EM_NAME_AKA_STRONG, dba + strlen(" D/B/A "), NULL,
+						NULL, NULL);
+	}
+	em_buf_free(&b);
+	return rc;
+}
+
 /* A US date (MM/DD/YYYY) as ISO into iso[11]; false when it is not one. */
 static bool dpl_date(const char *text, char iso[11])
 {
@@ -100,6 +141,7 @@ static int dpl_row(em_list *l, em_idgen *ids, const em_table *t, const int *col)
 	if (dpl_date(v[DPL_EFFECTIVE], iso))
 		em_entity_set_listed_on(l, e, iso);
 	if ((rc = em_entity_add_name(l, e, EM_NAME_PRIMARY, name, NULL, NULL, NULL)) ||
+	    (rc = dpl_embedded_names(l, e, name)) ||
 	    (rc = em_entity_add_address(l, e, &a)) ||
 	    (rc = dpl_date_attr(l, e, "effective_date", v[DPL_EFFECTIVE])) ||
 	    (rc = dpl_date_attr(l, e, "expiration_date", v[DPL_EXPIRATION])) ||

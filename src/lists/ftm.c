@@ -219,6 +219,8 @@ static int ftm_apply_identification(ftm_ctx *c, em_entity *e, const char *schema
 		t = EM_ID_NATIONAL_ID;
 	else if (type && strstr(type, "ax"))
 		t = EM_ID_TAX_ID;
+	else if (type && (strstr(type, "egistration") || !strcmp(type, "OGRN") || !strcmp(type, "OKPO")))
+		t = EM_ID_REGISTRATION;
 	return em_entity_add_id(c->l, e, t, type ? type : schema, ftm_first(props, "number"),
 				ftm_first(props, "country"), ftm_first(props, "summary"));
 }

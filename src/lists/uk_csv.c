@@ -171,7 +171,17 @@ static bool uk_has_kind(const em_entity *e, em_name_kind kind)
 	return false;
 }
 
-/* Adds a name; a new primary name moves to the front (names[0] is the primary). */
+/* Makes names[i] the primary name, at the front where em_entity wants it. */
+static void uk_make_primary(em_entity *e, size_t i)
+{
+	/* The arrays are the list's own memory: the const in em_entity is for its users. */
+	em_name *names = (em_name *)e->names, primary = names[i];
+	memmove(names + 1, names, i * sizeof *names);
+	primary.kind = EM_NAME_PRIMARY;
+	names[0] = primary;
+}
+
+/* Adds a name; a new primary name moves to the front. */
 static int uk_add_name(uk_ctx *c, em_entity *e, em_name_kind kind, const char *full,
 		       const char *given, const char *family, const char *lang)
 {
@@ -179,13 +189,9 @@ static int uk_add_name(uk_ctx *c, em_entity *e, em_name_kind kind, const char *f
 		kind = EM_NAME_AKA_STRONG;
 	size_t before = e->n_names;
 	int rc = em_entity_add_name(c->l, e, kind, full, given, family, lang);
-	if (rc || kind != EM_NAME_PRIMARY || e->n_names == before || before == 0)
-		return rc;
-	/* The arrays are the list's own memory: the const in em_entity is for its users. */
-	em_name *names = (em_name *)e->names, primary = names[before];
-	memmove(names + 1, names, before * sizeof *names);
-	names[0] = primary;
-	return 0;
+	if (!rc && kind == EM_NAME_PRIMARY && e->n_names > before)
+		uk_make_primary(e, before);
+	return rc;
 }
 
 static int uk_names(uk_ctx *c, em_entity *e)
@@ -218,9 +224,7 @@ static int uk_names(uk_ctx *c, em_entity *e)
 			lang = em_list_str(c->l, uk_get(c, UK_NONLATIN_TYPE));
 		if (!lang)
 			lang = em_text_script(nonlatin);
-		/* A row holding only a non-Latin name may still be the primary one. */
-		rc = uk_add_name(c, e, c->text.len ? EM_NAME_ORIGINAL_SCRIPT : kind, nonlatin, NULL,
-				 NULL, lang);
+		rc = uk_add_name(c, e, EM_NAME_ORIGINAL_SCRIPT, nonlatin, NULL, NULL, lang);
 	}
 	return rc;
 }
@@ -369,11 +373,15 @@ static int uk_read(em_read_ctx *ctx)
 			break;
 		}
 	}
-	/* A target whose rows never said "Primary name" is filed under its first name. */
+	/* A target whose rows never said "Primary name" is filed under its first strong name. */
 	for (size_t i = 0; rc == 0 && i < ctx->list->n; i++) {
 		em_entity *e = &ctx->list->entities[i];
-		if (e->n_names && !uk_has_kind(e, EM_NAME_PRIMARY))
-			((em_name *)e->names)[0].kind = EM_NAME_PRIMARY;
+		if (!e->n_names || uk_has_kind(e, EM_NAME_PRIMARY))
+			continue;
+		size_t k = 0;
+		while (k < e->n_names && e->names[k].kind != EM_NAME_AKA_STRONG)
+			k++;
+		uk_make_primary(e, k < e->n_names ? k : 0);
 	}
 	em_strmap_free(&c.groups);
 	em_buf_free(&c.piece);
