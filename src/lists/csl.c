@@ -329,27 +329,25 @@ static int csl_begin(csl_ctx *c, em_entity **out, const char *id, const char *so
 	if (ty && (t = em_entity_type_parse(ty)) == EM_ENTITY_UNKNOWN)
 		return em_fail(EM_EPARSE, "%s%s: field 'type': unknown type '%s'", c->name, c->where, ty);
 
-	char code[16], base[128], hash[17];
+	char code[16], base[96], hash[17];
 	csl_source_code(src, code);
 	const char *own = em_list_str(c->l, id);
 	const char *num = em_list_str(c->l, entity_number);
-	if (own) {
-		snprintf(base, sizeof base, "%s", own);
-	} else if (num) {
+	if (num && strlen(num) > 64)
+		return em_fail(EM_EPARSE, "%s%s: field 'entity_number': longer than 64 characters",
+			       c->name, c->where);
+	if (num) {
 		snprintf(base, sizeof base, "%s:%s", code, num);
 	} else {
 		const char *parts[] = {nm, em_list_str(c->l, addresses), em_list_str(c->l, start_date)};
 		em_hash_fields(parts, 3, hash);
 		snprintf(base, sizeof base, "%s:%s", code, hash);
 	}
-	const char *sid;
+	const char *sid = own;
 	int rc;
 	/* The file's own ids are taken as they are: a repeat is a corrupt file (em_list_finish). */
-	if (own) {
-		sid = own;
-	} else if ((rc = em_idgen_make(&c->ids, c->l, base, &sid))) {
+	if (!own && (rc = em_idgen_make(&c->ids, c->l, base, &sid)))
 		return rc;
-	}
 	em_entity *e = em_list_add(c->l);
 	if (!e)
 		return EM_ENOMEM;

@@ -137,16 +137,22 @@ int em_idgen_make(em_idgen *g, em_list *l, const char *base, const char **out)
 		return em_strmap_put(&g->seen, key, 1);
 	}
 	/* A repeat: the next free occurrence number (base-2 may itself be a listed id). */
-	char buf[512];
+	em_buf b = EM_BUF_INIT;
+	int rc;
 	do {
 		count++;
-		snprintf(buf, sizeof buf, "%s-%zu", base, count);
-	} while (em_strmap_get(&g->seen, buf, NULL));
-	int rc = em_strmap_put(&g->seen, base, count); /* an existing key keeps its storage */
-	if (rc)
-		return rc;
-	if (!(key = em_arena_strdup(&l->arena, buf)))
+		em_buf_clear(&b);
+		if ((rc = em_buf_printf(&b, "%s-%zu", base, count))) {
+			em_buf_free(&b);
+			return rc;
+		}
+	} while (em_strmap_get(&g->seen, b.data, NULL));
+	key = em_arena_strdup(&l->arena, b.data);
+	em_buf_free(&b);
+	if (!key)
 		return em_fail(EM_ENOMEM, "out of memory");
+	if ((rc = em_strmap_put(&g->seen, base, count))) /* an existing key keeps its storage */
+		return rc;
 	*out = key;
 	return em_strmap_put(&g->seen, key, 1);
 }
