@@ -11,6 +11,17 @@
 #include "embargo/em_lists.h"
 #include "test.h"
 
+/* The entity filed under this primary name, after `skip` others of the same name. */
+static inline const em_entity *find_by_name(const em_list *l, const char *name, size_t skip)
+{
+	for (size_t i = 0; i < em_list_count(l); i++) {
+		const em_entity *e = em_list_entity(l, i);
+		if (!strcmp(e->names[0].full, name) && skip-- == 0)
+			return e;
+	}
+	return NULL;
+}
+
 static inline bool has_name(const em_entity *e, em_name_kind kind, const char *full)
 {
 	for (size_t i = 0; e && i < e->n_names; i++)

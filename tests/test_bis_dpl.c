@@ -7,16 +7,6 @@
 
 #define DPL "data/bis/dpl.txt"
 
-static const em_entity *find_by_name(const em_list *l, const char *name, size_t skip)
-{
-	for (size_t i = 0; i < em_list_count(l); i++) {
-		const em_entity *e = em_list_entity(l, i);
-		if (!strcmp(e->names[0].full, name) && skip-- == 0)
-			return e;
-	}
-	return NULL;
-}
-
 /* Data rows of the file: non-blank lines after the header (no field of dpl.txt spans lines). */
 static size_t count_rows(const char *data, size_t len)
 {
@@ -119,7 +109,7 @@ static void rows_by_hand(void)
 	em_list_free(l);
 }
 
-/* The file cut inside a quoted field of line `line`. */
+/* The real file cut inside a quoted field of its line 100. */
 static void cut_file_is_truncated(void)
 {
 	char *data;

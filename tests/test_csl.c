@@ -8,16 +8,6 @@
 
 #define SAMPLE "data/us-csl/csl-sample.csv"
 
-static const em_entity *find_by_name(const em_list *l, const char *name, size_t skip)
-{
-	for (size_t i = 0; i < em_list_count(l); i++) {
-		const em_entity *e = em_list_entity(l, i);
-		if (!strcmp(e->names[0].full, name) && skip-- == 0)
-			return e;
-	}
-	return NULL;
-}
-
 /* Rows and type counts of the sample, counted with the plain CSV reader. */
 static void count_sample(size_t *rows, size_t types[5])
 {

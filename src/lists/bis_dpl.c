@@ -182,9 +182,7 @@ static int dpl_read(em_read_ctx *ctx)
 
 static int dpl_sniff(const char *head, size_t n)
 {
-	if ((unsigned char)head[0] == 0xEF && (unsigned char)head[1] == 0xBB &&
-	    (unsigned char)head[2] == 0xBF)
-		head += 3;
+	head = em_skip_bom(head);
 	if (*head == '"')
 		head++;
 	if (!em_starts_with_ci(head, "Name"))

@@ -422,8 +422,7 @@ done:
 
 static const char *skip_bom_ws(const char *s)
 {
-	if ((unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
-		s += 3;
+	s = em_skip_bom(s);
 	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
 		s++;
 	return s;

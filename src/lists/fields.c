@@ -162,6 +162,13 @@ void em_idgen_free(em_idgen *g)
 	em_strmap_free(&g->seen);
 }
 
+const char *em_skip_bom(const char *s)
+{
+	return (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF
+		       ? s + 3
+		       : s;
+}
+
 bool em_split_next(const char **cur, const char *sep, em_buf *piece)
 {
 	size_t seplen = strlen(sep);

@@ -46,6 +46,9 @@ int em_idgen_make(em_idgen *g, em_list *l, const char *base, const char **out);
 void em_idgen_free(em_idgen *g);
 
 /* --- text ----------------------------------------------------------------------------- */
+/* s past a UTF-8 byte order mark, if it starts with one (for the sniffers). */
+const char *em_skip_bom(const char *s);
+
 /*
  * Splits at `sep`: each call puts the next piece, trimmed, in *piece and returns true, or
  * returns false at the end. Empty pieces are skipped. *cur starts at the text.

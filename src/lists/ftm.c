@@ -647,9 +647,7 @@ static int ftm_read(em_read_ctx *ctx)
 
 static int ftm_sniff(const char *head, size_t n)
 {
-	if ((unsigned char)head[0] == 0xEF && (unsigned char)head[1] == 0xBB &&
-	    (unsigned char)head[2] == 0xBF)
-		head += 3;
+	head = em_skip_bom(head);
 	while (*head == ' ' || *head == '\t' || *head == '\r' || *head == '\n')
 		head++;
 	if (*head != '{')

@@ -392,9 +392,7 @@ static int uk_read(em_read_ctx *ctx)
 
 static int uk_sniff(const char *head, size_t n)
 {
-	if ((unsigned char)head[0] == 0xEF && (unsigned char)head[1] == 0xBB &&
-	    (unsigned char)head[2] == 0xBF)
-		head += 3;
+	head = em_skip_bom(head);
 	if (!em_starts_with_ci(head, "Last Updated"))
 		return 0;
 	return strstr(head, "Name 6") && strstr(head, "Group ID") ? 95 : 0;
