@@ -14,6 +14,11 @@
 /* One line per reader; detection asks each in turn. */
 const em_reader *const em_readers[] = {
 	&em_reader_ofac_csv,
+	&em_reader_csl_csv,
+	&em_reader_csl_json,
+	&em_reader_bis_dpl,
+	&em_reader_uk_csv,
+	&em_reader_ftm_json,
 	NULL,
 };
 
