@@ -247,7 +247,7 @@ static int index_name(em_screener *s, uint32_t ei, size_t name_idx, size_t *cap_
 	for (size_t i = 0; i < terms.n; i++)
 		has_family |= terms.t[i].family;
 	for (size_t i = 0; i < terms.n; i++) {
-		uint32_t v;
+		uint32_t v = 0;
 		if ((rc = add_vocab(s, &terms.t[i], cap_vocab, &v)))
 			return rc;
 		uint8_t flags = terms.t[i].family ? EM_TERM_FLAG_FAMILY : 0;
