@@ -251,7 +251,10 @@ static const remark_label *match_label(const char *s, size_t n, size_t *len)
 {
 	const remark_label *best = NULL;
 	size_t best_len = 0;
+	int first = n ? tolower((unsigned char)s[0]) : 0;
 	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		if (tolower((unsigned char)labels[i].label[0]) != first)
+			continue; /* most labels fail here, cheaply */
 		size_t ln = strlen(labels[i].label);
 		if (ln > n || ln <= best_len || strncasecmp(s, labels[i].label, ln) != 0)
 			continue;
