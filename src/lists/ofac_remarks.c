@@ -616,23 +616,23 @@ static bool ends_with_quote(const char *p, const char *end)
 
 /*
  * Where the item starting at p ends. Items end at "; ", except that a quoted name runs to its
- * closing quote: "a.k.a. 'X; Y'" is one name. A quote that does not close before the next
- * quoted name starts leaves the plain split, so one bad item cannot swallow the next ones.
+ * closing quote: "a.k.a. 'X; Y'" is one name. A quote still open when the next quoted name
+ * starts leaves the plain split, so one bad item cannot swallow the next ones; the scan stops
+ * there too, which keeps the whole parse linear in the length of the remarks.
  */
 static const char *item_end(const char *p)
 {
 	const char *semi = strstr(p, "; ");
-	const char *end = semi ? semi : p + strlen(p);
-	if (!semi || !starts_quoted_name(p) || ends_with_quote(p, end))
-		return end;
-	const char *close = strstr(p + 8, "'; ");
-	const char *stop = close ? close + 1 : p + strlen(p);
-	if (!ends_with_quote(p, stop))
-		return end;
-	for (const char *q = semi; q && q < stop; q = strstr(q + 2, "; "))
+	if (!semi || !starts_quoted_name(p))
+		return semi ? semi : p + strlen(p);
+	for (const char *q = semi; q; q = strstr(q + 2, "; ")) {
+		if (ends_with_quote(p, q))
+			return q;
 		if (starts_quoted_name(q + 2))
-			return end;
-	return stop;
+			return semi;
+	}
+	const char *end = p + strlen(p);
+	return ends_with_quote(p, end) ? end : semi;
 }
 
 int em_ofac_remarks_parse(em_list *l, em_entity *e, const char *remarks,
