@@ -15,6 +15,7 @@ enum {
 };
 
 int cmd_lists(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
 
 /* Prints "embargo: <message of em_error_last()>" to stderr and returns CLI_FAIL. */
 int cli_report_error(const char *what);
