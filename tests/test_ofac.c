@@ -600,8 +600,16 @@ static void malformed_records_refused(void)
 		CHECK(l == NULL);
 		CHECK(message_names("bad.csv", cases[i].line, cases[i].field));
 	}
-	/* the same records, well formed, are read */
+	/* a NUL byte inside a field */
+	static const char nul[] = "10,\"A\0B\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a";
+	em_read_options o = EM_READ_OPTIONS_INIT;
+	o.format = "ofac-csv";
 	em_list *l = NULL;
+	CHECK_EQ_INT(em_list_read_memory(&l, "bad.csv", nul, sizeof nul - 1, &o), EM_EPARSE);
+	CHECK(l == NULL);
+	CHECK(message_names("bad.csv", 1, "name"));
+
+	/* the same records, well formed, are read */
 	CHECK_EQ_INT(read_text("good.csv", REC("10", "A", "-0- ", "-0- ") REC("11", "B", "-0- ", "-0- ")
 				   "\x1a", &l), 0);
 	CHECK_EQ_INT(em_list_count(l), 2);

@@ -100,8 +100,6 @@ static int input_prepare(ofac_input *in, const char *name, const char *data, siz
 		in->marker = true;
 		in->len = n - 1;
 	}
-	if (memchr(in->data, '\0', in->len))
-		return em_fail(EM_EPARSE, "%s: the file contains NUL bytes: not an OFAC CSV file", name);
 	if (!em_utf8_valid(in->data, in->len))
 		return transcode_cp1252(in);
 	return 0;
@@ -195,8 +193,16 @@ static int csv_failure(const em_csv *c, int rc, const char *const *names, size_t
 static int check_count(const em_csv *c, const char *const *names, size_t n)
 {
 	size_t got = em_csv_count(c);
-	if (got == n)
+	if (got == n) {
+		/* A NUL byte would silently end the field early: no OFAC file has one. */
+		for (size_t i = 0; i < n; i++) {
+			size_t end = (i + 1 < got ? c->offsets[i + 1] : c->text.len) - 1;
+			if (strlen(em_csv_field(c, i)) != end - c->offsets[i])
+				return em_fail(EM_EPARSE, "%s:%zu: field '%s': a NUL byte: not OFAC CSV text",
+					       c->name, c->line, names[i]);
+		}
 		return 0;
+	}
 	if (got < n)
 		return em_fail(EM_EPARSE, "%s:%zu: field '%s': missing: the record has %zu fields "
 				   "where OFAC writes %zu", c->name, c->line, names[got], got, n);

@@ -251,7 +251,10 @@ static const remark_label *match_label(const char *s, size_t n, size_t *len)
 {
 	const remark_label *best = NULL;
 	size_t best_len = 0;
+	int first = n ? tolower((unsigned char)s[0]) : 0;
 	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		if (tolower((unsigned char)labels[i].label[0]) != first)
+			continue; /* most labels fail here, cheaply */
 		size_t ln = strlen(labels[i].label);
 		if (ln > n || ln <= best_len || strncasecmp(s, labels[i].label, ln) != 0)
 			continue;
@@ -613,23 +616,23 @@ static bool ends_with_quote(const char *p, const char *end)
 
 /*
  * Where the item starting at p ends. Items end at "; ", except that a quoted name runs to its
- * closing quote: "a.k.a. 'X; Y'" is one name. A quote that does not close before the next
- * quoted name starts leaves the plain split, so one bad item cannot swallow the next ones.
+ * closing quote: "a.k.a. 'X; Y'" is one name. A quote still open when the next quoted name
+ * starts leaves the plain split, so one bad item cannot swallow the next ones; the scan stops
+ * there too, which keeps the whole parse linear in the length of the remarks.
  */
 static const char *item_end(const char *p)
 {
 	const char *semi = strstr(p, "; ");
-	const char *end = semi ? semi : p + strlen(p);
-	if (!semi || !starts_quoted_name(p) || ends_with_quote(p, end))
-		return end;
-	const char *close = strstr(p + 8, "'; ");
-	const char *stop = close ? close + 1 : p + strlen(p);
-	if (!ends_with_quote(p, stop))
-		return end;
-	for (const char *q = semi; q && q < stop; q = strstr(q + 2, "; "))
+	if (!semi || !starts_quoted_name(p))
+		return semi ? semi : p + strlen(p);
+	for (const char *q = semi; q; q = strstr(q + 2, "; ")) {
+		if (ends_with_quote(p, q))
+			return q;
 		if (starts_quoted_name(q + 2))
-			return end;
-	return stop;
+			return semi;
+	}
+	const char *end = p + strlen(p);
+	return ends_with_quote(p, end) ? end : semi;
 }
 
 int em_ofac_remarks_parse(em_list *l, em_entity *e, const char *remarks,
