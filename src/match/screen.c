@@ -269,8 +269,17 @@ static bool split_suffixes(const query_ctx *c, char *out, size_t cap)
 		const qterm *q = &c->q[i];
 		const char *t = q->term.orig_len ? q->term.orig : q->term.text;
 		size_t len = strlen(t), cut = 0;
-		if (q->n_m == 0 && q->term.cls == EM_TERM_NAME && len >= 5)
+		if (q->n_m == 0 && q->term.cls == EM_TERM_NAME && len >= 5) {
 			cut = em_knowledge_suffix_split(t, len);
+			/* Only when the part before it is a listed word: "CAROURIAS" is not "CAROURI AS". */
+			char head[EM_TEXT_MAX_TOKEN];
+			if (cut) {
+				memcpy(head, t, cut);
+				head[cut] = '\0';
+				if (!em_strmap_get(&c->s->by_text, head, NULL))
+					cut = 0;
+			}
+		}
 		int n = cut ? snprintf(out + o, cap - o, "%s%.*s %s", o ? " " : "", (int)cut, t, t + cut)
 			    : snprintf(out + o, cap - o, "%s%s", o ? " " : "", t);
 		if (n < 0 || (size_t)n >= cap - o)
