@@ -15,6 +15,8 @@ enum {
 };
 
 int cmd_lists(int argc, char **argv);
+/* `lists update`: argv[0] is "update" (lists_update.c). */
+int cmd_lists_update(int argc, char **argv);
 
 /* Prints "embargo: <message of em_error_last()>" to stderr and returns CLI_FAIL. */
 int cli_report_error(const char *what);

@@ -62,6 +62,8 @@ int cmd_lists(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "inspect"))
 		return lists_inspect(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "update"))
+		return cmd_lists_update(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		lists_usage(stdout);
 		return CLI_OK;
