@@ -1,0 +1,102 @@
+/*
+ * backend.h: the interface between the store front (store.c) and one database backend
+ * (store_sqlite.c now, a libpq backend later). The operations are high-level on purpose: each
+ * one is a complete unit of work with its own transaction, so a backend can use whatever
+ * locking its database offers (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE)
+ * and the front never builds SQL. Policy (what counts as unchanged, when to refuse an
+ * import) lives in the front and reaches the backend as a callback run inside the import
+ * transaction, so every backend applies the same rules on the same snapshot.
+ *
+ * Every backend keeps the same logical schema (see README.md in this folder): list_versions,
+ * entities, meta and schema_migrations, with the same numbered migrations.
+ */
+#ifndef EMBARGO_STORE_BACKEND_H
+#define EMBARGO_STORE_BACKEND_H
+
+#include "embargo/em_store.h"
+#include "util/util.h"
+
+typedef struct em_backend em_backend; /* one open connection, defined by each backend */
+
+/* One entity ready to store: serialized by the front before the transaction starts. */
+typedef struct em_store_row {
+	const char *source_id;    /* the entity's list id, never NULL */
+	const char *type;         /* em_entity_type_name() */
+	const char *primary_name; /* names[0].full, or NULL */
+	const char *json;         /* em_entity_to_json() text */
+	size_t json_len;          /* strlen(json) */
+} em_store_row;
+
+/* A version to insert, with its entities in list order. */
+typedef struct em_store_new_version {
+	const char *source;       /* list source ("ofac-sdn") */
+	const char *format;       /* reader name */
+	const char *sha256;       /* hex SHA-256 */
+	const char *path;         /* file path or URL */
+	const char *retrieved_at; /* ISO 8601 UTC */
+	const char *imported_at;  /* ISO 8601 UTC */
+	const char *published;    /* or NULL */
+	const em_store_row *rows; /* the entities */
+	size_t n_rows;
+	int activate;             /* 1: make it the active version of its source */
+} em_store_new_version;
+
+/*
+ * Called by import() inside its write transaction with the active version of the source
+ * (NULL when there is none). Returns 0 to go on, EM_STORE_UNCHANGED to stop without writing
+ * anything, or a negative code (with its message set) to roll back and fail.
+ */
+#define EM_STORE_UNCHANGED 1
+typedef int (*em_store_import_check)(void *ctx, const em_version_info *active);
+
+/* Which versions versions() returns; zero fields do not filter. */
+typedef struct em_version_filter {
+	int64_t id;          /* only this version (0: any) */
+	const char *source;  /* only this source (NULL: any) */
+	int active_only;     /* 1: only active versions */
+} em_version_filter;
+
+/* Receives each stored entity's JSON in list order; a non-zero return stops the load. */
+typedef int (*em_store_row_fn)(void *ctx, const char *json, size_t len);
+
+typedef struct em_backend_ops {
+	const char *name; /* "sqlite" */
+	/* Opens the database at `location` (backend-specific: a path, a connection string),
+	 * creating it and applying pending migrations in one transaction. */
+	int (*open)(em_backend **out, const char *location);
+	void (*close)(em_backend *db); /* accepts NULL */
+	/* In one write transaction: runs check() on the active version of v->source, inserts the
+	 * version and its rows, activates it when v->activate. *id gets the new version id, or
+	 * the active one when check() answered EM_STORE_UNCHANGED (then returns that value). */
+	int (*import)(em_backend *db, const em_store_new_version *v, em_store_import_check check,
+		      void *ctx, int64_t *id);
+	/* Versions matching the filter, newest first, appended to *out (em_version_set_add). */
+	int (*versions)(em_backend *db, const em_version_filter *f, em_version_set *out);
+	/* Streams the entities of a version, in list order. */
+	int (*load)(em_backend *db, int64_t version_id, em_store_row_fn row, void *ctx);
+	/* Makes the version the only active one of its source (EM_ENOTFOUND if no such id). */
+	int (*activate)(em_backend *db, int64_t version_id);
+	/* JSON of entity source_id in the active version of source (malloc'd); EM_ENOTFOUND. */
+	int (*get_entity)(em_backend *db, const char *source, const char *source_id, char **json);
+	int (*meta_get)(em_backend *db, const char *key, char **value); /* EM_ENOTFOUND if unset */
+	int (*meta_set)(em_backend *db, const char *key, const char *value);
+} em_backend_ops;
+
+extern const em_backend_ops em_backend_sqlite;
+
+/* Appends a copy of *v (strings copied) to the set; for backends building results. */
+int em_version_set_add(em_version_set *set, const em_version_info *v);
+
+/* The current time as ISO 8601 UTC ("2024-05-03T14:05:09Z") into out[32]. */
+void em_store_now(char out[32]);
+
+/*
+ * A copy of a store URL safe to print: the password of "scheme://user:password@host" and any
+ * "password=..." parameter replaced by "***". Returns a malloc'd string or NULL (no memory).
+ */
+char *em_store_url_redact(const char *url);
+
+/* The location a NULL URL means (see em_store_open), malloc'd; creates its folder. */
+int em_store_default_url(char **out);
+
+#endif

@@ -1,0 +1,528 @@
+/*
+ * store_sqlite.c: the SQLite backend of the list store (one file, the embedded default).
+ * The database runs in WAL mode so readers never wait for an import, with a busy timeout so
+ * two writers queue instead of failing, and with foreign keys enforced. Every write is one
+ * BEGIN IMMEDIATE transaction: the write lock is taken before the active version is read,
+ * so two processes importing the same source cannot both decide on a stale state. Statements
+ * are prepared once per connection and reused; a whole import is one transaction, which is
+ * what makes 15,000 entities take a fraction of a second.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "backend.h"
+
+/* How long a writer waits for another one before giving up (ms). */
+#define BUSY_TIMEOUT_MS 10000
+
+struct em_backend {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt **stmts; /* prepared on first use, indexed by enum stmt_id */
+};
+
+/*
+ * Numbered migrations, applied in order on open; the same numbers and logical tables as
+ * every other backend. Text columns hold ISO 8601 UTC times; `active` is 0/1. Never edit an
+ * applied migration: add the next number.
+ */
+static const struct {
+	int version;
+	const char *sql;
+} migrations[] = {
+	{1, "CREATE TABLE list_versions ("
+	    " id INTEGER PRIMARY KEY,"
+	    " source TEXT NOT NULL,"
+	    " format TEXT NOT NULL,"
+	    " sha256 TEXT NOT NULL,"
+	    " path TEXT NOT NULL,"
+	    " retrieved_at TEXT NOT NULL,"
+	    " imported_at TEXT NOT NULL,"
+	    " published TEXT,"
+	    " entity_count INTEGER NOT NULL,"
+	    " active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)));"
+	    "CREATE INDEX list_versions_by_source ON list_versions (source, id);"
+	    /* at most one active version per source, whatever a buggy writer does */
+	    "CREATE UNIQUE INDEX list_versions_one_active ON list_versions (source) WHERE active = 1;"
+	    "CREATE TABLE entities ("
+	    " version_id INTEGER NOT NULL REFERENCES list_versions (id) ON DELETE CASCADE,"
+	    " seq INTEGER NOT NULL,"
+	    " source_id TEXT NOT NULL,"
+	    " type TEXT NOT NULL,"
+	    " primary_name TEXT,"
+	    " json TEXT NOT NULL,"
+	    " PRIMARY KEY (version_id, source_id));"
+	    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"},
+};
+#define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+#define VERSION_COLUMNS \
+	"id, source, format, sha256, path, retrieved_at, imported_at, published, entity_count, active"
+
+enum stmt_id {
+	ST_ACTIVE_OF,
+	ST_INSERT_VERSION,
+	ST_INSERT_ENTITY,
+	ST_DEACTIVATE,
+	ST_ACTIVATE,
+	ST_VERSIONS,
+	ST_LOAD,
+	ST_SOURCE_OF,
+	ST_GET_ENTITY,
+	ST_META_GET,
+	ST_META_SET,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_ACTIVE_OF] = "SELECT " VERSION_COLUMNS " FROM list_versions WHERE source = ?1 AND active = 1",
+	[ST_INSERT_VERSION] = "INSERT INTO list_versions (source, format, sha256, path, retrieved_at,"
+			      " imported_at, published, entity_count, active)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0) RETURNING id",
+	[ST_INSERT_ENTITY] = "INSERT INTO entities (version_id, seq, source_id, type, primary_name, json)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_DEACTIVATE] = "UPDATE list_versions SET active = 0 WHERE source = ?1 AND active = 1",
+	[ST_ACTIVATE] = "UPDATE list_versions SET active = 1 WHERE id = ?1",
+	[ST_VERSIONS] = "SELECT " VERSION_COLUMNS " FROM list_versions"
+			" WHERE (?1 = 0 OR id = ?1) AND (?2 IS NULL OR source = ?2)"
+			" AND (?3 = 0 OR active = 1) ORDER BY id DESC",
+	[ST_LOAD] = "SELECT json FROM entities WHERE version_id = ?1 ORDER BY seq",
+	[ST_SOURCE_OF] = "SELECT source FROM list_versions WHERE id = ?1",
+	[ST_GET_ENTITY] = "SELECT e.json FROM entities e JOIN list_versions v ON v.id = e.version_id"
+			  " WHERE v.source = ?1 AND v.active = 1 AND e.source_id = ?2",
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[ST_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+			" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+};
+
+/* Records an SQLite failure: the store path, what was being done, SQLite's own message. */
+static int db_fail(em_backend *b, const char *what)
+{
+	int code = sqlite3_errcode(b->db);
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		return em_fail(EM_ESTORE, "%s: %s: the store stayed locked by another process for %d s",
+			       b->path, what, BUSY_TIMEOUT_MS / 1000);
+	return em_fail(EM_ESTORE, "%s: %s: %s", b->path, what, sqlite3_errmsg(b->db));
+}
+
+static int exec(em_backend *b, const char *sql, const char *what)
+{
+	return sqlite3_exec(b->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : db_fail(b, what);
+}
+
+static int begin_write(em_backend *b)
+{
+	return exec(b, "BEGIN IMMEDIATE", "starting a write transaction");
+}
+
+static int commit(em_backend *b)
+{
+	return exec(b, "COMMIT", "committing");
+}
+
+/* Rolls back when a transaction is open; keeps the caller's error message and code. */
+static int rollback(em_backend *b, int rc)
+{
+	if (!sqlite3_get_autocommit(b->db))
+		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* The prepared statement `id`, reset and unbound; NULL (message set) on failure. */
+static sqlite3_stmt *stmt(em_backend *b, enum stmt_id id)
+{
+	if (!b->stmts[id] &&
+	    sqlite3_prepare_v3(b->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &b->stmts[id], NULL) !=
+		    SQLITE_OK) {
+		db_fail(b, "preparing a statement");
+		return NULL;
+	}
+	return b->stmts[id];
+}
+
+/* Ends a use of a statement: releases its read position and bindings. */
+static void done(sqlite3_stmt *st)
+{
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Reads a row of VERSION_COLUMNS; the strings live until the statement moves on. */
+static void read_version(sqlite3_stmt *st, em_version_info *v)
+{
+	v->id = sqlite3_column_int64(st, 0);
+	v->source = col_text(st, 1);
+	v->format = col_text(st, 2);
+	v->sha256 = col_text(st, 3);
+	v->path = col_text(st, 4);
+	v->retrieved_at = col_text(st, 5);
+	v->imported_at = col_text(st, 6);
+	v->published = col_text(st, 7);
+	sqlite3_int64 n = sqlite3_column_int64(st, 8);
+	v->entity_count = n > 0 ? (size_t)n : 0;
+	v->active = sqlite3_column_int(st, 9) != 0;
+}
+
+/* One integer from a query without parameters; *out = 0 when there is no row or it is NULL. */
+static int query_int(em_backend *b, const char *sql, sqlite3_int64 *out)
+{
+	sqlite3_stmt *st;
+	*out = 0;
+	if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(b, "reading the schema");
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : db_fail(b, "reading the schema");
+}
+
+/* Brings the schema up to date in one transaction; refuses databases that are not ours. */
+static int migrate(em_backend *b)
+{
+	int rc = begin_write(b);
+	if (rc)
+		return rc;
+	sqlite3_int64 ours, tables, have;
+	if ((rc = query_int(b, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+			       " AND name = 'schema_migrations'", &ours)) ||
+	    (rc = query_int(b, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+			       " AND name NOT LIKE 'sqlite_%'", &tables)))
+		return rollback(b, rc);
+	if (!ours && tables)
+		return rollback(b, em_fail(EM_ESTORE, "%s: not an embargo store (the database has "
+						  "other tables and no schema_migrations)", b->path));
+	if ((rc = exec(b, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			  " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+		       "creating schema_migrations")) ||
+	    (rc = query_int(b, "SELECT max(version) FROM schema_migrations", &have)))
+		return rollback(b, rc);
+	if (have > migrations[N_MIGRATIONS - 1].version)
+		return rollback(b, em_fail(EM_ESTORE, "%s: the store has schema version %lld, newer than "
+						  "this program knows (%d); upgrade embargo", b->path,
+					   (long long)have, migrations[N_MIGRATIONS - 1].version));
+	char now[32];
+	em_store_now(now);
+	for (size_t i = 0; i < N_MIGRATIONS; i++) {
+		if (migrations[i].version <= have)
+			continue;
+		char what[64];
+		snprintf(what, sizeof what, "applying migration %d", migrations[i].version);
+		if ((rc = exec(b, migrations[i].sql, what)))
+			return rollback(b, rc);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(b->db, "INSERT INTO schema_migrations (version, applied_at)"
+					      " VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+			return rollback(b, db_fail(b, what));
+		sqlite3_bind_int(st, 1, migrations[i].version);
+		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+		int r = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (r != SQLITE_DONE)
+			return rollback(b, db_fail(b, what));
+	}
+	if ((rc = commit(b)))
+		return rollback(b, rc);
+	return 0;
+}
+
+static void sqlite_close(em_backend *b)
+{
+	if (!b)
+		return;
+	if (b->stmts)
+		for (int i = 0; i < ST_COUNT; i++)
+			sqlite3_finalize(b->stmts[i]);
+	free(b->stmts);
+	sqlite3_close(b->db);
+	free(b->path);
+	free(b);
+}
+
+static int sqlite_open(em_backend **out, const char *path)
+{
+	*out = NULL;
+	em_backend *b = calloc(1, sizeof *b);
+	if (!b || !(b->path = strdup(path)) || !(b->stmts = calloc(ST_COUNT, sizeof *b->stmts))) {
+		sqlite_close(b);
+		return em_fail(EM_ENOMEM, "out of memory");
+	}
+	int r = sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (r != SQLITE_OK) {
+		int rc = b->db ? db_fail(b, "cannot open the store")
+			       : em_fail(EM_ENOMEM, "%s: out of memory opening the store", path);
+		sqlite_close(b);
+		return rc;
+	}
+	sqlite3_extended_result_codes(b->db, 1);
+	sqlite3_busy_timeout(b->db, BUSY_TIMEOUT_MS);
+	/* WAL: readers keep working during an import. The first statement that touches the file
+	 * is also where "file is not a database" shows up. */
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(b->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		rc = db_fail(b, "cannot use the store");
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = exec(b, "PRAGMA foreign_keys = ON", "enabling foreign keys");
+	if (!rc)
+		rc = migrate(b);
+	if (rc) {
+		sqlite_close(b);
+		return rc;
+	}
+	*out = b;
+	return 0;
+}
+
+/* Makes version `id` of `source` the only active one; inside the caller's transaction. */
+static int switch_active(em_backend *b, const char *source, int64_t id)
+{
+	sqlite3_stmt *st = stmt(b, ST_DEACTIVATE);
+	if (!st)
+		return EM_ESTORE;
+	bind_text(st, 1, source);
+	int r = sqlite3_step(st);
+	done(st);
+	if (r != SQLITE_DONE)
+		return db_fail(b, "deactivating the previous version");
+	if (!(st = stmt(b, ST_ACTIVATE)))
+		return EM_ESTORE;
+	sqlite3_bind_int64(st, 1, id);
+	r = sqlite3_step(st);
+	done(st);
+	if (r != SQLITE_DONE)
+		return db_fail(b, "activating the new version");
+	return 0;
+}
+
+static int insert_rows(em_backend *b, int64_t id, const em_store_new_version *v)
+{
+	sqlite3_stmt *st = stmt(b, ST_INSERT_ENTITY);
+	if (!st)
+		return EM_ESTORE;
+	for (size_t i = 0; i < v->n_rows; i++) {
+		const em_store_row *row = &v->rows[i];
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		bind_text(st, 3, row->source_id);
+		bind_text(st, 4, row->type);
+		bind_text(st, 5, row->primary_name);
+		sqlite3_bind_text(st, 6, row->json, (int)row->json_len, SQLITE_STATIC);
+		int r = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (r != SQLITE_DONE) {
+			char what[256];
+			snprintf(what, sizeof what, "storing entity %zu (id '%s')", i + 1, row->source_id);
+			int rc = db_fail(b, what);
+			sqlite3_clear_bindings(st);
+			return rc;
+		}
+	}
+	sqlite3_clear_bindings(st);
+	return 0;
+}
+
+static int sqlite_import(em_backend *b, const em_store_new_version *v, em_store_import_check check,
+			 void *ctx, int64_t *id)
+{
+	*id = 0;
+	int max_len = sqlite3_limit(b->db, SQLITE_LIMIT_LENGTH, -1);
+	for (size_t i = 0; i < v->n_rows; i++)
+		if (v->rows[i].json_len >= (size_t)max_len)
+			return em_fail(EM_ELIMIT, "%s: entity '%s' is too large to store (%zu bytes)",
+				       b->path, v->rows[i].source_id, v->rows[i].json_len);
+	int rc = begin_write(b);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = stmt(b, ST_ACTIVE_OF);
+	if (!st)
+		return rollback(b, EM_ESTORE);
+	bind_text(st, 1, v->source);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		em_version_info active;
+		read_version(st, &active);
+		rc = check(ctx, &active);
+		if (rc == EM_STORE_UNCHANGED)
+			*id = active.id;
+	} else if (r == SQLITE_DONE) {
+		rc = check(ctx, NULL);
+	} else {
+		rc = db_fail(b, "reading the active version");
+	}
+	done(st);
+	if (rc)
+		return rollback(b, rc);
+
+	if (!(st = stmt(b, ST_INSERT_VERSION)))
+		return rollback(b, EM_ESTORE);
+	bind_text(st, 1, v->source);
+	bind_text(st, 2, v->format);
+	bind_text(st, 3, v->sha256);
+	bind_text(st, 4, v->path);
+	bind_text(st, 5, v->retrieved_at);
+	bind_text(st, 6, v->imported_at);
+	bind_text(st, 7, v->published);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)v->n_rows);
+	r = sqlite3_step(st);
+	int64_t new_id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (r == SQLITE_ROW)
+		r = sqlite3_step(st);
+	done(st);
+	if (r != SQLITE_DONE || new_id <= 0)
+		return rollback(b, db_fail(b, "storing the list version"));
+	if ((rc = insert_rows(b, new_id, v)) || (v->activate && (rc = switch_active(b, v->source, new_id))) ||
+	    (rc = commit(b)))
+		return rollback(b, rc);
+	*id = new_id;
+	return 0;
+}
+
+static int sqlite_versions(em_backend *b, const em_version_filter *f, em_version_set *out)
+{
+	sqlite3_stmt *st = stmt(b, ST_VERSIONS);
+	if (!st)
+		return EM_ESTORE;
+	sqlite3_bind_int64(st, 1, f->id);
+	bind_text(st, 2, f->source);
+	sqlite3_bind_int(st, 3, f->active_only ? 1 : 0);
+	int r, rc = 0;
+	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		em_version_info v;
+		read_version(st, &v);
+		rc = em_version_set_add(out, &v);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = db_fail(b, "listing versions");
+	done(st);
+	return rc;
+}
+
+static int sqlite_load(em_backend *b, int64_t version_id, em_store_row_fn row, void *ctx)
+{
+	sqlite3_stmt *st = stmt(b, ST_LOAD);
+	if (!st)
+		return EM_ESTORE;
+	sqlite3_bind_int64(st, 1, version_id);
+	int r, rc = 0;
+	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW)
+		rc = row(ctx, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	if (!rc && r != SQLITE_DONE)
+		rc = db_fail(b, "loading entities");
+	done(st);
+	return rc;
+}
+
+static int sqlite_activate(em_backend *b, int64_t version_id)
+{
+	int rc = begin_write(b);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = stmt(b, ST_SOURCE_OF);
+	if (!st)
+		return rollback(b, EM_ESTORE);
+	sqlite3_bind_int64(st, 1, version_id);
+	int r = sqlite3_step(st);
+	char *source = r == SQLITE_ROW ? strdup(col_text(st, 0)) : NULL;
+	done(st);
+	if (r == SQLITE_DONE)
+		return rollback(b, em_fail(EM_ENOTFOUND, "no list version %lld in the store",
+					   (long long)version_id));
+	if (r != SQLITE_ROW)
+		return rollback(b, db_fail(b, "reading the version"));
+	if (!source)
+		return rollback(b, em_fail(EM_ENOMEM, "out of memory"));
+	rc = switch_active(b, source, version_id);
+	free(source);
+	if (rc || (rc = commit(b)))
+		return rollback(b, rc);
+	return 0;
+}
+
+/* Runs a one-row, one-text-column query; *out is a malloc'd copy. */
+static int query_text(em_backend *b, sqlite3_stmt *st, char **out, const char *what)
+{
+	int r = sqlite3_step(st);
+	int rc = 0;
+	if (r == SQLITE_ROW) {
+		*out = strdup(col_text(st, 0) ? col_text(st, 0) : "");
+		if (!*out)
+			rc = em_fail(EM_ENOMEM, "out of memory");
+	} else if (r == SQLITE_DONE) {
+		rc = EM_ENOTFOUND;
+	} else {
+		rc = db_fail(b, what);
+	}
+	done(st);
+	return rc;
+}
+
+static int sqlite_get_entity(em_backend *b, const char *source, const char *source_id, char **json)
+{
+	sqlite3_stmt *st = stmt(b, ST_GET_ENTITY);
+	if (!st)
+		return EM_ESTORE;
+	bind_text(st, 1, source);
+	bind_text(st, 2, source_id);
+	int rc = query_text(b, st, json, "reading an entity");
+	if (rc == EM_ENOTFOUND)
+		em_fail(rc, "list '%s' has no entity '%s' in its active version", source, source_id);
+	return rc;
+}
+
+static int sqlite_meta_get(em_backend *b, const char *key, char **value)
+{
+	sqlite3_stmt *st = stmt(b, ST_META_GET);
+	if (!st)
+		return EM_ESTORE;
+	bind_text(st, 1, key);
+	int rc = query_text(b, st, value, "reading a setting");
+	if (rc == EM_ENOTFOUND)
+		em_fail(rc, "setting '%s' is not set", key);
+	return rc;
+}
+
+static int sqlite_meta_set(em_backend *b, const char *key, const char *value)
+{
+	sqlite3_stmt *st = stmt(b, ST_META_SET);
+	if (!st)
+		return EM_ESTORE;
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	int r = sqlite3_step(st);
+	done(st);
+	return r == SQLITE_DONE ? 0 : db_fail(b, "writing a setting");
+}
+
+const em_backend_ops em_backend_sqlite = {
+	.name = "sqlite",
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.import = sqlite_import,
+	.versions = sqlite_versions,
+	.load = sqlite_load,
+	.activate = sqlite_activate,
+	.get_entity = sqlite_get_entity,
+	.meta_get = sqlite_meta_get,
+	.meta_set = sqlite_meta_set,
+};
