@@ -131,6 +131,8 @@ static int outcome(const em_download *d, CURLcode rc, const sink *s, const char 
 	if (rc == CURLE_PARTIAL_FILE)
 		return em_fail(EM_ETRUNCATED, "%s: the transfer ended early after %zu bytes: %s",
 			       d->url, s->bytes, why);
+	if (rc == CURLE_OPERATION_TIMEDOUT)
+		return em_fail(EM_ENET, "%s: timed out: %s", d->url, why);
 	if (rc != CURLE_OK)
 		return em_fail(EM_ENET, "%s: %s", d->url, why);
 	if (d->status == 304) {
