@@ -13,6 +13,7 @@
 
 /* One line per reader; detection asks each in turn. */
 const em_reader *const em_readers[] = {
+	&em_reader_ofac_csv,
 	NULL,
 };
 
