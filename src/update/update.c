@@ -223,12 +223,48 @@ static int fetch_all(em_store *store, const em_source *src, const em_update_opti
 	return rc;
 }
 
-static int fail(em_update_result *r, int code)
+/*
+ * The reader names the files it read, which were in the temporary folder, gone by the time
+ * anyone reads the message: name the addresses they came from instead.
+ */
+static void name_urls(int code, const em_source *src, const char *dir)
 {
+	em_buf msg = EM_BUF_INIT, local = EM_BUF_INIT;
+	const char *m = em_error_last()->message;
+	while (*m) {
+		size_t i = 0, n = 0;
+		for (; i < src->n_files; i++) {
+			em_buf_clear(&local);
+			if (em_buf_printf(&local, "%s/%s", dir, src->files[i].name))
+				break;
+			n = local.len;
+			if (strncmp(m, local.data, n) == 0)
+				break;
+		}
+		int rc = i < src->n_files ? em_buf_puts(&msg, src->files[i].url) : em_buf_putc(&msg, *m);
+		if (rc) {
+			em_buf_free(&msg);
+			em_buf_free(&local);
+			return; /* out of memory: keep the message as it is */
+		}
+		m += i < src->n_files ? n : 1;
+	}
+	em_fail(code, "%s", msg.data ? msg.data : "");
+	em_buf_free(&msg);
+	em_buf_free(&local);
+}
+
+/* Records a failure; the reason leaves out the source name, which the caller already shows. */
+static int fail(em_update_result *r, const em_source *src, int code)
+{
+	const char *m = em_error_last()->message;
+	size_t n = src ? strlen(src->name) : 0;
+	if (n && strncmp(m, src->name, n) == 0 && m[n] == ':' && m[n + 1] == ' ')
+		m += n + 2;
 	r->status = EM_UPDATE_FAILED;
 	r->code = code;
 	free(r->reason);
-	r->reason = strdup(em_error_last()->message);
+	r->reason = strdup(m);
 	return code;
 }
 
@@ -240,19 +276,24 @@ int em_update_source(em_store *store, const em_source *src, const em_update_opti
 		opts = &defaults;
 	memset(r, 0, sizeof *r);
 	if (!store || !src || !src->n_files)
-		return fail(r, em_fail(EM_EINVAL, "em_update_source: no store or no files"));
+		return fail(r, NULL, em_fail(EM_EINVAL, "em_update_source: no store or no files"));
 
 	int64_t active;
 	size_t active_count;
 	int rc = active_version(store, src->name, &active, &active_count);
 	if (rc) {
-		em_error_prefix("%s: reading the active version", src->name);
-		return fail(r, rc);
+		em_error_prefix("reading the active version");
+		fail(r, src, rc);
+		em_error_prefix("%s", src->name);
+		return rc;
 	}
 
 	char dir[PATH_MAX];
-	if ((rc = make_folder(opts, dir, sizeof dir)))
-		return fail(r, rc);
+	if ((rc = make_folder(opts, dir, sizeof dir))) {
+		fail(r, src, rc);
+		em_error_prefix("%s", src->name);
+		return rc;
+	}
 	em_download *dl = calloc(src->n_files, sizeof *dl);
 	char (*paths)[PATH_MAX] = calloc(src->n_files, sizeof *paths);
 	em_list *list = NULL;
@@ -276,7 +317,8 @@ int em_update_source(em_store *store, const em_source *src, const em_update_opti
 	if (!rc) {
 		em_read_options ro = EM_READ_OPTIONS_INIT;
 		ro.source = src->name;
-		rc = em_list_read_file(&list, paths[0], &ro);
+		if ((rc = em_list_read_file(&list, paths[0], &ro)))
+			name_urls(rc, src, dir);
 	}
 	if (!rc && src->format && strcmp(em_list_format(list), src->format) != 0)
 		rc = em_fail(EM_EFORMAT, "%s: expected a '%s' list, the file is '%s'",
@@ -309,7 +351,7 @@ int em_update_source(em_store *store, const em_source *src, const em_update_opti
 	}
 done:
 	if (rc) {
-		fail(r, rc); /* the reason, without the source name the caller already has */
+		fail(r, src, rc);
 		em_error_prefix("%s", src->name);
 	}
 	em_list_free(list);
