@@ -109,12 +109,24 @@ static bool is_file_name(const char *s, size_t n)
 	return true;
 }
 
+/* Case-insensitive prefix test on n bytes that need not be NUL-terminated. */
+static bool has_prefix_ci(const char *s, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+	if (n < k)
+		return false;
+	for (size_t i = 0; i < k; i++)
+		if (tolower((unsigned char)s[i]) != prefix[i])
+			return false;
+	return true;
+}
+
 static bool is_url(const char *s, size_t n)
 {
 	size_t scheme;
-	if (em_starts_with_ci(s, "https://"))
+	if (has_prefix_ci(s, n, "https://"))
 		scheme = 8;
-	else if (em_starts_with_ci(s, "http://"))
+	else if (has_prefix_ci(s, n, "http://"))
 		scheme = 7;
 	else
 		return false;
