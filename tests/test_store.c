@@ -38,6 +38,21 @@ static void cleanup(void)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 }
 
+/* A store in a fresh folder (NULL if it did not open: the case's checks then fail). */
+static em_store *open_fresh(void)
+{
+	fresh();
+	em_store *s = NULL;
+	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
+	return s;
+}
+
+static void close_fresh(em_store *s)
+{
+	em_store_free(s);
+	cleanup();
+}
+
 /*
  * A list of `n` organizations with ids first..first+n-1. `variant` changes every remark, so
  * two lists with different variants have the same ids and different content.
@@ -96,9 +111,7 @@ static int64_t active_of(em_store *s, const char *source, size_t *n_versions)
 
 static void import_versions_and_activation(void)
 {
-	fresh();
-	em_store *s;
-	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
+	em_store *s = open_fresh();
 	CHECK_EQ_STR(em_store_url(s), dburl);
 	em_import_result r;
 	CHECK_EQ_INT(import_built(s, "test-src", 100, 1, NULL, &r), 0);
@@ -106,10 +119,12 @@ static void import_versions_and_activation(void)
 	CHECK(v1 > 0);
 	CHECK_EQ_INT(r.unchanged, 0);
 	CHECK_EQ_INT(r.previous_count, 0);
+	CHECK_EQ_INT(r.previous_id, 0);
 	CHECK_EQ_INT(import_built(s, "test-src", 110, 2, NULL, &r), 0);
 	int64_t v2 = r.version_id;
 	CHECK(v2 > v1);
 	CHECK_EQ_INT(r.previous_count, 100);
+	CHECK_EQ_INT(r.previous_id, v1);
 
 	em_version_set set;
 	CHECK_EQ_INT(em_store_versions(s, 0, &set), 0);
@@ -170,15 +185,12 @@ static void import_versions_and_activation(void)
 	CHECK_EQ_INT(active_of(s, "test-src", NULL), v3);
 	CHECK_EQ_INT(em_store_get_entity(s, "other", "3", &json), 0);
 	free(json);
-	em_store_free(s);
-	cleanup();
+	close_fresh(s);
 }
 
 static void unchanged_import(void)
 {
-	fresh();
-	em_store *s;
-	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
+	em_store *s = open_fresh();
 	em_import_result r;
 	CHECK_EQ_INT(import_built(s, "src", 50, 1, NULL, &r), 0);
 	int64_t v1 = r.version_id;
@@ -204,15 +216,12 @@ static void unchanged_import(void)
 	CHECK_EQ_INT(import_built(s, "src", 50, 1, NULL, &r), 0);
 	CHECK_EQ_INT(r.unchanged, 0);
 	CHECK(r.version_id > v2);
-	em_store_free(s);
-	cleanup();
+	close_fresh(s);
 }
 
 static void sharp_drop_is_refused(void)
 {
-	fresh();
-	em_store *s;
-	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
+	em_store *s = open_fresh();
 	em_import_result r;
 	CHECK_EQ_INT(import_built(s, "src", 1000, 1, NULL, &r), 0);
 	int64_t v1 = r.version_id;
@@ -251,15 +260,12 @@ static void sharp_drop_is_refused(void)
 	CHECK_EQ_INT(em_list_new(&empty, "src", "built"), 0);
 	CHECK_EQ_INT(em_store_import(s, empty, NULL, &r), EM_EREFUSED);
 	em_list_free(empty);
-	em_store_free(s);
-	cleanup();
+	close_fresh(s);
 }
 
 static void failed_import_leaves_active_version(void)
 {
-	fresh();
-	em_store *s;
-	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
+	em_store *s = open_fresh();
 	em_import_result r;
 	CHECK_EQ_INT(import_built(s, "src", 100, 1, NULL, &r), 0);
 	int64_t v1 = r.version_id;
@@ -294,8 +300,7 @@ static void failed_import_leaves_active_version(void)
 	/* the store still works after the rollback */
 	CHECK_EQ_INT(import_built(s, "src", 101, 3, NULL, &r), 0);
 	CHECK(r.version_id > v1);
-	em_store_free(s);
-	cleanup();
+	close_fresh(s);
 }
 
 /* One entity with every field, Unicode and the awkward cases of the model. */
@@ -349,9 +354,7 @@ static void add_full_entity(em_list *l)
 
 static void exact_round_trip(void)
 {
-	fresh();
-	em_store *s;
-	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
+	em_store *s = open_fresh();
 	em_list *l;
 	CHECK_EQ_INT(em_list_new(&l, "rt", "built"), 0);
 	add_full_entity(l);
@@ -386,15 +389,12 @@ static void exact_round_trip(void)
 	em_list_free(back);
 	CHECK_EQ_INT(em_store_load_version(s, 4242, &back), EM_ENOTFOUND);
 	em_list_free(l);
-	em_store_free(s);
-	cleanup();
+	close_fresh(s);
 }
 
 static void reopen_and_settings(void)
 {
-	fresh();
-	em_store *s;
-	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
+	em_store *s = open_fresh();
 	em_import_result r;
 	CHECK_EQ_INT(import_built(s, "src", 20, 1, NULL, &r), 0);
 	int64_t v1 = r.version_id;
@@ -447,9 +447,7 @@ static void reopen_and_settings(void)
 
 static void resolve_references(void)
 {
-	fresh();
-	em_store *s;
-	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
+	em_store *s = open_fresh();
 	em_import_result r;
 	int64_t ids[3], id;
 	for (int i = 0; i < 3; i++) {
@@ -478,8 +476,7 @@ static void resolve_references(void)
 	CHECK_EQ_INT(em_store_resolve_version(s, "ofac-sdn@0", &id), EM_EINVAL);
 	CHECK_EQ_INT(em_store_resolve_version(s, "ofac-sdn@x", &id), EM_EINVAL);
 	CHECK_EQ_INT(em_store_resolve_version(s, "", &id), EM_EINVAL);
-	em_store_free(s);
-	cleanup();
+	close_fresh(s);
 }
 
 static void urls_and_refusals(void)
@@ -597,14 +594,12 @@ static int sanitized(void)
 	return getenv("EM_SANITIZED") != NULL;
 }
 
-/* 15,000 entities go in one transaction: seconds, not minutes (generous under sanitizers). */
-static void import_is_fast(void)
+/*
+ * Imports `l`, loads the version back and prints both times; the import must take seconds,
+ * not minutes (generous under sanitizers). Returns the loaded list or NULL.
+ */
+static em_list *timed_round_trip(em_store *s, const em_list *l, const char *label)
 {
-	fresh();
-	em_store *s;
-	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
-	em_list *l = make_list("big", 1, 15000, 1);
-	CHECK(l != NULL);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	em_import_result r;
@@ -614,13 +609,66 @@ static void import_is_fast(void)
 	em_list *back = NULL;
 	CHECK_EQ_INT(em_store_load_version(s, r.version_id, &back), 0);
 	double load_s = seconds_since(&t0);
-	CHECK_EQ_INT(em_list_count(back), 15000);
-	printf("     15000 entities: import %.3f s, load %.3f s\n", import_s, load_s);
+	printf("     %s, %zu entities: import %.3f s, load %.3f s\n", label, em_list_count(l), import_s,
+	       load_s);
 	CHECK(import_s < (sanitized() ? 20.0 : 2.0));
+	return back;
+}
+
+/* 15,000 built entities go in one transaction. */
+static void import_is_fast(void)
+{
+	em_store *s = open_fresh();
+	em_list *l = make_list("big", 1, 15000, 1);
+	CHECK(l != NULL);
+	em_list *back = l ? timed_round_trip(s, l, "built list") : NULL;
+	CHECK_EQ_INT(em_list_count(back), 15000);
 	em_list_free(back);
 	em_list_free(l);
-	em_store_free(s);
-	cleanup();
+	close_fresh(s);
+}
+
+/* A real list file goes in and comes back entity for entity, byte for byte. */
+static void real_round_trip(const char *rel)
+{
+	em_store *s = open_fresh();
+	em_list *l = NULL;
+	CHECK_EQ_INT(em_list_read_file(&l, shared_path(rel), NULL), 0);
+	if (!l) {
+		fprintf(stderr, "%s\n", em_error_last()->message);
+		close_fresh(s);
+		return;
+	}
+	em_list *back = timed_round_trip(s, l, rel);
+	CHECK(back != NULL);
+	if (back) {
+		CHECK_EQ_INT(em_list_count(back), em_list_count(l));
+		CHECK_EQ_STR(em_list_sha256(back), em_list_sha256(l));
+		CHECK_EQ_STR(em_list_source(back), em_list_source(l));
+	}
+	size_t differ = 0;
+	for (size_t i = 0; i < em_list_count(l) && i < em_list_count(back); i++) {
+		char *a = em_entity_to_json(em_list_entity(l, i));
+		char *b = em_entity_to_json(em_list_entity(back, i));
+		if (!a || !b || strcmp(a, b) != 0) {
+			if (!differ)
+				fprintf(stderr, "first difference at entity %zu:\n  %s\n  %s\n", i, a, b);
+			differ++;
+		}
+		free(a);
+		free(b);
+	}
+	CHECK_EQ_INT(differ, 0);
+	em_list_free(back);
+	em_list_free(l);
+	close_fresh(s);
+}
+
+/* SDN snapshot (primary records only) and a full set with aliases, addresses and ids. */
+static void real_sdn_round_trip(void)
+{
+	real_round_trip("data/ofac/sdn-history/sdn-2024-05-03.csv");
+	real_round_trip("data/ofac/sdn-2021/sdn.csv");
 }
 
 int main(void)
@@ -635,5 +683,6 @@ int main(void)
 	RUN(urls_and_refusals);
 	RUN(default_location);
 	RUN(import_is_fast);
+	RUN(real_sdn_round_trip);
 	return TEST_REPORT();
 }

@@ -51,6 +51,9 @@ void em_error_clear(void);
 /* A short name for an error code ("EM_EPARSE"). */
 const char *em_error_name(int code);
 
+/* 1 when the NUL-terminated text is valid UTF-8 (no overlong forms or surrogates), else 0. */
+int em_utf8_valid_text(const char *text);
+
 #ifdef __cplusplus
 }
 #endif

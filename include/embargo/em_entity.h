@@ -148,6 +148,13 @@ em_name_kind em_name_kind_parse(const char *name);
 const char *em_entity_attribute(const em_entity *e, const char *key);
 
 /*
+ * Parses a date as lists write them: "09 Feb 1951", "Feb 1951", "1951", "1951-02-09",
+ * "09/02/1951" (day first), "circa 1960", "approximately 1960", "1960 to 1962", "between 1960
+ * and 1962". Text that is none of these gives EM_DATE_TEXT. `text` is not copied.
+ */
+void em_date_parse(const char *text, em_date *out);
+
+/*
  * The entity as one canonical JSON object (UTF-8, keys in a fixed order, empty fields left out),
  * the form the store keeps and `lists diff` compares. Returns a malloc'd string the caller frees,
  * or NULL when out of memory.

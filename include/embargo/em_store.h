@@ -59,6 +59,7 @@ typedef struct em_import_result {
 	int64_t version_id;       /* the new (or, when unchanged, the existing) version */
 	int unchanged;            /* 1: the active version already has these exact bytes */
 	size_t previous_count;    /* entity count of the version it replaced (0 if none) */
+	int64_t previous_id;      /* the active version it was compared with (0 if none) */
 } em_import_result;
 
 /*

@@ -22,7 +22,7 @@ static void update_usage(FILE *f)
 		   "  --config FILE      sources file (default: $EMBARGO_SOURCES, else %s)\n"
 		   "  --source NAME      update only this source (repeatable; also disabled ones)\n"
 		   "  --timeout SECONDS  time limit for each file transfer (default 600)\n"
-		   "  --store URL        the store (default: $EMBARGO_STORE, else the embedded one)\n",
+		   "  --store URL        the store (see 'embargo lists --help')\n",
 		em_sources_default_path());
 }
 
@@ -59,10 +59,10 @@ static void print_result(const em_source *src, const em_update_result *r)
 	}
 }
 
-int cmd_lists_update(int argc, char **argv)
+int cmd_lists_update(const char *store_url, int argc, char **argv)
 {
 	em_update_options opts = EM_UPDATE_OPTIONS_INIT;
-	const char *config = NULL, *store_url = NULL;
+	const char *config = NULL;
 	const char **names = calloc((size_t)argc + 1, sizeof *names);
 	size_t n_names = 0;
 	if (!names) {
@@ -87,8 +87,6 @@ int cmd_lists_update(int argc, char **argv)
 				k++;
 			if (k == n_names)
 				names[n_names++] = name;
-		} else if (!strcmp(a, "--store") && has_value) {
-			store_url = argv[++i];
 		} else if (!strcmp(a, "--timeout") && has_value) {
 			if (!parse_seconds(argv[++i], &opts.timeout_ms)) {
 				fprintf(stderr, "embargo: --timeout: '%s' is not a number of seconds "

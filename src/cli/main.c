@@ -14,6 +14,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{"lists", cmd_lists, "read, import, compare and update sanctions lists"},
+	{"screen", cmd_screen, "screen names (one, or a batch) against the lists"},
 };
 
 static void usage(FILE *f)

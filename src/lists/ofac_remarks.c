@@ -234,6 +234,7 @@ static const remark_label labels[] = {
 	ATTR("Position:", "position"),
 	ATTR("Occupation:", "occupation"),
 	ATTR("Tribe:", "tribe"),
+	ATTR("arrested", "arrested"),
 };
 
 #undef K
@@ -511,6 +512,31 @@ static int add_string(parse_ctx *c, em_string_field field, span v, bool *done)
 	return em_entity_add_string(c->l, c->e, field, s);
 }
 
+/* Old entries list a web site or mail address alone: "www.x.org", "info@x.org (email)". */
+static int add_bare_contact(parse_ctx *c, span item, bool *done)
+{
+	span v = drop_stop(item);
+	span kind = {NULL, 0};
+	split_paren(&v, &kind);
+	v = drop_stop(v);
+	if (!v.n || memchr(v.p, ' ', v.n))
+		return 0;
+	em_id_type t;
+	if (memchr(v.p, '@', v.n) && memchr(v.p, '.', v.n))
+		t = EM_ID_EMAIL;
+	else if ((v.n > 4 && strncasecmp(v.p, "www.", 4) == 0) ||
+		 (v.n > 7 && strncasecmp(v.p, "http://", 7) == 0) ||
+		 (v.n > 8 && strncasecmp(v.p, "https://", 8) == 0))
+		t = EM_ID_WEBSITE;
+	else
+		return 0;
+	const char *value = dup_span(c->l, v);
+	if (!value)
+		return EM_ENOMEM;
+	*done = true;
+	return em_entity_add_id(c->l, c->e, t, em_id_type_name(t), value, NULL, NULL);
+}
+
 /* One item of the remarks; *done is set when it was understood. */
 static int parse_item(parse_ctx *c, span item, bool *done)
 {
@@ -523,7 +549,7 @@ static int parse_item(parse_ctx *c, span item, bool *done)
 	size_t ln;
 	const remark_label *lab = match_label(item.p, item.n, &ln);
 	if (!lab)
-		return 0;
+		return add_bare_contact(c, item, done);
 	span label = trim((span){item.p, ln});
 	/* Labels written with their separator ("Organization Type:") are stored without it. */
 	while (label.n && (label.p[label.n - 1] == ':' || label.p[label.n - 1] == '-'))

@@ -62,12 +62,6 @@ int em_entity_set_listed_on(em_list *l, em_entity *e, const char *date);
 int em_entity_set_gender(em_list *l, em_entity *e, const char *gender);
 int em_entity_set_remarks(em_list *l, em_entity *e, const char *remarks);
 
-/*
- * Parses a date as lists write them: "09 Feb 1951", "Feb 1951", "1951", "1951-02-09",
- * "09/02/1951" (day first), "circa 1960", "approximately 1960", "1960 to 1962", "between 1960
- * and 1962". Text that is none of these gives EM_DATE_TEXT. `text` is not copied.
- */
-void em_date_parse(const char *text, em_date *out);
 /* Month number from an English month name or abbreviation, 0 if none. */
 int em_month_from_name(const char *s, size_t n);
 

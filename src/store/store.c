@@ -112,6 +112,15 @@ oom:
 	return NULL;
 }
 
+/* Fails with a message that shows the URL without its password. */
+static int url_fail(int code, const char *url, const char *why)
+{
+	char *shown = em_store_url_redact(url);
+	em_fail(code, "store URL '%s': %s", shown ? shown : "(out of memory)", why);
+	free(shown);
+	return code;
+}
+
 int em_store_open(em_store **out, const char *url)
 {
 	*out = NULL;
@@ -132,22 +141,14 @@ int em_store_open(em_store **out, const char *url)
 			location += 2;
 		if (!*location) {
 			free(def);
-			return em_fail(EM_EINVAL, "store URL '%s': no file path after 'sqlite:'", url);
+			return url_fail(EM_EINVAL, url, "no file path after 'sqlite:'");
 		}
 	} else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-		char *shown = em_store_url_redact(url);
-		em_fail(EM_ESTORE, "store URL '%s': this build has no PostgreSQL backend yet",
-			shown ? shown : "postgresql://...");
-		free(shown);
 		free(def);
-		return EM_ESTORE;
+		return url_fail(EM_ESTORE, url, "this build has no PostgreSQL backend yet");
 	} else {
-		char *shown = em_store_url_redact(url);
-		em_fail(EM_EINVAL, "store URL '%s': expected sqlite:PATH or postgresql://...",
-			shown ? shown : "");
-		free(shown);
 		free(def);
-		return EM_EINVAL;
+		return url_fail(EM_EINVAL, url, "expected sqlite:PATH or postgresql://...");
 	}
 	em_store *s = calloc(1, sizeof *s);
 	if (!s || !(s->url = em_store_url_redact(url))) {
@@ -260,6 +261,7 @@ typedef struct import_policy {
 	double max_drop;
 	int force;
 	size_t previous_count; /* OUT: entity count of the active version */
+	int64_t previous_id;   /* OUT: its id */
 } import_policy;
 
 /* Runs inside the backend's write transaction: the decision sees what it is about to replace. */
@@ -269,6 +271,7 @@ static int import_check(void *ctx, const em_version_info *active)
 	if (!active)
 		return 0;
 	p->previous_count = active->entity_count;
+	p->previous_id = active->id;
 	if (strcmp(active->sha256, p->sha256) == 0)
 		return EM_STORE_UNCHANGED;
 	if (!p->force && (double)p->new_count < (1.0 - p->max_drop) * (double)active->entity_count) {
@@ -366,7 +369,7 @@ int em_store_import(em_store *s, const em_list *list, const em_import_options *o
 		.n_rows = n,
 		.activate = !opts->no_activate,
 	};
-	import_policy policy = {source, sha, n, max_drop, opts->force, 0};
+	import_policy policy = {source, sha, n, max_drop, opts->force, 0, 0};
 	int64_t id = 0;
 	int rc = s->ops->import(s->db, &v, import_check, &policy, &id);
 	rows_free(rows, n);
@@ -376,6 +379,7 @@ int em_store_import(em_store *s, const em_list *list, const em_import_options *o
 		result->version_id = id;
 		result->unchanged = rc == EM_STORE_UNCHANGED;
 		result->previous_count = policy.previous_count;
+		result->previous_id = policy.previous_id;
 	}
 	return 0;
 }

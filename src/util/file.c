@@ -196,3 +196,8 @@ bool em_utf8_valid(const char *str, size_t n)
 	}
 	return true;
 }
+
+int em_utf8_valid_text(const char *text)
+{
+	return text && em_utf8_valid(text, strlen(text));
+}

@@ -21,7 +21,7 @@
 
 /* Records the thread's last error; returns `code` so callers can `return em_fail(...)`. */
 int em_fail(int code, const char *fmt, ...) EM_PRINTF(2, 3);
-int em_failv(int code, const char *fmt, va_list ap);
+int em_failv(int code, const char *fmt, va_list ap) EM_PRINTF(2, 0);
 /* Prefixes the current message with "prefix: " (adds context on the way up). */
 void em_error_prefix(const char *fmt, ...) EM_PRINTF(1, 2);
 

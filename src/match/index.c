@@ -1,0 +1,413 @@
+/*
+ * index.c: building the screening index from lists. Two passes over the names: the first
+ * collects terms and counts how many names hold each (document frequency, for rarity weights),
+ * the second lays out posting lists; the lookup maps (phonetic key with one-letter deletions,
+ * skeleton, identifiers) are built last as sorted pair arrays grouped by key.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+
+/* ---- multimap building: collect (key, value) pairs, then group ------------------------ */
+
+typedef struct pair_vec {
+	const char **keys;
+	uint32_t *vals;
+	size_t n, cap;
+} pair_vec;
+
+static int pair_push(pair_vec *v, const char *key, uint32_t val)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 4096;
+		const char **k = realloc(v->keys, cap * sizeof *k);
+		if (!k)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		v->keys = k;
+		uint32_t *p = realloc(v->vals, cap * sizeof *p);
+		if (!p)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		v->vals = p;
+		v->cap = cap;
+	}
+	v->keys[v->n] = key;
+	v->vals[v->n++] = val;
+	return 0;
+}
+
+static void pair_free(pair_vec *v)
+{
+	free(v->keys);
+	free(v->vals);
+	memset(v, 0, sizeof *v);
+}
+
+/* Groups pairs by key (keys must be arena strings that outlive the map). */
+static int multimap_build(em_multimap *m, pair_vec *v)
+{
+	memset(m, 0, sizeof *m);
+	size_t *group = malloc((v->n + 1) * sizeof *group);
+	uint32_t *count = calloc(v->n + 1, sizeof *count);
+	if (!group || !count) {
+		free(group);
+		free(count);
+		return em_fail(EM_ENOMEM, "out of memory building the index");
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		size_t g;
+		if (!em_strmap_get(&m->keys, v->keys[i], &g)) {
+			g = m->n_groups++;
+			if (em_strmap_put(&m->keys, v->keys[i], g))
+				goto oom;
+		}
+		group[i] = g;
+		count[g]++;
+	}
+	m->starts = malloc((m->n_groups + 1) * sizeof *m->starts);
+	m->vals = malloc((v->n ? v->n : 1) * sizeof *m->vals);
+	if (!m->starts || !m->vals)
+		goto oom;
+	uint32_t acc = 0;
+	for (size_t g = 0; g < m->n_groups; g++) {
+		m->starts[g] = acc;
+		acc += count[g];
+		count[g] = m->starts[g];
+	}
+	m->starts[m->n_groups] = acc;
+	for (size_t i = 0; i < v->n; i++) {
+		uint32_t *slot = &m->vals[count[group[i]]];
+		/* Skip a value repeated in one group (one name holding a term twice). */
+		if (count[group[i]] > m->starts[group[i]] && slot[-1] == v->vals[i]) {
+			continue;
+		}
+		*slot = v->vals[i];
+		count[group[i]]++;
+	}
+	/* Groups may have shrunk through skipped repeats: compact. */
+	uint32_t w = 0;
+	for (size_t g = 0; g < m->n_groups; g++) {
+		uint32_t s = m->starts[g], e = (uint32_t)count[g];
+		m->starts[g] = w;
+		for (uint32_t k = s; k < e; k++)
+			m->vals[w++] = m->vals[k];
+	}
+	m->starts[m->n_groups] = w;
+	free(group);
+	free(count);
+	return 0;
+oom:
+	free(group);
+	free(count);
+	return em_fail(EM_ENOMEM, "out of memory building the index");
+}
+
+static void multimap_free(em_multimap *m)
+{
+	em_strmap_free(&m->keys);
+	free(m->starts);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+const uint32_t *em_multimap_get(const em_multimap *m, const char *key, size_t *n)
+{
+	size_t g;
+	if (!em_strmap_get(&m->keys, key, &g)) {
+		*n = 0;
+		return NULL;
+	}
+	*n = m->starts[g + 1] - m->starts[g];
+	return m->vals + m->starts[g];
+}
+
+size_t em_id_normalize(const char *in, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (; *in && o + 1 < cap; in++) {
+		char c = *in;
+		if (c >= 'a' && c <= 'z')
+			out[o++] = (char)(c - 32);
+		else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			out[o++] = c;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* ---- building --------------------------------------------------------------------------- */
+
+void em_screener_free(em_screener *s)
+{
+	if (!s)
+		return;
+	free(s->entities);
+	free(s->names);
+	free(s->term_vocab);
+	free(s->term_family);
+	free(s->vocab);
+	free(s->postings);
+	free(s->legal_vocab);
+	em_strmap_free(&s->by_text);
+	multimap_free(&s->by_phon);
+	multimap_free(&s->by_skel);
+	multimap_free(&s->by_id);
+	em_arena_free(&s->arena);
+	free(s);
+}
+
+static int add_vocab(em_screener *s, const em_term *t, size_t *cap, uint32_t *id)
+{
+	size_t v;
+	if (em_strmap_get(&s->by_text, t->text, &v)) {
+		*id = (uint32_t)v;
+		return 0;
+	}
+	if (s->n_vocab == *cap) {
+		*cap = *cap ? *cap * 2 : 8192;
+		em_vocab *p = realloc(s->vocab, *cap * sizeof *p);
+		if (!p)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		s->vocab = p;
+	}
+	em_vocab *e = &s->vocab[s->n_vocab];
+	memset(e, 0, sizeof *e);
+	char buf[EM_TEXT_MAX_TOKEN * 2];
+	e->text = em_arena_strndup(&s->arena, t->text, t->len);
+	size_t pl = em_text_phonetic(t->text, t->len, buf, sizeof buf);
+	e->phon = em_arena_strndup(&s->arena, buf, pl);
+	size_t sl = em_text_skeleton(t->text, t->len, buf, sizeof buf);
+	e->skel = em_arena_strndup(&s->arena, buf, sl);
+	if (!e->text || !e->phon || !e->skel)
+		return em_fail(EM_ENOMEM, "out of memory building the index");
+	e->len = t->len;
+	e->plen = (uint8_t)pl;
+	e->slen = (uint8_t)sl;
+	e->cls = t->cls;
+	e->weight = t->factor; /* factor for now; the rarity weight is applied once counts are known */
+	if (em_strmap_put(&s->by_text, e->text, s->n_vocab))
+		return EM_ENOMEM;
+	*id = (uint32_t)s->n_vocab++;
+	return 0;
+}
+
+static int grow_names(em_screener *s, size_t *cap_names, size_t *cap_terms, size_t more_terms)
+{
+	if (s->n_names == *cap_names) {
+		*cap_names = *cap_names ? *cap_names * 2 : 16384;
+		em_iname *p = realloc(s->names, *cap_names * sizeof *p);
+		if (!p)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		s->names = p;
+	}
+	while (s->n_terms + more_terms > *cap_terms) {
+		*cap_terms = *cap_terms ? *cap_terms * 2 : 65536;
+		uint32_t *p = realloc(s->term_vocab, *cap_terms * sizeof *p);
+		if (!p)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		s->term_vocab = p;
+		uint8_t *f = realloc(s->term_family, *cap_terms);
+		if (!f)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		s->term_family = f;
+	}
+	return 0;
+}
+
+/* Adds one name of entity `ei` to the index. */
+static int index_name(em_screener *s, uint32_t ei, size_t name_idx, size_t *cap_vocab,
+		      size_t *cap_names, size_t *cap_terms)
+{
+	const em_name *nm = &s->entities[ei]->names[name_idx];
+	em_terms terms;
+	em_terms_from_name(nm->full, s->entities[ei]->type == EM_ENTITY_PERSON ? nm->family : NULL, 0, &terms);
+	if (terms.n == 0)
+		return 0;
+	if (terms.n > 255)
+		terms.n = 255;
+	int rc = grow_names(s, cap_names, cap_terms, terms.n);
+	if (rc)
+		return rc;
+	em_iname *n = &s->names[s->n_names];
+	n->entity = ei;
+	n->name_idx = (uint16_t)(name_idx < 65535 ? name_idx : 65535);
+	n->n_terms = (uint8_t)terms.n;
+	n->kind = (uint8_t)nm->kind;
+	n->terms = (uint32_t)s->n_terms;
+	n->total_weight = 0;
+	for (size_t i = 0; i < terms.n; i++) {
+		uint32_t v;
+		if ((rc = add_vocab(s, &terms.t[i], cap_vocab, &v)))
+			return rc;
+		s->term_vocab[s->n_terms] = v;
+		s->term_family[s->n_terms] = terms.t[i].family;
+		s->n_terms++;
+	}
+	s->n_names++;
+	return 0;
+}
+
+static int add_deletions(em_screener *s, pair_vec *pv, const char *key, size_t len, uint32_t v)
+{
+	int rc = pair_push(pv, key, v);
+	if (rc || len < 4)
+		return rc;
+	char buf[EM_TEXT_MAX_TOKEN * 2];
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && key[i] == key[i - 1])
+			continue; /* deleting either of two equal letters gives the same key */
+		memcpy(buf, key, i);
+		memcpy(buf + i, key + i + 1, len - i - 1);
+		buf[len - 1] = '\0';
+		const char *k = em_arena_strndup(&s->arena, buf, len - 1);
+		if (!k || (rc = pair_push(pv, k, v)))
+			return k ? rc : EM_ENOMEM;
+	}
+	return 0;
+}
+
+int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lists)
+{
+	*out = NULL;
+	int rc = em_knowledge_init();
+	if (rc)
+		return rc;
+	em_screener *s = calloc(1, sizeof *s);
+	if (!s)
+		return em_fail(EM_ENOMEM, "out of memory");
+	em_arena_init(&s->arena);
+	size_t total = 0;
+	for (size_t l = 0; l < n_lists; l++)
+		total += em_list_count(lists[l]);
+	s->entities = malloc((total ? total : 1) * sizeof *s->entities);
+	if (!s->entities) {
+		em_screener_free(s);
+		return em_fail(EM_ENOMEM, "out of memory");
+	}
+	for (size_t l = 0; l < n_lists; l++)
+		for (size_t i = 0; i < em_list_count(lists[l]); i++)
+			s->entities[s->n_entities++] = em_list_entity(lists[l], i);
+
+	size_t cap_vocab = 0, cap_names = 0, cap_terms = 0;
+	for (size_t ei = 0; ei < s->n_entities; ei++) {
+		const em_entity *e = s->entities[ei];
+		for (size_t k = 0; k < e->n_names; k++)
+			if ((rc = index_name(s, (uint32_t)ei, k, &cap_vocab, &cap_names, &cap_terms)))
+				goto fail;
+	}
+
+	/* Document frequencies, then posting lists laid out by prefix sums. */
+	for (size_t n = 0; n < s->n_names; n++) {
+		const em_iname *nm = &s->names[n];
+		for (size_t t = 0; t < nm->n_terms; t++) {
+			uint32_t v = s->term_vocab[nm->terms + t];
+			bool seen = false;
+			for (size_t u = 0; u < t; u++)
+				seen |= s->term_vocab[nm->terms + u] == v;
+			if (!seen)
+				s->vocab[v].df++;
+		}
+	}
+	size_t acc = 0;
+	for (size_t v = 0; v < s->n_vocab; v++) {
+		s->vocab[v].post_start = (uint32_t)acc;
+		acc += s->vocab[v].df;
+	}
+	s->postings = malloc((acc ? acc : 1) * sizeof *s->postings);
+	uint32_t *fill = calloc(s->n_vocab ? s->n_vocab : 1, sizeof *fill);
+	if (!s->postings || !fill) {
+		free(fill);
+		rc = em_fail(EM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (size_t n = 0; n < s->n_names; n++) {
+		const em_iname *nm = &s->names[n];
+		for (size_t t = 0; t < nm->n_terms; t++) {
+			uint32_t v = s->term_vocab[nm->terms + t];
+			if (fill[v] && s->postings[s->vocab[v].post_start + fill[v] - 1] == n)
+				continue;
+			s->postings[s->vocab[v].post_start + fill[v]++] = (uint32_t)n;
+		}
+	}
+	free(fill);
+
+	/* Rarity weights: inverse document frequency over names. */
+	double N = (double)(s->n_names ? s->n_names : 1);
+	s->unknown_weight = (float)log(1.0 + N);
+	for (size_t v = 0; v < s->n_vocab; v++) {
+		em_vocab *e = &s->vocab[v];
+		double idf = log(1.0 + N / (double)e->df);
+		if (e->cls == EM_TERM_NAME)
+			e->weight = (float)idf;
+		else
+			e->weight = e->weight * 3.0f; /* factor times a typical weight */
+	}
+	for (size_t n = 0; n < s->n_names; n++) {
+		em_iname *nm = &s->names[n];
+		for (size_t t = 0; t < nm->n_terms; t++)
+			nm->total_weight += s->vocab[s->term_vocab[nm->terms + t]].weight;
+	}
+
+	s->legal_vocab = malloc((s->n_vocab ? s->n_vocab : 1) * sizeof *s->legal_vocab);
+	if (!s->legal_vocab) {
+		rc = em_fail(EM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (size_t v = 0; v < s->n_vocab; v++)
+		if (s->vocab[v].cls == EM_TERM_LEGAL)
+			s->legal_vocab[s->n_legal++] = (uint32_t)v;
+
+	/* Lookup maps. */
+	pair_vec pv = {0};
+	/* Phonetic keys and spellings, each with its one-letter deletions: a typo can break a
+	 * digraph ("AsUhraf" / "Ashraf"), so neither key alone finds every misspelling. */
+	for (size_t v = 0; v < s->n_vocab && !rc; v++) {
+		rc = add_deletions(s, &pv, s->vocab[v].phon, s->vocab[v].plen, (uint32_t)v);
+		if (!rc && strcmp(s->vocab[v].phon, s->vocab[v].text) != 0)
+			rc = add_deletions(s, &pv, s->vocab[v].text, s->vocab[v].len, (uint32_t)v);
+	}
+	if (!rc)
+		rc = multimap_build(&s->by_phon, &pv);
+	pair_free(&pv);
+	for (size_t v = 0; v < s->n_vocab && !rc; v++)
+		if (s->vocab[v].slen >= 2)
+			rc = pair_push(&pv, s->vocab[v].skel, (uint32_t)v);
+	if (!rc)
+		rc = multimap_build(&s->by_skel, &pv);
+	pair_free(&pv);
+	for (size_t ei = 0; ei < s->n_entities && !rc; ei++) {
+		const em_entity *e = s->entities[ei];
+		for (size_t k = 0; k < e->n_ids && !rc; k++) {
+			char buf[128];
+			size_t n = em_id_normalize(e->ids[k].value, buf, sizeof buf);
+			if (n < 4)
+				continue; /* too short to identify anyone */
+			const char *key = em_arena_strndup(&s->arena, buf, n);
+			rc = key ? pair_push(&pv, key, (uint32_t)ei) : EM_ENOMEM;
+		}
+	}
+	if (!rc)
+		rc = multimap_build(&s->by_id, &pv);
+	pair_free(&pv);
+	if (rc)
+		goto fail;
+
+	s->memory = s->arena.total + s->n_entities * sizeof *s->entities + s->n_names * sizeof *s->names +
+		    s->n_terms * 5 + s->n_vocab * sizeof *s->vocab + acc * 4 +
+		    (s->by_text.cap + s->by_phon.keys.cap + s->by_skel.keys.cap + s->by_id.keys.cap) * 16 +
+		    (s->by_phon.starts ? s->by_phon.starts[s->by_phon.n_groups] * 8 : 0);
+	*out = s;
+	return 0;
+fail:
+	em_screener_free(s);
+	return rc;
+}
+
+void em_screener_get_stats(const em_screener *s, em_screener_stats *out)
+{
+	out->entities = s->n_entities;
+	out->names = s->n_names;
+	out->vocabulary = s->n_vocab;
+	out->memory_bytes = s->memory;
+}

@@ -1,0 +1,72 @@
+/*
+ * index.h: the screening index (internal). Every listed name is cut into terms (see
+ * knowledge.h); each distinct term is a vocabulary entry with its rarity weight, phonetic key,
+ * consonant skeleton and posting list (the names that contain it). Candidate retrieval looks a
+ * query term up by exact text, by phonetic key and its one-letter deletions (typos), and for
+ * names written in Arabic script by skeleton; only names reached that way are scored.
+ */
+#ifndef EMBARGO_MATCH_INDEX_H
+#define EMBARGO_MATCH_INDEX_H
+
+#include <stdint.h>
+
+#include "embargo/em_screen.h"
+#include "knowledge.h"
+#include "util/util.h"
+
+/* A string -> list of uint32 map, built once, then read-only. */
+typedef struct em_multimap {
+	em_strmap keys;       /* key -> group index */
+	uint32_t *starts;     /* group g holds vals[starts[g] .. starts[g + 1]) */
+	uint32_t *vals;
+	size_t n_groups;
+} em_multimap;
+
+typedef struct em_vocab {
+	const char *text;     /* canonical term */
+	const char *phon;     /* phonetic key */
+	const char *skel;     /* consonant skeleton */
+	uint8_t len, plen, slen, cls;
+	float weight;         /* rarity weight (legal forms and stop words: scaled down) */
+	uint32_t df;          /* names containing it */
+	uint32_t post_start;  /* postings[post_start .. post_start + df) are name ids */
+} em_vocab;
+
+typedef struct em_iname {
+	uint32_t entity;      /* index into screener->entities */
+	uint16_t name_idx;    /* index into entity->names */
+	uint8_t n_terms;
+	uint8_t kind;         /* em_name_kind */
+	uint32_t terms;       /* term_vocab[terms .. terms + n_terms) */
+	float total_weight;
+} em_iname;
+
+struct em_screener {
+	em_arena arena;
+	const em_entity **entities;
+	size_t n_entities;
+	em_iname *names;
+	size_t n_names;
+	uint32_t *term_vocab;   /* vocabulary id of each term of each name */
+	uint8_t *term_family;   /* 1 when that term is part of the family name */
+	size_t n_terms;
+	em_vocab *vocab;
+	size_t n_vocab;
+	uint32_t *postings;
+	em_strmap by_text;      /* term text -> vocabulary id */
+	em_multimap by_phon;    /* phonetic key and its one-letter deletions -> vocabulary ids */
+	em_multimap by_skel;    /* skeleton -> vocabulary ids */
+	em_multimap by_id;      /* normalized identifier -> entity indices */
+	float unknown_weight;   /* weight of a term no listed name has */
+	uint32_t *legal_vocab;  /* vocabulary ids of the legal forms */
+	size_t n_legal;
+	size_t memory;
+};
+
+/* Looks a key up; returns the values and sets *n (0 when absent). */
+const uint32_t *em_multimap_get(const em_multimap *m, const char *key, size_t *n);
+
+/* Normalizes an identifier for comparison (upper-case letters and digits only). */
+size_t em_id_normalize(const char *in, char *out, size_t cap);
+
+#endif

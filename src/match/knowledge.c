@@ -1,0 +1,343 @@
+/*
+ * knowledge.c: loads data/legal_forms.tsv, data/name_variants.tsv and data/name_stopwords.tsv
+ * (embedded as strings by cmake/embed.cmake) into hash maps, and applies them to token lists.
+ * Legal-form phrases are matched greedily, longest first, over token sequences.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "knowledge.h"
+#include "util/util.h"
+
+extern const char em_data_legal_forms[];
+extern const char em_data_name_variants[];
+extern const char em_data_name_stopwords[];
+
+#define MAX_PHRASE 6
+
+static struct {
+	em_arena arena;
+	em_strmap variants;   /* variant -> index into canon[] */
+	em_strmap legal;      /* phrase ("co ltd") -> index into canon[] */
+	em_strmap stop;       /* word -> index into stop_factor[] */
+	em_strmap legal_words;/* single words occurring in legal-form phrases -> 1 */
+	em_strmap fuzzy;      /* phonetic key, word and one-letter deletions -> index into fuzzy_words[] */
+	const char **fuzzy_words; /* words reachable by fuzzy lookup (variants, legal words) */
+	size_t n_fuzzy, cap_fuzzy;
+	const char **canon;   /* canonical strings */
+	size_t n_canon, cap_canon;
+	float *stop_factor;
+	size_t n_stop, cap_stop;
+	int rc;
+} K;
+
+static pthread_once_t k_once = PTHREAD_ONCE_INIT;
+
+static size_t add_canon(const char *s)
+{
+	if (K.n_canon == K.cap_canon) {
+		K.cap_canon = K.cap_canon ? K.cap_canon * 2 : 256;
+		const char **p = realloc(K.canon, K.cap_canon * sizeof *p);
+		if (!p)
+			abort(); /* start-up tables of a few kilobytes: nothing sensible to do without memory */
+		K.canon = p;
+	}
+	K.canon[K.n_canon] = s;
+	return K.n_canon++;
+}
+
+/* Splits a table into lines, and lines into tab-separated fields; '#' lines are comments. */
+static void load_table(const char *text, void (*row)(char **fields, size_t n))
+{
+	char *copy = em_arena_strdup(&K.arena, text);
+	char *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		char *fields[4];
+		size_t n = 0;
+		char *fs = NULL;
+		for (char *f = strtok_r(line, "\t", &fs); f && n < 4; f = strtok_r(NULL, "\t", &fs))
+			fields[n++] = f;
+		row(fields, n);
+	}
+}
+
+static void variant_row(char **f, size_t n)
+{
+	if (n < 2)
+		return;
+	size_t c = add_canon(f[0]);
+	char *save = NULL;
+	for (char *v = strtok_r(f[1], "|", &save); v; v = strtok_r(NULL, "|", &save))
+		em_strmap_put(&K.variants, v, c);
+	em_strmap_put(&K.variants, f[0], c);
+}
+
+static void legal_row(char **f, size_t n)
+{
+	if (n < 2)
+		return;
+	size_t c = add_canon(f[0]);
+	char *save = NULL;
+	for (char *v = strtok_r(f[1], "|", &save); v; v = strtok_r(NULL, "|", &save)) {
+		em_strmap_put(&K.legal, v, c);
+		/* Remember each word of the phrase: alone in a query it is still a legal-form word. */
+		char *copy = em_arena_strdup(&K.arena, v), *ws = NULL;
+		for (char *w = strtok_r(copy, " ", &ws); w; w = strtok_r(NULL, " ", &ws))
+			em_strmap_put(&K.legal_words, w, 1);
+	}
+	em_strmap_put(&K.legal, f[0], c);
+}
+
+static void stop_row(char **f, size_t n)
+{
+	if (n < 3)
+		return;
+	if (K.n_stop == K.cap_stop) {
+		K.cap_stop = K.cap_stop ? K.cap_stop * 2 : 128;
+		float *p = realloc(K.stop_factor, K.cap_stop * sizeof *p);
+		if (!p)
+			abort();
+		K.stop_factor = p;
+	}
+	K.stop_factor[K.n_stop] = strtof(f[2], NULL);
+	em_strmap_put(&K.stop, f[0], K.n_stop++);
+}
+
+static void fuzzy_add_key(const char *key, size_t word)
+{
+	size_t old;
+	if (em_strmap_get(&K.fuzzy, key, &old) && old != word)
+		em_strmap_put(&K.fuzzy, key, SIZE_MAX); /* ambiguous: two words share it */
+	else
+		em_strmap_put(&K.fuzzy, key, word);
+}
+
+/* Indexes one word for fuzzy lookup: itself, its phonetic key, and their one-letter deletions. */
+static void fuzzy_add(const char *word)
+{
+	if (K.n_fuzzy == K.cap_fuzzy) {
+		K.cap_fuzzy = K.cap_fuzzy ? K.cap_fuzzy * 2 : 512;
+		const char **p = realloc(K.fuzzy_words, K.cap_fuzzy * sizeof *p);
+		if (!p)
+			abort();
+		K.fuzzy_words = p;
+	}
+	size_t id = K.n_fuzzy;
+	K.fuzzy_words[K.n_fuzzy++] = word;
+	char keys[2][EM_TEXT_MAX_TOKEN * 2];
+	size_t lens[2];
+	lens[0] = strlen(word);
+	if (lens[0] >= EM_TEXT_MAX_TOKEN)
+		return;
+	memcpy(keys[0], word, lens[0] + 1);
+	lens[1] = em_text_phonetic(word, lens[0], keys[1], sizeof keys[1]);
+	for (int k = 0; k < 2; k++) {
+		fuzzy_add_key(em_arena_strdup(&K.arena, keys[k]), id);
+		if (lens[k] < 5)
+			continue; /* one letter off in a short word is another word */
+		for (size_t i = 0; i < lens[k]; i++) {
+			char del[EM_TEXT_MAX_TOKEN * 2];
+			memcpy(del, keys[k], i);
+			memcpy(del + i, keys[k] + i + 1, lens[k] - i);
+			fuzzy_add_key(em_arena_strdup(&K.arena, del), id);
+		}
+	}
+}
+
+static void load(void)
+{
+	em_arena_init(&K.arena);
+	load_table(em_data_name_variants, variant_row);
+	load_table(em_data_legal_forms, legal_row);
+	load_table(em_data_name_stopwords, stop_row);
+	/* Fuzzy lookup reaches the variant spellings and the legal-form words. */
+	for (size_t i = 0; i < K.variants.cap; i++)
+		if (K.variants.keys[i] && !strchr(K.variants.keys[i], ' '))
+			fuzzy_add(K.variants.keys[i]);
+	for (size_t i = 0; i < K.legal_words.cap; i++)
+		if (K.legal_words.keys[i] && strlen(K.legal_words.keys[i]) >= 4)
+			fuzzy_add(K.legal_words.keys[i]);
+	K.rc = 0;
+}
+
+int em_knowledge_is_word(const char *text)
+{
+	em_knowledge_init();
+	return em_strmap_get(&K.variants, text, NULL) || em_strmap_get(&K.legal_words, text, NULL) ||
+	       em_strmap_get(&K.stop, text, NULL) || em_strmap_get(&K.legal, text, NULL);
+}
+
+size_t em_knowledge_suffix_split(const char *text, size_t len)
+{
+	em_knowledge_init();
+	for (size_t cut = 3; cut + 2 <= len; cut++) {
+		const char *tail = text + cut;
+		if (em_strmap_get(&K.legal, tail, NULL) || em_strmap_get(&K.legal_words, tail, NULL) ||
+		    em_strmap_get(&K.stop, tail, NULL))
+			return cut;
+	}
+	return 0;
+}
+
+/* A knowledge word the query token resembles: same sound, or one edit away; NULL if none or ambiguous. */
+static const char *fuzzy_lookup(const char *tok, size_t len)
+{
+	char keys[2][EM_TEXT_MAX_TOKEN * 2];
+	size_t lens[2];
+	if (len >= EM_TEXT_MAX_TOKEN || len < 4)
+		return NULL;
+	memcpy(keys[0], tok, len + 1);
+	lens[0] = len;
+	lens[1] = em_text_phonetic(tok, len, keys[1], sizeof keys[1]);
+	size_t found = SIZE_MAX;
+	for (int k = 0; k < 2; k++) {
+		size_t id;
+		if (em_strmap_get(&K.fuzzy, keys[k], &id) && id != SIZE_MAX) {
+			const char *w = K.fuzzy_words[id];
+			if (k == 1 || em_osa_distance(tok, len, w, strlen(w)) <= 1)
+				return w;
+		}
+		if (lens[k] < 5)
+			continue;
+		for (size_t i = 0; i < lens[k]; i++) {
+			char del[EM_TEXT_MAX_TOKEN * 2];
+			memcpy(del, keys[k], i);
+			memcpy(del + i, keys[k] + i + 1, lens[k] - i);
+			if (!em_strmap_get(&K.fuzzy, del, &id) || id == SIZE_MAX)
+				continue;
+			const char *w = K.fuzzy_words[id];
+			char wk[EM_TEXT_MAX_TOKEN * 2];
+			size_t wl = k ? em_text_phonetic(w, strlen(w), wk, sizeof wk) : strlen(w);
+			if (!k)
+				memcpy(wk, w, wl + 1);
+			if (em_osa_distance(keys[k], lens[k], wk, wl) > 1)
+				continue;
+			if (found != SIZE_MAX && found != id)
+				return NULL;
+			found = id;
+		}
+	}
+	return found != SIZE_MAX ? K.fuzzy_words[found] : NULL;
+}
+
+int em_knowledge_init(void)
+{
+	pthread_once(&k_once, load);
+	return K.rc;
+}
+
+static void set_term(em_term *t, const char *s, size_t n, em_term_class cls, float factor)
+{
+	if (n >= EM_TEXT_MAX_TOKEN)
+		n = EM_TEXT_MAX_TOKEN - 1;
+	memcpy(t->text, s, n);
+	t->text[n] = '\0';
+	t->len = (unsigned char)n;
+	t->cls = (unsigned char)cls;
+	t->factor = factor;
+	t->family = 0;
+	t->joined = 0;
+	t->corrected = 0;
+}
+
+void em_terms_from_name(const char *name, const char *family, int is_query, em_terms *out)
+{
+	em_knowledge_init();
+	em_tokens tk;
+	em_text_tokenize(name, &tk);
+	/* Queries: a token that resembles a knowledge word is taken for it. */
+	unsigned char corrected[EM_TEXT_MAX_TOKENS] = {0};
+	em_token orig[EM_TEXT_MAX_TOKENS];
+	memcpy(orig, tk.tok, tk.n * sizeof tk.tok[0]);
+	if (is_query) {
+		for (size_t i = 0; i < tk.n; i++) {
+			em_token *k = &tk.tok[i];
+			if (em_knowledge_is_word(k->text))
+				continue;
+			const char *w = fuzzy_lookup(k->text, k->len);
+			if (!w)
+				continue;
+			size_t wl = strlen(w);
+			memcpy(k->text, w, wl + 1);
+			k->len = (unsigned char)wl;
+			corrected[i] = 1;
+		}
+	}
+	out->n = 0;
+	out->script = tk.script;
+	/* Family-name tokens: from the list's own field, else the part before the comma. */
+	em_tokens fam;
+	fam.n = 0;
+	if (family)
+		em_text_tokenize(family, &fam);
+	for (size_t i = 0; i < tk.n && out->n < EM_TEXT_MAX_TOKENS;) {
+		/* Longest legal-form phrase starting here. */
+		size_t best = 0, canon = 0;
+		char phrase[EM_TEXT_MAX_TOKEN * MAX_PHRASE];
+		for (size_t len = 1; len <= MAX_PHRASE && i + len <= tk.n; len++) {
+			size_t pl = 0;
+			for (size_t k = i; k < i + len; k++) {
+				if (k > i)
+					phrase[pl++] = ' ';
+				memcpy(phrase + pl, tk.tok[k].text, tk.tok[k].len);
+				pl += tk.tok[k].len;
+			}
+			phrase[pl] = '\0';
+			size_t c;
+			if (em_strmap_get(&K.legal, phrase, &c)) {
+				best = len;
+				canon = c;
+			}
+		}
+		em_term *t = &out->t[out->n];
+		bool in_family;
+		if (family)
+			in_family = false;
+		else
+			in_family = tk.comma_at > 0 && (int)i < tk.comma_at;
+		if (family) {
+			for (size_t k = 0; k < fam.n; k++)
+				if (strcmp(fam.tok[k].text, tk.tok[i].text) == 0)
+					in_family = true;
+		}
+		size_t first = i;
+		unsigned char was_corrected = 0;
+		if (best) {
+			set_term(t, K.canon[canon], strlen(K.canon[canon]), EM_TERM_LEGAL, 0.12f);
+			for (size_t k = i; k < i + best; k++)
+				was_corrected |= corrected[k];
+			i += best;
+		} else {
+			const em_token *k = &tk.tok[i];
+			size_t c, si;
+			const char *s = k->text;
+			if (em_strmap_get(&K.variants, s, &c))
+				s = K.canon[c];
+			if (em_strmap_get(&K.stop, s, &si))
+				set_term(t, s, strlen(s), EM_TERM_STOP, K.stop_factor[si]);
+			else if (is_query && em_strmap_get(&K.legal_words, s, NULL))
+				set_term(t, s, strlen(s), EM_TERM_LEGAL, 0.12f); /* "OPEN", "JOINT" alone */
+			else
+				set_term(t, s, strlen(s), EM_TERM_NAME, 1.0f);
+			was_corrected = corrected[i];
+			i++;
+		}
+		/* The original spelling: of one token, or of a whole legal-form phrase joined. */
+		size_t ol = 0;
+		for (size_t k = first; k < i && ol + 1 < EM_TEXT_MAX_TOKEN; k++) {
+			size_t n = orig[k].len;
+			if (ol + n + 1 > EM_TEXT_MAX_TOKEN)
+				n = EM_TEXT_MAX_TOKEN - 1 - ol;
+			memcpy(t->orig + ol, orig[k].text, n);
+			ol += n;
+		}
+		t->orig[ol] = '\0';
+		t->orig_len = (unsigned char)ol;
+		t->corrected = was_corrected;
+		t->family = in_family;
+		out->n++;
+	}
+}

@@ -1,0 +1,854 @@
+/*
+ * screen.c: answering a query. The query's name becomes terms; each term finds the listed
+ * terms it may be (exact, transliteration variant, phonetic key, a typo away, or for Arabic-
+ * script queries the same consonant skeleton); the names holding those terms are candidates;
+ * each candidate name is aligned token by token with the query and scored (see docs/scoring.md);
+ * the optional fields then move the score; the best name of each entity is its match.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+
+/* ---- scoring constants (docs/scoring.md explains each) ------------------------------------ */
+#define SIM_PHONETIC 0.95      /* same phonetic key, different spelling */
+#define SIM_MIN 0.72           /* weakest token similarity that still aligns */
+#define SIM_SKELETON_LONG 0.88 /* same consonant skeleton of 3+ letters (Arabic-script query) */
+#define SIM_SKELETON_SHORT 0.8 /* same skeleton of 2 letters */
+#define SIM_JOINED 0.95        /* one token equals two adjacent tokens of the other side */
+#define RETRIEVE_SHARE 0.35    /* a candidate must reach this share of the query weight */
+#define MAX_CANDIDATES 3000    /* names scored at most per query (best reached first) */
+#define MAX_TERM_MATCHES 64    /* listed terms kept per query term */
+
+typedef struct term_match {
+	uint32_t vocab;
+	float sim;
+	uint8_t how; /* index into how_names */
+} term_match;
+
+static const char *const how_names[] = {"exact", "variant", "phonetic", "typo", "skeleton", "joined", "unmatched"};
+enum { HOW_EXACT, HOW_VARIANT, HOW_PHONETIC, HOW_TYPO, HOW_SKELETON, HOW_JOINED, HOW_UNMATCHED };
+
+typedef struct qterm {
+	em_term term;
+	char phon[EM_TEXT_MAX_TOKEN * 2];
+	char skel[EM_TEXT_MAX_TOKEN * 2];
+	size_t plen, slen;
+	float weight;                 /* estimated weight of the query term */
+	term_match m[MAX_TERM_MATCHES];
+	size_t n_m;
+} qterm;
+
+typedef struct query_ctx {
+	const em_screener *s;
+	qterm q[EM_TEXT_MAX_TOKENS];
+	size_t n;
+	em_script_class script;
+	float total_weight;
+} query_ctx;
+
+/* Per-thread scratch: one accumulator per indexed name, reset after each query. */
+typedef struct scratch {
+	float *acc;
+	uint32_t *touched;
+	size_t cap;
+	size_t n_touched;
+} scratch;
+
+static _Thread_local scratch tls_scratch;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_destroy(void *p)
+{
+	scratch *sc = p;
+	if (sc) {
+		free(sc->acc);
+		free(sc->touched);
+		sc->acc = NULL;
+		sc->touched = NULL;
+		sc->cap = 0;
+	}
+}
+
+static void scratch_key_make(void)
+{
+	pthread_key_create(&scratch_key, scratch_destroy);
+}
+
+static scratch *get_scratch(size_t n)
+{
+	scratch *sc = &tls_scratch;
+	if (sc->cap < n) {
+		pthread_once(&scratch_once, scratch_key_make);
+		free(sc->acc);
+		free(sc->touched);
+		sc->acc = calloc(n, sizeof *sc->acc);
+		sc->touched = malloc(n * sizeof *sc->touched);
+		if (!sc->acc || !sc->touched) {
+			free(sc->acc);
+			free(sc->touched);
+			sc->acc = NULL;
+			sc->touched = NULL;
+			sc->cap = 0;
+			return NULL;
+		}
+		sc->cap = n;
+		pthread_setspecific(scratch_key, sc);
+	}
+	sc->n_touched = 0;
+	return sc;
+}
+
+/* ---- token similarity ----------------------------------------------------------------------- */
+
+static void add_match(qterm *q, uint32_t v, float sim, int how)
+{
+	for (size_t i = 0; i < q->n_m; i++) {
+		if (q->m[i].vocab == v) {
+			if (sim > q->m[i].sim) {
+				q->m[i].sim = sim;
+				q->m[i].how = (uint8_t)how;
+			}
+			return;
+		}
+	}
+	if (q->n_m < MAX_TERM_MATCHES) {
+		q->m[q->n_m++] = (term_match){v, sim, (uint8_t)how};
+		return;
+	}
+	/* Full: replace the weakest. */
+	size_t worst = 0;
+	for (size_t i = 1; i < q->n_m; i++)
+		if (q->m[i].sim < q->m[worst].sim)
+			worst = i;
+	if (sim > q->m[worst].sim)
+		q->m[worst] = (term_match){v, sim, (uint8_t)how};
+}
+
+/* Similarity of two different spellings: edit distance on phonetic keys and on the text. */
+static float typo_similarity(const qterm *q, const em_vocab *v)
+{
+	size_t lp = q->plen > v->plen ? q->plen : v->plen;
+	size_t lt = q->term.len > v->len ? q->term.len : v->len;
+	int dp = em_osa_distance(q->phon, q->plen, v->phon, v->plen);
+	int dt = em_osa_distance(q->term.text, q->term.len, v->text, v->len);
+	double sp = 0, st = 0;
+	/* One edit is a typo in a word of 4 or more letters; two need 8 or more. */
+	if (dp == 1 && lp >= 4)
+		sp = 1.0 - 0.6 / (double)lp;
+	else if (dp == 2 && lp >= 8)
+		sp = 1.0 - 1.4 / (double)lp;
+	if (dt == 1 && lt >= 4)
+		st = 1.0 - 0.65 / (double)lt;
+	else if (dt == 2 && lt >= 8)
+		st = 1.0 - 1.5 / (double)lt;
+	double s = sp > st ? sp : st;
+	/* People rarely get the first letter wrong: a different one makes it likelier another name. */
+	if (s > 0 && q->term.text[0] != v->text[0] && q->phon[0] != v->phon[0])
+		s -= 0.06;
+	return (float)(s > 0.93 ? 0.93 : s);
+}
+
+/* Looks one key and its one-letter deletions up in the spelling/phonetic map. */
+static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t len)
+{
+	char buf[EM_TEXT_MAX_TOKEN * 2];
+	size_t n;
+	const uint32_t *vals = em_multimap_get(&s->by_phon, key, &n);
+	for (size_t i = 0; i < n; i++) {
+		const em_vocab *e = &s->vocab[vals[i]];
+		if (e->cls != EM_TERM_NAME)
+			continue;
+		if (e->plen == q->plen && memcmp(e->phon, q->phon, q->plen) == 0) {
+			/* Same sound: short words that sound alike are often different names. */
+			add_match(q, vals[i], q->plen >= 5 ? SIM_PHONETIC : SIM_PHONETIC - 0.07f, HOW_PHONETIC);
+		} else {
+			float t = typo_similarity(q, e);
+			if (t >= SIM_MIN)
+				add_match(q, vals[i], t, HOW_TYPO);
+		}
+	}
+	if (len < 4)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && key[i] == key[i - 1])
+			continue;
+		memcpy(buf, key, i);
+		memcpy(buf + i, key + i + 1, len - i - 1);
+		buf[len - 1] = '\0';
+		vals = em_multimap_get(&s->by_phon, buf, &n);
+		for (size_t k = 0; k < n; k++) {
+			const em_vocab *e = &s->vocab[vals[k]];
+			if (e->cls != EM_TERM_NAME)
+				continue;
+			float t = typo_similarity(q, e);
+			if (t >= SIM_MIN)
+				add_match(q, vals[k], t, HOW_TYPO);
+		}
+	}
+}
+
+static void find_term_matches(const em_screener *s, qterm *q, em_script_class script)
+{
+	q->n_m = 0;
+	size_t v;
+	if (em_strmap_get(&s->by_text, q->term.text, &v))
+		add_match(q, (uint32_t)v, 1.0f, HOW_EXACT);
+	if (q->term.cls == EM_TERM_LEGAL) {
+		/* Any legal form is weak evidence for any other: LLC and JSC are both companies. */
+		for (size_t k = 0; k < s->n_legal; k++)
+			add_match(q, s->legal_vocab[k], 0.75f, HOW_VARIANT); /* keeps 1.0 for the same form */
+		return;
+	}
+	if (q->term.cls != EM_TERM_NAME)
+		return; /* stop words only match exactly */
+	lookup_typos(s, q, q->phon, q->plen);
+	if (strcmp(q->phon, q->term.text) != 0)
+		lookup_typos(s, q, q->term.text, q->term.len);
+	/* Arabic script leaves short vowels unwritten: compare consonant skeletons. */
+	if (script == EM_SCRIPT_ABJAD && q->slen >= 2) {
+		size_t n;
+		const uint32_t *vals = em_multimap_get(&s->by_skel, q->skel, &n);
+		for (size_t i = 0; i < n; i++) {
+			const em_vocab *e = &s->vocab[vals[i]];
+			if (e->cls != EM_TERM_NAME)
+				continue;
+			add_match(q, vals[i], q->slen >= 3 ? SIM_SKELETON_LONG : SIM_SKELETON_SHORT, HOW_SKELETON);
+		}
+	}
+}
+
+/*
+ * A query token written together with a legal form or connector ("CAMARYLTDA", "TRADEAND")
+ * that no listed name has is split before the name is read again.
+ */
+static bool split_suffixes(const em_screener *s, const char *name, char *out, size_t cap)
+{
+	em_tokens tk;
+	em_text_tokenize(name, &tk);
+	size_t o = 0;
+	bool changed = false;
+	for (size_t i = 0; i < tk.n; i++) {
+		const em_token *k = &tk.tok[i];
+		size_t cut = 0;
+		if (k->len >= 5 && !em_strmap_get(&s->by_text, k->text, NULL) && !em_knowledge_is_word(k->text)) {
+			cut = em_knowledge_suffix_split(k->text, k->len);
+			if (cut) {
+				char head[EM_TEXT_MAX_TOKEN];
+				memcpy(head, k->text, cut);
+				head[cut] = '\0';
+				if (!em_strmap_get(&s->by_text, head, NULL) && !em_knowledge_is_word(head))
+					cut = 0;
+			}
+		}
+		int n = cut ? snprintf(out + o, cap - o, "%s%.*s %s", o ? " " : "", (int)cut, k->text, k->text + cut)
+			    : snprintf(out + o, cap - o, "%s%s", o ? " " : "", k->text);
+		if (n < 0 || (size_t)n >= cap - o)
+			return false;
+		o += (size_t)n;
+		changed |= cut != 0;
+	}
+	return changed;
+}
+
+static void prepare_query(query_ctx *c, const em_screener *s, const char *name)
+{
+	em_terms terms;
+	char split[1024];
+	if (split_suffixes(s, name, split, sizeof split))
+		em_terms_from_name(split, NULL, 1, &terms);
+	else
+		em_terms_from_name(name, NULL, 1, &terms);
+	c->s = s;
+	c->n = terms.n;
+	c->script = terms.script;
+	c->total_weight = 0;
+	for (size_t i = 0; i < terms.n; i++) {
+		qterm *q = &c->q[i];
+		q->term = terms.t[i];
+		/* A word the lists spell just so is not a misspelling of a knowledge word. */
+		if (q->term.corrected && q->term.orig_len && em_strmap_get(&s->by_text, q->term.orig, NULL)) {
+			memcpy(q->term.text, q->term.orig, q->term.orig_len + 1u);
+			q->term.len = q->term.orig_len;
+			q->term.cls = EM_TERM_NAME;
+			q->term.factor = 1.0f;
+			q->term.corrected = 0;
+		}
+		q->plen = em_text_phonetic(q->term.text, q->term.len, q->phon, sizeof q->phon);
+		q->slen = em_text_skeleton(q->term.text, q->term.len, q->skel, sizeof q->skel);
+		find_term_matches(s, q, c->script);
+		if (q->term.corrected) /* a guess at a misspelling is not as good as the word itself */
+			for (size_t k = 0; k < q->n_m; k++)
+				q->m[k].sim *= 0.92f;
+		/* Weight: the listed weight of an exact match, else of the closest term, else "unseen". */
+		float w = 0, best = 0;
+		for (size_t k = 0; k < q->n_m; k++) {
+			if (q->m[k].sim > best || (q->m[k].sim == best && s->vocab[q->m[k].vocab].weight > w)) {
+				best = q->m[k].sim;
+				w = s->vocab[q->m[k].vocab].weight;
+			}
+		}
+		if (q->n_m == 0)
+			w = q->term.cls == EM_TERM_NAME ? s->unknown_weight * 0.8f : q->term.factor * 3.0f;
+		q->weight = w;
+		c->total_weight += w;
+	}
+}
+
+/* ---- retrieval ------------------------------------------------------------------------------ */
+
+typedef struct cand {
+	float acc;
+	uint32_t name;
+} cand;
+
+static int cmp_cand_desc(const void *a, const void *b)
+{
+	float x = ((const cand *)a)->acc, y = ((const cand *)b)->acc;
+	return (x < y) - (x > y);
+}
+
+/* Accumulates, per name, the weight of query terms that reach it; returns the candidates. */
+static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
+{
+	const em_screener *s = c->s;
+	bool any_name_term = false;
+	for (size_t i = 0; i < c->n; i++)
+		any_name_term |= c->q[i].term.cls == EM_TERM_NAME && c->q[i].n_m > 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const qterm *q = &c->q[i];
+		if (any_name_term && q->term.cls != EM_TERM_NAME)
+			continue;
+		for (size_t k = 0; k < q->n_m; k++) {
+			const em_vocab *v = &s->vocab[q->m[k].vocab];
+			float gain = q->weight * q->m[k].sim;
+			for (uint32_t p = 0; p < v->df; p++) {
+				uint32_t nm = s->postings[v->post_start + p];
+				if (sc->acc[nm] == 0.0f)
+					sc->touched[sc->n_touched++] = nm;
+				sc->acc[nm] += gain;
+			}
+		}
+	}
+	/* Joined tokens ("NUNEZJUAN"): a term no listed term resembles may be two listed terms. */
+	for (size_t i = 0; i < c->n; i++) {
+		const qterm *q = &c->q[i];
+		if (q->n_m > 0 || q->term.cls != EM_TERM_NAME || q->term.len < 6)
+			continue;
+		for (size_t cut = 2; cut + 2 <= q->term.len; cut++) {
+			char left[EM_TEXT_MAX_TOKEN];
+			memcpy(left, q->term.text, cut);
+			left[cut] = '\0';
+			size_t lv, rv;
+			if (!em_strmap_get(&s->by_text, left, &lv) || !em_strmap_get(&s->by_text, q->term.text + cut, &rv))
+				continue;
+			const em_vocab *v = &s->vocab[lv];
+			for (uint32_t p = 0; p < v->df; p++) {
+				uint32_t nm = s->postings[v->post_start + p];
+				if (sc->acc[nm] == 0.0f)
+					sc->touched[sc->n_touched++] = nm;
+				sc->acc[nm] += q->weight * 0.5f;
+			}
+		}
+	}
+	float need = c->total_weight * RETRIEVE_SHARE;
+	size_t n = 0;
+	bool full = false;
+	for (size_t t = 0; t < sc->n_touched; t++) {
+		uint32_t nm = sc->touched[t];
+		if (sc->acc[nm] < need)
+			continue;
+		if (n == cap) {
+			/* Too many: keep the ones the query reached most strongly. */
+			if (!full)
+				qsort(out, n, sizeof *out, cmp_cand_desc);
+			full = true;
+			if (sc->acc[nm] > out[n - 1].acc) {
+				size_t k = n - 1;
+				while (k > 0 && out[k - 1].acc < sc->acc[nm]) {
+					out[k] = out[k - 1];
+					k--;
+				}
+				out[k] = (cand){sc->acc[nm], nm};
+			}
+			continue;
+		}
+		out[n++] = (cand){sc->acc[nm], nm};
+	}
+	for (size_t t = 0; t < sc->n_touched; t++)
+		sc->acc[sc->touched[t]] = 0.0f;
+	sc->n_touched = 0;
+	return n;
+}
+
+/* ---- alignment and name score ---------------------------------------------------------------- */
+
+typedef struct pair {
+	int8_t qi, ci;  /* query term, listed term; -1 for none */
+	int8_t ci2;     /* second listed term when a query term equals two joined listed terms */
+	int8_t qi2;     /* second query term when a listed term equals two joined query terms */
+	float sim;
+	float weight;
+	uint8_t how;
+} pair;
+
+typedef struct alignment {
+	pair p[EM_TEXT_MAX_TOKENS * 2];
+	size_t n;
+	double qcov, ccov, score;
+} alignment;
+
+typedef struct cpair {
+	float sim, key;
+	uint8_t qi, ci, how;
+} cpair;
+
+static float sim_of(const qterm *q, uint32_t vocab, uint8_t *how)
+{
+	for (size_t k = 0; k < q->n_m; k++)
+		if (q->m[k].vocab == vocab) {
+			*how = q->m[k].how;
+			return q->m[k].sim;
+		}
+	return 0.0f;
+}
+
+/* Does `joined` equal a + b, allowing one edit in long words? */
+static float joined_similarity(const char *joined, size_t jl, const char *a, size_t al, const char *b, size_t bl)
+{
+	char buf[EM_TEXT_MAX_TOKEN * 2 + 2];
+	if (al + bl + 1 > sizeof buf)
+		return 0;
+	memcpy(buf, a, al);
+	memcpy(buf + al, b, bl);
+	buf[al + bl] = '\0';
+	int d = em_osa_distance(joined, jl, buf, al + bl);
+	if (d == 0)
+		return (float)SIM_JOINED;
+	if (d == 1 && jl >= 7)
+		return (float)(SIM_JOINED - 0.07);
+	return 0;
+}
+
+static double combine(double qcov, double ccov)
+{
+	/* Every query part should be found; listed parts the query leaves out cost less. */
+	return qcov * (0.6 + 0.4 * ccov);
+}
+
+static void align(const query_ctx *c, uint32_t name, alignment *al)
+{
+	const em_screener *s = c->s;
+	const em_iname *nm = &s->names[name];
+	const uint32_t *cv = s->term_vocab + nm->terms;
+	size_t nc = nm->n_terms;
+	bool qused[EM_TEXT_MAX_TOKENS] = {false}, cused[256] = {false};
+	al->n = 0;
+	/* Candidate pairs, best first (greedy assignment is near optimal for names this short). */
+	cpair cands[EM_TEXT_MAX_TOKENS * 8];
+	size_t ncand = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		for (size_t j = 0; j < nc && ncand < sizeof cands / sizeof cands[0]; j++) {
+			uint8_t how = HOW_EXACT;
+			float sim = sim_of(&c->q[i], cv[j], &how);
+			if (sim < (float)SIM_MIN)
+				continue;
+			/* Prefer the pair that matters most; break ties toward keeping order. */
+			float key = sim * s->vocab[cv[j]].weight - 0.001f * (float)(i > j ? i - j : j - i);
+			cands[ncand].sim = sim;
+			cands[ncand].key = key;
+			cands[ncand].qi = (uint8_t)i;
+			cands[ncand].ci = (uint8_t)j;
+			cands[ncand].how = how;
+			ncand++;
+		}
+	}
+	/* Sort by key, descending (insertion sort: a few dozen pairs). */
+	for (size_t a = 1; a < ncand; a++) {
+		cpair t = cands[a];
+		size_t b = a;
+		while (b > 0 && cands[b - 1].key < t.key) {
+			cands[b] = cands[b - 1];
+			b--;
+		}
+		cands[b] = t;
+	}
+	double matched = 0, qden = 0, cden = nm->total_weight, caligned = 0;
+	for (size_t k = 0; k < ncand; k++) {
+		if (qused[cands[k].qi] || cused[cands[k].ci])
+			continue;
+		qused[cands[k].qi] = cused[cands[k].ci] = true;
+		float w = s->vocab[cv[cands[k].ci]].weight;
+		pair *p = &al->p[al->n++];
+		*p = (pair){(int8_t)cands[k].qi, (int8_t)cands[k].ci, -1, -1, cands[k].sim, w, cands[k].how};
+		matched += cands[k].sim * w;
+		qden += w;
+		caligned += w;
+	}
+	/* A query term left over may be two listed terms written together, and the reverse. */
+	for (size_t i = 0; i < c->n; i++) {
+		if (qused[i] || c->q[i].term.orig_len < 4)
+			continue;
+		for (size_t j = 0; j + 1 < nc; j++) {
+			if (cused[j] || cused[j + 1])
+				continue;
+			const em_vocab *a = &s->vocab[cv[j]], *b = &s->vocab[cv[j + 1]];
+			float sim = joined_similarity(c->q[i].term.orig, c->q[i].term.orig_len, a->text, a->len, b->text, b->len);
+			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && c->q[i].slen >= 3)
+				sim = joined_similarity(c->q[i].skel, c->q[i].slen, a->skel, a->slen, b->skel, b->slen) * 0.92f;
+			if (sim == 0)
+				continue;
+			qused[i] = cused[j] = cused[j + 1] = true;
+			float w = a->weight + b->weight;
+			al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, (int8_t)(j + 1), -1, sim, w, HOW_JOINED};
+			matched += sim * w;
+			qden += w;
+			caligned += w;
+			break;
+		}
+	}
+	for (size_t j = 0; j < nc; j++) {
+		if (cused[j])
+			continue;
+		const em_vocab *v = &s->vocab[cv[j]];
+		if (v->len < 4)
+			continue;
+		for (size_t i = 0; i + 1 < c->n; i++) {
+			if (qused[i] || qused[i + 1])
+				continue;
+			const qterm *a = &c->q[i], *b = &c->q[i + 1];
+			float sim = joined_similarity(v->text, v->len, a->term.orig, a->term.orig_len, b->term.orig, b->term.orig_len);
+			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && v->slen >= 3)
+				sim = joined_similarity(v->skel, v->slen, a->skel, a->slen, b->skel, b->slen) * 0.92f;
+			if (sim == 0)
+				continue;
+			qused[i] = qused[i + 1] = cused[j] = true;
+			al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, -1, (int8_t)(i + 1), sim, v->weight, HOW_JOINED};
+			matched += sim * v->weight;
+			qden += v->weight;
+			caligned += v->weight;
+			break;
+		}
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		if (qused[i])
+			continue;
+		qden += c->q[i].weight;
+		al->p[al->n++] = (pair){(int8_t)i, -1, -1, -1, 0, c->q[i].weight, HOW_UNMATCHED};
+	}
+	for (size_t j = 0; j < nc; j++) {
+		if (cused[j])
+			continue;
+		al->p[al->n++] = (pair){-1, (int8_t)j, -1, -1, 0, s->vocab[cv[j]].weight, HOW_UNMATCHED};
+	}
+	al->qcov = qden > 0 ? matched / qden : 0;
+	al->ccov = cden > 0 ? caligned / cden : 0;
+	if (al->ccov > 1)
+		al->ccov = 1;
+	al->score = combine(al->qcov, al->ccov);
+}
+
+/* ---- optional fields ------------------------------------------------------------------------- */
+
+typedef struct adj_list {
+	em_adjustment a[6];
+	size_t n;
+	double total;
+	bool id_hit;
+} adj_list;
+
+static void adj_add(adj_list *l, const char *field, double effect, const char *reason)
+{
+	if (l->n < sizeof l->a / sizeof l->a[0])
+		l->a[l->n++] = (em_adjustment){field, effect, reason};
+	l->total += effect;
+}
+
+static bool ci_equal(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a, y = *b;
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y + 32);
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+static bool country_in(const char *country, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] && ci_equal(country, list[i]))
+			return true;
+	return false;
+}
+
+static void adjust(const em_query *q, const em_entity *e, const em_date *qdob, bool id_hit,
+		   em_name_kind kind, adj_list *adj)
+{
+	adj->n = 0;
+	adj->total = 0;
+	adj->id_hit = id_hit;
+	if (kind == EM_NAME_AKA_WEAK)
+		adj_add(adj, "weak_alias", -0.05, "matched a low-quality alias");
+	if (q->type != EM_ENTITY_UNKNOWN && e->type != EM_ENTITY_UNKNOWN && q->type != e->type)
+		adj_add(adj, "type", -0.12, "the listed entity is of another type");
+	if (qdob && qdob->year && e->n_birth_dates) {
+		bool exact = false, near = false;
+		for (size_t i = 0; i < e->n_birth_dates; i++) {
+			const em_date *d = &e->birth_dates[i];
+			if (!d->year)
+				continue;
+			int lo = d->year, hi = d->kind == EM_DATE_RANGE ? d->year2 : d->year;
+			int slack = d->circa ? 2 : 1;
+			if (qdob->year >= lo - slack && qdob->year <= hi + slack)
+				near = true;
+			if (d->kind == EM_DATE_EXACT && qdob->kind == EM_DATE_EXACT && d->year == qdob->year &&
+			    d->month == qdob->month && d->day == qdob->day)
+				exact = true;
+			if (d->kind != EM_DATE_EXACT && d->kind != EM_DATE_TEXT && qdob->year >= lo && qdob->year <= hi)
+				exact = exact || qdob->kind != EM_DATE_EXACT || d->kind == EM_DATE_YEAR;
+		}
+		bool any_year = false;
+		for (size_t i = 0; i < e->n_birth_dates; i++)
+			any_year |= e->birth_dates[i].year != 0;
+		if (exact)
+			adj_add(adj, "dob", 0.05, "the date of birth agrees");
+		else if (near)
+			adj_add(adj, "dob", 0.01, "the year of birth is close");
+		else if (any_year)
+			adj_add(adj, "dob", -0.15, "the date of birth is clearly different");
+	}
+	if (q->country && *q->country) {
+		bool hit = country_in(q->country, e->nationalities, e->n_nationalities) ||
+			   country_in(q->country, e->citizenships, e->n_citizenships);
+		bool any = e->n_nationalities || e->n_citizenships;
+		for (size_t i = 0; i < e->n_addresses; i++) {
+			if (e->addresses[i].country) {
+				any = true;
+				hit |= ci_equal(q->country, e->addresses[i].country);
+			}
+		}
+		if (hit)
+			adj_add(adj, "country", 0.03, "a country of the listed entity agrees");
+		else if (any)
+			adj_add(adj, "country", -0.03, "no country of the listed entity agrees");
+	}
+	if (id_hit)
+		adj_add(adj, "id", 0.0, "an identifier is identical");
+}
+
+/* ---- the query ---------------------------------------------------------------------------- */
+
+typedef struct hit {
+	uint32_t entity;
+	uint32_t name;     /* best name, or UINT32_MAX for an identifier-only hit */
+	double name_score;
+	double score;
+	bool id_hit;
+} hit;
+
+typedef struct result_impl {
+	em_result pub;
+	em_arena arena;
+} result_impl;
+
+void em_result_free(em_result *r)
+{
+	if (!r)
+		return;
+	result_impl *ri = (result_impl *)r;
+	em_arena_free(&ri->arena);
+	free(ri);
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const hit *x = a, *y = b;
+	if (x->score != y->score)
+		return (x->score < y->score) - (x->score > y->score);
+	return (x->entity > y->entity) - (x->entity < y->entity);
+}
+
+static const char *term_text(result_impl *ri, const char *s)
+{
+	const char *p = em_arena_strdup(&ri->arena, s);
+	return p ? p : "";
+}
+
+static const char *joined_text(result_impl *ri, const char *a, const char *b)
+{
+	char buf[EM_TEXT_MAX_TOKEN * 2 + 2];
+	snprintf(buf, sizeof buf, "%s %s", a, b);
+	return term_text(ri, buf);
+}
+
+/* Fills one em_match (explanation included) for a hit. */
+static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, const em_date *qdob, const hit *h,
+		      em_match *m)
+{
+	const em_screener *s = c->s;
+	const em_entity *e = s->entities[h->entity];
+	memset(m, 0, sizeof *m);
+	m->entity = e;
+	m->score = h->score;
+	m->name_score = h->name_score;
+	em_name_kind kind = EM_NAME_PRIMARY;
+	if (h->name != UINT32_MAX) {
+		const em_iname *nm = &s->names[h->name];
+		kind = (em_name_kind)nm->kind;
+		m->matched_name = e->names[nm->name_idx].full;
+		alignment al;
+		align(c, h->name, &al);
+		m->query_coverage = al.qcov;
+		m->name_coverage = al.ccov;
+		em_token_match *t = em_arena_alloc(&ri->arena, (al.n ? al.n : 1) * sizeof *t);
+		if (!t)
+			return EM_ENOMEM;
+		const uint32_t *cv = s->term_vocab + nm->terms;
+		for (size_t k = 0; k < al.n; k++) {
+			const pair *p = &al.p[k];
+			const char *qt = "", *ct = "";
+			if (p->qi >= 0)
+				qt = p->qi2 >= 0 ? joined_text(ri, c->q[p->qi].term.text, c->q[p->qi2].term.text)
+						 : term_text(ri, c->q[p->qi].term.text);
+			if (p->ci >= 0)
+				ct = p->ci2 >= 0 ? joined_text(ri, s->vocab[cv[p->ci]].text, s->vocab[cv[p->ci2]].text)
+						 : s->vocab[cv[p->ci]].text;
+			t[k] = (em_token_match){qt, ct, p->sim, p->weight, how_names[p->how]};
+		}
+		m->tokens = t;
+		m->n_tokens = al.n;
+	} else {
+		m->matched_name = e->n_names ? e->names[0].full : "";
+	}
+	m->matched_kind = kind;
+	adj_list adj;
+	adjust(q, e, qdob, h->id_hit, kind, &adj);
+	em_adjustment *a = em_arena_alloc(&ri->arena, (adj.n ? adj.n : 1) * sizeof *a);
+	if (!a)
+		return EM_ENOMEM;
+	memcpy(a, adj.a, adj.n * sizeof *a);
+	m->adjustments = a;
+	m->n_adjustments = adj.n;
+	return 0;
+}
+
+static double final_score(double name_score, const adj_list *adj)
+{
+	double sc = name_score + adj->total;
+	if (adj->id_hit) /* an identical identifier is strong evidence on its own */
+		sc = 0.9 + 0.1 * (name_score > 0 ? name_score : 0) + (adj->total > 0 ? adj->total : 0);
+	if (sc > 1)
+		sc = 1;
+	if (sc < 0)
+		sc = 0;
+	return sc;
+}
+
+int em_screen(const em_screener *s, const em_query *q, const em_screen_params *params, em_result **out)
+{
+	*out = NULL;
+	if (!s || !q || !q->name)
+		return em_fail(EM_EINVAL, "screening needs a name");
+	double threshold = params && params->threshold > 0 ? params->threshold : EM_SCREEN_DEFAULT_THRESHOLD;
+	size_t limit = params && params->limit ? params->limit : 10;
+	result_impl *ri = calloc(1, sizeof *ri);
+	if (!ri)
+		return em_fail(EM_ENOMEM, "out of memory");
+	em_arena_init(&ri->arena);
+
+	query_ctx *c = malloc(sizeof *c);
+	cand *cands = malloc(MAX_CANDIDATES * sizeof *cands);
+	hit *hits = malloc((MAX_CANDIDATES + 64) * sizeof *hits);
+	scratch *sc = get_scratch(s->n_names ? s->n_names : 1);
+	int rc = 0;
+	if (!c || !cands || !hits || !sc) {
+		rc = em_fail(EM_ENOMEM, "out of memory");
+		goto done;
+	}
+	prepare_query(c, s, q->name);
+	size_t nc = retrieve(c, sc, cands, MAX_CANDIDATES);
+	ri->pub.candidates = nc;
+
+	em_date dob, *qdob = NULL;
+	if (q->dob && *q->dob) {
+		em_date_parse(q->dob, &dob);
+		if (dob.kind != EM_DATE_TEXT)
+			qdob = &dob;
+	}
+
+	/* Best name per entity: hits are kept sorted by entity through a small linear probe. */
+	size_t nh = 0;
+	for (size_t k = 0; k < nc; k++) {
+		alignment al;
+		align(c, cands[k].name, &al);
+		if (al.score < threshold - 0.2)
+			continue;
+		uint32_t ent = s->names[cands[k].name].entity;
+		size_t h;
+		for (h = 0; h < nh && hits[h].entity != ent; h++)
+			;
+		if (h == nh)
+			hits[nh++] = (hit){ent, cands[k].name, al.score, 0, false};
+		else if (al.score > hits[h].name_score) {
+			hits[h].name = cands[k].name;
+			hits[h].name_score = al.score;
+		}
+	}
+	/* Identifiers: an identical one reaches the entity whatever its name. */
+	for (size_t i = 0; i < q->n_ids; i++) {
+		char buf[128];
+		if (!q->ids[i] || em_id_normalize(q->ids[i], buf, sizeof buf) < 4)
+			continue;
+		size_t n;
+		const uint32_t *ents = em_multimap_get(&s->by_id, buf, &n);
+		for (size_t k = 0; k < n && nh < MAX_CANDIDATES + 64; k++) {
+			size_t h;
+			for (h = 0; h < nh && hits[h].entity != ents[k]; h++)
+				;
+			if (h == nh)
+				hits[nh++] = (hit){ents[k], UINT32_MAX, 0, 0, true};
+			else
+				hits[h].id_hit = true;
+		}
+	}
+	size_t kept = 0;
+	for (size_t h = 0; h < nh; h++) {
+		adj_list adj;
+		em_name_kind kind = hits[h].name != UINT32_MAX ? (em_name_kind)s->names[hits[h].name].kind : EM_NAME_PRIMARY;
+		adjust(q, s->entities[hits[h].entity], qdob, hits[h].id_hit, kind, &adj);
+		hits[h].score = final_score(hits[h].name_score, &adj);
+		if (hits[h].score >= threshold)
+			hits[kept++] = hits[h];
+	}
+	qsort(hits, kept, sizeof *hits, cmp_hit);
+	if (kept > limit)
+		kept = limit;
+	em_match *m = em_arena_alloc(&ri->arena, (kept ? kept : 1) * sizeof *m);
+	if (!m) {
+		rc = em_fail(EM_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t h = 0; h < kept && !rc; h++)
+		rc = fill_match(ri, c, q, qdob, &hits[h], &m[h]);
+	ri->pub.matches = m;
+	ri->pub.n_matches = kept;
+done:
+	free(c);
+	free(cands);
+	free(hits);
+	if (rc) {
+		em_result_free(&ri->pub);
+		return rc;
+	}
+	*out = &ri->pub;
+	return 0;
+}

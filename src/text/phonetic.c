@@ -1,0 +1,158 @@
+/*
+ * phonetic.c: keys and distances on normalized ASCII tokens.
+ *
+ * The phonetic key folds the spelling variants that transliteration produces for one sound:
+ * digraphs (kh, gh, sh, ch, zh, ph, th, dh, ts), c/q/k, w/v, y/i, ou/oo/u, ee/i, a final -off/-eff
+ * (Russian -ov/-ev), a final h after a vowel (Abdallah/Abdalla), and doubled letters. The
+ * skeleton goes further and keeps consonants only (also dropping w, y and h, which Arabic script
+ * writes for long vowels and which Latin spellings drop or add freely).
+ */
+#include <string.h>
+
+#include "text.h"
+
+static bool vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+size_t em_text_phonetic(const char *s, size_t n, char *out, size_t cap)
+{
+	char tmp[EM_TEXT_MAX_TOKEN * 2];
+	size_t o = 0;
+	if (cap == 0)
+		return 0;
+	for (size_t i = 0; i < n && o + 2 < sizeof tmp; i++) {
+		char c = s[i], d = i + 1 < n ? s[i + 1] : '\0', e = i + 2 < n ? s[i + 2] : '\0';
+		if (c == 'd' && d == 'z' && e == 'h') { tmp[o++] = 'j'; i += 2; continue; }
+		if (c == 's' && d == 'c' && e == 'h') { tmp[o++] = 's'; i += 2; continue; }
+		if (c == 't' && d == 'c' && e == 'h') { tmp[o++] = 'c'; i += 2; continue; }
+		if (d == 'h' && (c == 'k' || c == 'g' || c == 's' || c == 'c' || c == 'z' || c == 'p' ||
+				 c == 't' || c == 'd')) {
+			static const char map[] = "khggsscczjpfttdd";
+			for (int k = 0; k < 16; k += 2)
+				if (map[k] == c)
+					tmp[o++] = map[k + 1];
+			i++;
+			continue;
+		}
+		if ((c == 't' && (d == 's' || d == 'z')) || (c == 'd' && d == 'j')) {
+			tmp[o++] = c == 'd' ? 'j' : 'c';
+			i++;
+			continue;
+		}
+		if (c == 'c' && d == 'k') { tmp[o++] = 'k'; i++; continue; }
+		if ((c == 'o' && (d == 'u' || d == 'o'))) { tmp[o++] = 'u'; i++; continue; }
+		if ((c == 'e' && (d == 'e' || d == 'i'))) { tmp[o++] = 'i'; i++; continue; }
+		switch (c) {
+		case 'c': case 'q': tmp[o++] = 'k'; break;
+		case 'w': tmp[o++] = 'v'; break;
+		case 'y': tmp[o++] = 'i'; break;
+		case 'x': tmp[o++] = 'k'; tmp[o++] = 's'; break;
+		default: tmp[o++] = c;
+		}
+	}
+	/* -off / -eff endings are Russian -ov / -ev */
+	if (o >= 4 && tmp[o - 1] == 'f' && tmp[o - 2] == 'f' && (tmp[o - 3] == 'o' || tmp[o - 3] == 'e')) {
+		tmp[o - 2] = 'v';
+		o--;
+	}
+	/* a final h after a vowel is silent */
+	if (o >= 3 && tmp[o - 1] == 'h' && vowel(tmp[o - 2]))
+		o--;
+	size_t r = 0;
+	for (size_t i = 0; i < o && r + 1 < cap; i++)
+		if (r == 0 || out[r - 1] != tmp[i])
+			out[r++] = tmp[i];
+	out[r] = '\0';
+	return r;
+}
+
+size_t em_text_skeleton(const char *s, size_t n, char *out, size_t cap)
+{
+	char ph[EM_TEXT_MAX_TOKEN * 2];
+	size_t pn = em_text_phonetic(s, n, ph, sizeof ph);
+	size_t r = 0;
+	if (cap == 0)
+		return 0;
+	for (size_t i = 0; i < pn && r + 1 < cap; i++) {
+		char c = ph[i];
+		if (vowel(c) || c == 'v' || c == 'h' || c == 'i')
+			continue;
+		if (r == 0 || out[r - 1] != c)
+			out[r++] = c;
+	}
+	out[r] = '\0';
+	return r;
+}
+
+double em_jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
+{
+	if (la == 0 && lb == 0)
+		return 1.0;
+	if (la == 0 || lb == 0)
+		return 0.0;
+	if (la > 64)
+		la = 64;
+	if (lb > 64)
+		lb = 64;
+	size_t range = (la > lb ? la : lb) / 2;
+	range = range ? range - 1 : 0;
+	bool am[64] = {false}, bm[64] = {false};
+	size_t m = 0;
+	for (size_t i = 0; i < la; i++) {
+		size_t lo = i > range ? i - range : 0, hi = i + range + 1 < lb ? i + range + 1 : lb;
+		for (size_t j = lo; j < hi; j++) {
+			if (!bm[j] && a[i] == b[j]) {
+				am[i] = bm[j] = true;
+				m++;
+				break;
+			}
+		}
+	}
+	if (m == 0)
+		return 0.0;
+	size_t t = 0, k = 0;
+	for (size_t i = 0; i < la; i++) {
+		if (!am[i])
+			continue;
+		while (!bm[k])
+			k++;
+		if (a[i] != b[k])
+			t++;
+		k++;
+	}
+	double md = (double)m;
+	double jaro = (md / (double)la + md / (double)lb + (md - (double)t / 2.0) / md) / 3.0;
+	size_t prefix = 0;
+	while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix])
+		prefix++;
+	return jaro + (double)prefix * 0.1 * (1.0 - jaro);
+}
+
+int em_osa_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	if (la > 63)
+		la = 63;
+	if (lb > 63)
+		lb = 63;
+	int d[64][64];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return d[la][lb];
+}

@@ -1,0 +1,62 @@
+/*
+ * text.h: turning names into comparable tokens. A name in any script is transliterated to
+ * ASCII Latin with ICU (Cyrillic with the BGN/PCGN romanization that the US and UK lists use,
+ * every other script with ICU's Any-Latin), lower-cased, stripped of apostrophes and
+ * punctuation, and split into tokens. Each token also gets a phonetic key (spelling variants
+ * of one sound collapse: kh/h, ph/f, c/k, y/i, doubled letters...) and a consonant skeleton
+ * (vowels dropped), which is how a name written in Arabic or Persian script, where short vowels
+ * are not written, can meet its Latin spelling.
+ */
+#ifndef EMBARGO_TEXT_H
+#define EMBARGO_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define EM_TEXT_MAX_TOKENS 48
+#define EM_TEXT_MAX_TOKEN 64
+
+/* Which writing system the original text used; decides which keys are worth comparing. */
+typedef enum em_script_class {
+	EM_SCRIPT_LATIN = 0, /* ASCII or Latin with accents */
+	EM_SCRIPT_CYRILLIC,
+	EM_SCRIPT_ABJAD,     /* Arabic, Persian, Urdu, Hebrew, Syriac: short vowels unwritten */
+	EM_SCRIPT_OTHER,     /* Greek, CJK, Hangul, Indic... */
+} em_script_class;
+
+typedef struct em_token {
+	char text[EM_TEXT_MAX_TOKEN];  /* normalized ASCII, lower case */
+	unsigned char len;
+} em_token;
+
+typedef struct em_tokens {
+	em_token tok[EM_TEXT_MAX_TOKENS];
+	size_t n;
+	em_script_class script; /* dominant script of the original text */
+	int comma_at;           /* index of the first token after a comma ("FAMILY, Given"), or -1 */
+} em_tokens;
+
+/*
+ * Transliterates UTF-8 text to lower-case ASCII (with ICU when it is not ASCII already),
+ * writing at most cap-1 bytes and a NUL. Returns the length, or -1 when ICU fails or the
+ * input is not valid UTF-8. Thread-safe: each thread uses its own transliterator.
+ */
+int em_text_to_ascii(const char *utf8, size_t len, char *out, size_t cap, em_script_class *script);
+
+/* Normalizes and splits a name into tokens (see above). Never fails: bad input gives no tokens. */
+void em_text_tokenize(const char *utf8, em_tokens *out);
+
+/* Phonetic key of a normalized token into out (cap bytes); returns its length. */
+size_t em_text_phonetic(const char *tok, size_t len, char *out, size_t cap);
+/* Consonant skeleton of a normalized token; returns its length (may be 0). */
+size_t em_text_skeleton(const char *tok, size_t len, char *out, size_t cap);
+
+/* Similarity measures on short ASCII strings, in [0, 1]. */
+double em_jaro_winkler(const char *a, size_t la, const char *b, size_t lb);
+/* Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions). */
+int em_osa_distance(const char *a, size_t la, const char *b, size_t lb);
+
+/* Frees this thread's transliterator early (threads that exit clean up by themselves). */
+void em_text_thread_cleanup(void);
+
+#endif

@@ -1,0 +1,157 @@
+/*
+ * translit.c: UTF-8 to lower-case ASCII through ICU. An ICU transliterator is costly to build
+ * (milliseconds) and may not be shared between threads, so one is built once as a prototype
+ * and each thread clones its own on first use; ASCII input skips ICU entirely (most queries).
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+#include <unicode/utrans.h>
+
+#include "text.h"
+
+/* BGN/PCGN first for Russian (as OFAC and the UN write Russian names), then everything else. */
+static const char TRANSLIT_ID[] =
+	"Russian-Latin/BGN; Ukrainian-Latin/BGN; Belarusian-Latin/BGN; Any-Latin; Latin-ASCII";
+
+static UTransliterator *prototype;
+static pthread_once_t prototype_once = PTHREAD_ONCE_INIT;
+static pthread_key_t thread_key;
+static _Thread_local UTransliterator *thread_trans;
+
+static void free_thread_trans(void *p)
+{
+	if (p)
+		utrans_close(p);
+}
+
+static void make_prototype(void)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UChar id[sizeof TRANSLIT_ID];
+	u_uastrcpy(id, TRANSLIT_ID);
+	prototype = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+	if (U_FAILURE(st)) {
+		/* Older ICU without the BGN tables: plain Any-Latin still works. */
+		st = U_ZERO_ERROR;
+		u_uastrcpy(id, "Any-Latin; Latin-ASCII");
+		prototype = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+		if (U_FAILURE(st))
+			prototype = NULL;
+	}
+	pthread_key_create(&thread_key, free_thread_trans);
+}
+
+static UTransliterator *get_trans(void)
+{
+	if (thread_trans)
+		return thread_trans;
+	pthread_once(&prototype_once, make_prototype);
+	if (!prototype)
+		return NULL;
+	UErrorCode st = U_ZERO_ERROR;
+	thread_trans = utrans_clone(prototype, &st);
+	if (U_FAILURE(st)) {
+		thread_trans = NULL;
+		return NULL;
+	}
+	pthread_setspecific(thread_key, thread_trans);
+	return thread_trans;
+}
+
+void em_text_thread_cleanup(void)
+{
+	if (thread_trans) {
+		pthread_setspecific(thread_key, NULL);
+		utrans_close(thread_trans);
+		thread_trans = NULL;
+	}
+}
+
+static em_script_class classify(UChar32 c)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UScriptCode s = uscript_getScript(c, &st);
+	switch (s) {
+	case USCRIPT_LATIN: case USCRIPT_COMMON: case USCRIPT_INHERITED: return EM_SCRIPT_LATIN;
+	case USCRIPT_CYRILLIC: return EM_SCRIPT_CYRILLIC;
+	case USCRIPT_ARABIC: case USCRIPT_HEBREW: case USCRIPT_SYRIAC: case USCRIPT_THAANA:
+		return EM_SCRIPT_ABJAD;
+	default: return EM_SCRIPT_OTHER;
+	}
+}
+
+#define TRANSLIT_MAX 1024
+
+int em_text_to_ascii(const char *utf8, size_t len, char *out, size_t cap, em_script_class *script)
+{
+	if (script)
+		*script = EM_SCRIPT_LATIN;
+	if (cap == 0)
+		return -1;
+	size_t i;
+	for (i = 0; i < len && !(utf8[i] & 0x80); i++)
+		;
+	if (i == len) { /* ASCII: copy in lower case */
+		size_t n = len < cap - 1 ? len : cap - 1;
+		for (size_t k = 0; k < n; k++) {
+			char c = utf8[k];
+			out[k] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+		}
+		out[n] = '\0';
+		return (int)n;
+	}
+	if (len > TRANSLIT_MAX * 2)
+		len = TRANSLIT_MAX * 2;
+	UChar buf[TRANSLIT_MAX * 3];
+	int32_t ulen = 0;
+	UErrorCode st = U_ZERO_ERROR;
+	u_strFromUTF8(buf, TRANSLIT_MAX, &ulen, utf8, (int32_t)len, &st);
+	if (U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR)
+		return -1;
+	if (ulen > TRANSLIT_MAX)
+		ulen = TRANSLIT_MAX;
+	/* The dominant non-Latin script decides how the tokens are compared later. */
+	if (script) {
+		int counts[4] = {0};
+		for (int32_t k = 0; k < ulen;) {
+			UChar32 c;
+			U16_NEXT(buf, k, ulen, c);
+			if (u_isalpha(c))
+				counts[classify(c)]++;
+		}
+		int best = EM_SCRIPT_LATIN;
+		for (int k = 1; k < 4; k++)
+			if (counts[k] > counts[best])
+				best = k;
+		*script = (em_script_class)best;
+	}
+	UTransliterator *t = get_trans();
+	if (!t)
+		return -1;
+	int32_t limit = ulen;
+	st = U_ZERO_ERROR;
+	utrans_transUChars(t, buf, &ulen, (int32_t)(sizeof buf / sizeof buf[0]), 0, &limit, &st);
+	if (U_FAILURE(st))
+		return -1;
+	/* Keep ASCII only; anything ICU left (ʿ, ʾ, marks) is dropped or becomes a space. */
+	size_t o = 0;
+	for (int32_t k = 0; k < ulen && o + 1 < cap; k++) {
+		UChar c = buf[k];
+		if (c < 0x80) {
+			out[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+		} else if (c == 0x00B7 || c == 0x02B9) {
+			/* BGN/PCGN's middle dot and prime only disambiguate letters: drop them */
+		} else if (c == 0x02BF || c == 0x02BE || c == 0x02BB || c == 0x02BC || c == 0x2019 ||
+			   c == 0x2018 || c == 0x00B4) {
+			out[o++] = '\''; /* ayn, hamza and curly apostrophes: treated as apostrophes */
+		} else if (u_isspace(c) || u_ispunct(c)) {
+			out[o++] = ' ';
+		}
+	}
+	out[o] = '\0';
+	return (int)o;
+}

@@ -1,0 +1,146 @@
+/* Unit tests of name normalization: transliteration, tokens, phonetic keys, skeletons,
+ * name knowledge (legal forms, variants, stop words) and the string distances. */
+#include "test.h"
+
+#include "match/knowledge.h"
+#include "text/text.h"
+
+static const char *ascii(const char *in)
+{
+	static char buf[512];
+	em_script_class sc;
+	if (em_text_to_ascii(in, strlen(in), buf, sizeof buf, &sc) < 0)
+		return "(error)";
+	return buf;
+}
+
+static void transliteration(void)
+{
+	CHECK_EQ_STR(ascii("ABU MARZOOK, Mousa"), "abu marzook, mousa");
+	CHECK_EQ_STR(ascii("Светлана Савицкая"), "svetlana savitskaya"); /* BGN/PCGN */
+	CHECK_EQ_STR(ascii("İbrahim Şahin"), "ibrahim sahin");
+	CHECK_EQ_STR(ascii("Γιώργος"), "giorgos");
+	CHECK_EQ_STR(ascii("钟明轩"), "zhong ming xuan");
+	CHECK_EQ_STR(ascii("صدام حسين"), "sdam hsyn");
+	em_script_class sc;
+	char buf[64];
+	em_text_to_ascii("حسين", strlen("حسين"), buf, sizeof buf, &sc);
+	CHECK(sc == EM_SCRIPT_ABJAD);
+	em_text_to_ascii("Иван", strlen("Иван"), buf, sizeof buf, &sc);
+	CHECK(sc == EM_SCRIPT_CYRILLIC);
+	CHECK(em_text_to_ascii("\xff\xfe", 2, buf, sizeof buf, &sc) <= 0);
+}
+
+static void tokens(void)
+{
+	em_tokens t;
+	em_text_tokenize("AL-SA'DI, Amir Hamudi", &t);
+	CHECK_EQ_INT(t.n, 4);
+	CHECK_EQ_STR(t.tok[0].text, "al");
+	CHECK_EQ_STR(t.tok[1].text, "sadi");
+	CHECK_EQ_INT(t.comma_at, 2);
+	em_text_tokenize("CLOSED J.S.C. RSK", &t);
+	CHECK_EQ_INT(t.n, 3);
+	CHECK_EQ_STR(t.tok[1].text, "jsc");
+	em_text_tokenize("KT SERVICES & LOGISTICS", &t);
+	CHECK_EQ_INT(t.n, 4);
+	CHECK_EQ_STR(t.tok[2].text, "and");
+	em_text_tokenize("صدام حسين التكريتي", &t);
+	CHECK_EQ_INT(t.n, 4); /* the article is split off as Latin spellings write it */
+	CHECK_EQ_STR(t.tok[2].text, "al");
+	CHECK_EQ_STR(t.tok[3].text, "tkryty");
+	em_text_tokenize("", &t);
+	CHECK_EQ_INT(t.n, 0);
+	em_text_tokenize(NULL, &t);
+	CHECK_EQ_INT(t.n, 0);
+}
+
+/* Rotating buffers so two results can be compared in one expression. */
+static char *slot(void)
+{
+	static char buf[4][128];
+	static int n;
+	return buf[n++ % 4];
+}
+
+static const char *phon(const char *s)
+{
+	char *b = slot();
+	em_text_phonetic(s, strlen(s), b, 128);
+	return b;
+}
+
+static const char *skel(const char *s)
+{
+	char *b = slot();
+	em_text_skeleton(s, strlen(s), b, 128);
+	return b;
+}
+
+static void phonetic_keys(void)
+{
+	CHECK_EQ_STR(phon("khaled"), phon("haled"));
+	CHECK_EQ_STR(phon("joumaa"), phon("jumaa"));
+	CHECK_EQ_STR(phon("petroff"), phon("petrov"));
+	CHECK_EQ_STR(phon("genrikh"), phon("genrih"));
+	CHECK_EQ_STR(phon("scientific"), phon("skientifik"));
+	CHECK_EQ_STR(phon("technical"), phon("technikal"));
+	CHECK_EQ_STR(phon("tolchinskiy"), phon("tolchinskii"));
+	CHECK(strcmp(phon("ivanov"), phon("petrov")) != 0);
+	/* Arabic-script spellings meet Latin ones through the skeleton. */
+	CHECK_EQ_STR(skel("saddam"), skel("sdam"));
+	CHECK_EQ_STR(skel("hussein"), skel("hsyn"));
+	CHECK_EQ_STR(skel("tikriti"), skel("tkryty"));
+	CHECK_EQ_STR(skel("akhund"), skel("akhwnd"));
+	CHECK_EQ_STR(skel("abdallah"), skel("bdallh"));
+	CHECK(strcmp(skel("hussein"), skel("hassan")) == 0); /* by design: vowels carry nothing */
+	CHECK(strcmp(skel("tikriti"), skel("hassan")) != 0);
+}
+
+static void knowledge(void)
+{
+	em_terms t;
+	em_terms_from_name("SOLLERS-FINANCE LIMITED LIABILITY COMPANY", NULL, 0, &t);
+	CHECK_EQ_INT(t.n, 3);
+	CHECK_EQ_STR(t.t[2].text, "llc");
+	CHECK_EQ_INT(t.t[2].cls, EM_TERM_LEGAL);
+	em_terms_from_name("Соллерс-Финанс ООО", NULL, 0, &t);
+	CHECK_EQ_STR(t.t[t.n - 1].text, "llc");
+	em_terms_from_name("ZEEL - M CO., LTD.", NULL, 0, &t);
+	CHECK_EQ_STR(t.t[t.n - 1].text, "coltd");
+	em_terms_from_name("ZEEL - M COMPANY LIMITED", NULL, 0, &t);
+	CHECK_EQ_STR(t.t[t.n - 1].text, "coltd");
+	em_terms_from_name("PUBLIC JOINT STOCK COMPANY ALMAZ", NULL, 0, &t);
+	CHECK_EQ_STR(t.t[0].text, "pjsc");
+	em_terms_from_name("PUBLIC AO ALMAZ", NULL, 0, &t);
+	CHECK_EQ_STR(t.t[0].text, "pjsc");
+	em_terms_from_name("Mohamed Hossein", NULL, 0, &t);
+	CHECK_EQ_STR(t.t[0].text, "muhammad");
+	CHECK_EQ_STR(t.t[1].text, "husayn");
+	em_terms_from_name("AL-RAWI, Dr. Adnan", NULL, 0, &t);
+	CHECK_EQ_INT(t.t[0].cls, EM_TERM_STOP);
+	CHECK(t.t[1].family);
+	CHECK(!t.t[3].family);
+	CHECK_EQ_INT(t.t[2].cls, EM_TERM_STOP); /* dr */
+}
+
+static void distances(void)
+{
+	CHECK_EQ_INT(em_osa_distance("griber", 6, "griebr", 6), 1); /* one transposition */
+	CHECK_EQ_INT(em_osa_distance("kitten", 6, "sitting", 7), 3);
+	CHECK_EQ_INT(em_osa_distance("abcd", 4, "abdc", 4), 1);
+	CHECK_EQ_INT(em_osa_distance("", 0, "abc", 3), 3);
+	CHECK(em_jaro_winkler("martha", 6, "marhta", 6) > 0.96);
+	CHECK(em_jaro_winkler("abc", 3, "xyz", 3) == 0.0);
+	CHECK(em_jaro_winkler("same", 4, "same", 4) == 1.0);
+}
+
+int main(void)
+{
+	RUN(transliteration);
+	RUN(tokens);
+	RUN(phonetic_keys);
+	RUN(knowledge);
+	RUN(distances);
+	return TEST_REPORT();
+}
