@@ -139,43 +139,35 @@ static void sources_parse_good(void)
 
 static void sources_parse_errors(void)
 {
-	const char *m;
-	m = parse_error("[a]\nfile = a.csv https://x/a\nsize = 3\n");
-	CHECK(m && strstr(m, "t.conf:3") && strstr(m, "'size'"));
-	m = parse_error("[a]\nfile = a.csv https://x/a\n[a]\nfile = b.csv https://x/b\n");
-	CHECK(m && strstr(m, "t.conf:3") && strstr(m, "repeated"));
-	m = parse_error("[a]\nfile = ../a.csv https://x/a\n");
-	CHECK(m && strstr(m, "t.conf:2") && strstr(m, "'file'"));
-	m = parse_error("[a]\nfile = sub/a.csv https://x/a\n");
-	CHECK(m && strstr(m, "t.conf:2"));
-	m = parse_error("[a]\nfile = .hidden https://x/a\n");
-	CHECK(m && strstr(m, "t.conf:2"));
-	m = parse_error("[a]\nfile = a.csv ftp://x/a\n");
-	CHECK(m && strstr(m, "t.conf:2") && strstr(m, "http"));
-	m = parse_error("[a]\nfile = a.csv file:///etc/passwd\n");
-	CHECK(m && strstr(m, "t.conf:2"));
-	m = parse_error("[a]\nfile = a.csv https://x/a b\n");
-	CHECK(m && strstr(m, "t.conf:2"));
-	m = parse_error("[a]\nfile = a.csv\n");
-	CHECK(m && strstr(m, "no URL"));
-	m = parse_error("file = a.csv https://x/a\n");
-	CHECK(m && strstr(m, "t.conf:1") && strstr(m, "outside"));
-	m = parse_error("[a]\nformat = ofac-csv\n[b]\nfile = a.csv https://x/a\n");
-	CHECK(m && strstr(m, "t.conf:1") && strstr(m, "no 'file'"));
-	m = parse_error("[a]\nfile = a.csv https://x/a\nenabled = maybe\n");
-	CHECK(m && strstr(m, "t.conf:3") && strstr(m, "'enabled'"));
-	m = parse_error("[a]\nformat = x\nformat = y\nfile = a.csv https://x/a\n");
-	CHECK(m && strstr(m, "t.conf:3") && strstr(m, "twice"));
-	m = parse_error("[a]\nfile = a.csv https://x/a\nfile = a.csv https://x/b\n");
-	CHECK(m && strstr(m, "t.conf:3") && strstr(m, "repeated"));
-	m = parse_error("[Bad Name]\nfile = a.csv https://x/a\n");
-	CHECK(m && strstr(m, "t.conf:1"));
-	m = parse_error("[a\nfile = a.csv https://x/a\n");
-	CHECK(m && strstr(m, "']'"));
-	m = parse_error("[a]\njust words\n");
-	CHECK(m && strstr(m, "t.conf:2"));
-	m = parse_error("# nothing\n");
-	CHECK(m && strstr(m, "no [source]"));
+	/* Each bad text and two things its message must say (the place, and what is wrong). */
+	static const struct {
+		const char *text, *where, *what;
+	} cases[] = {
+		{"[a]\nfile = a.csv https://x/a\nsize = 3\n", "t.conf:3", "'size'"},
+		{"[a]\nfile = a.csv https://x/a\n[a]\nfile = b.csv https://x/b\n", "t.conf:3", "repeated"},
+		{"[a]\nfile = ../a.csv https://x/a\n", "t.conf:2", "'file'"},
+		{"[a]\nfile = sub/a.csv https://x/a\n", "t.conf:2", "plain file name"},
+		{"[a]\nfile = .hidden https://x/a\n", "t.conf:2", "plain file name"},
+		{"[a]\nfile = a.csv ftp://x/a\n", "t.conf:2", "http"},
+		{"[a]\nfile = a.csv file:///etc/passwd\n", "t.conf:2", "http"},
+		{"[a]\nfile = a.csv https://x/a b\n", "t.conf:2", "one word"},
+		{"[a]\nfile = a.csv\n", "t.conf:2", "no URL"},
+		{"file = a.csv https://x/a\n", "t.conf:1", "outside"},
+		{"[a]\nformat = ofac-csv\n[b]\nfile = a.csv https://x/a\n", "t.conf:1", "no 'file'"},
+		{"[a]\nfile = a.csv https://x/a\nenabled = maybe\n", "t.conf:3", "'enabled'"},
+		{"[a]\nformat = x\nformat = y\nfile = a.csv https://x/a\n", "t.conf:3", "twice"},
+		{"[a]\nfile = a.csv https://x/a\nfile = a.csv https://x/b\n", "t.conf:3", "repeated"},
+		{"[Bad Name]\nfile = a.csv https://x/a\n", "t.conf:1", "source name"},
+		{"[a\nfile = a.csv https://x/a\n", "t.conf:1", "']'"},
+		{"[a]\njust words\n", "t.conf:2", "key = value"},
+		{"# nothing\n", "t.conf", "no [source]"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *m = parse_error(cases[i].text);
+		if (!m || !strstr(m, cases[i].where) || !strstr(m, cases[i].what))
+			fprintf(stderr, "case %zu: message \"%s\"\n", i, m ? m : "(accepted)");
+		CHECK(m && strstr(m, cases[i].where) && strstr(m, cases[i].what));
+	}
 	CHECK(parse_error("[a]\nfile = a.csv https://x/a\n") == NULL);
 }
 
@@ -217,6 +209,10 @@ static void sources_shipped_file(void)
 	CHECK(strcmp(em_sources_default_path(), "") != 0);
 	unsetenv("EMBARGO_SOURCES");
 	CHECK(strstr(em_sources_default_path(), "sources.conf") != NULL);
+	/* The compiled-in default is this tree's file. */
+	CHECK_EQ_INT(em_sources_load(&s, em_sources_default_path()), 0);
+	CHECK(s && em_sources_find(s, "ofac-sdn"));
+	em_sources_free(s);
 }
 
 /* --- downloads ------------------------------------------------------------------------- */
@@ -415,6 +411,24 @@ static em_update_options test_opts(void)
 	return o;
 }
 
+/* A fresh folder with an empty store in it; store_done() removes both. */
+static em_store *store_fresh(void)
+{
+	fresh();
+	em_store *st = NULL;
+	if (em_store_open(&st, dburl) != 0) {
+		fprintf(stderr, "store: %s\n", em_error_last()->message);
+		exit(2);
+	}
+	return st;
+}
+
+static void store_done(em_store *st)
+{
+	em_store_free(st);
+	cleanup();
+}
+
 /* Updates the single source of a config; returns the status. */
 static int run_update(em_store *st, const char *route, const em_update_options *o,
 		      em_update_result *r)
@@ -425,6 +439,17 @@ static int run_update(em_store *st, const char *route, const em_update_options *
 	int rc = em_update_source(st, em_sources_get(s, 0), o, r);
 	em_sources_free(s);
 	return rc;
+}
+
+/* A first good update that later steps compare against; returns its version id. */
+static int64_t seed(em_store *st, const char *route, const em_update_options *o)
+{
+	em_update_result r;
+	CHECK_EQ_INT(run_update(st, route, o, &r), 0);
+	CHECK_EQ_INT(r.status, EM_UPDATE_UPDATED);
+	int64_t v = r.version_id;
+	em_update_result_clear(&r);
+	return v;
 }
 
 static int64_t active_id(em_store *st, const char *source, em_version_info *copy_retrieved)
@@ -463,9 +488,7 @@ static size_t direct_count(const char *rel)
 
 static void update_good_then_newer(void)
 {
-	fresh();
-	em_store *st;
-	CHECK_EQ_INT(em_store_open(&st, dburl), 0);
+	em_store *st = store_fresh();
 	em_update_options o = test_opts();
 	em_update_result r;
 	size_t na = direct_count("data/" SDN_A), nb = direct_count("data/" SDN_B);
@@ -492,20 +515,15 @@ static void update_good_then_newer(void)
 	CHECK_EQ_INT(info.entity_count, nb);
 	em_update_result_clear(&r);
 	CHECK(!leftover_download_folders());
-	em_store_free(st);
-	cleanup();
+	store_done(st);
 }
 
 static void update_unchanged(void)
 {
-	fresh();
-	em_store *st;
-	CHECK_EQ_INT(em_store_open(&st, dburl), 0);
+	em_store *st = store_fresh();
 	em_update_options o = test_opts();
 	em_update_result r;
-	CHECK_EQ_INT(run_update(st, "/files/" SDN_B, &o, &r), 0);
-	int64_t v = r.version_id;
-	em_update_result_clear(&r);
+	int64_t v = seed(st, "/files/" SDN_B, &o);
 
 	/* The server answers 304 to the stored ETag. */
 	size_t c0, c1;
@@ -534,21 +552,16 @@ static void update_unchanged(void)
 	CHECK_EQ_INT(r.status, EM_UPDATE_UNCHANGED);
 	CHECK(!r.not_modified);
 	em_update_result_clear(&r);
-	em_store_free(st);
-	cleanup();
+	store_done(st);
 }
 
 /* Validators are tied to the version they produced: after a rollback they are not sent. */
 static void update_validators_follow_active_version(void)
 {
-	fresh();
-	em_store *st;
-	CHECK_EQ_INT(em_store_open(&st, dburl), 0);
+	em_store *st = store_fresh();
 	em_update_options o = test_opts();
 	em_update_result r;
-	CHECK_EQ_INT(run_update(st, "/files/" SDN_A, &o, &r), 0);
-	int64_t v1 = r.version_id;
-	em_update_result_clear(&r);
+	int64_t v1 = seed(st, "/files/" SDN_A, &o);
 	CHECK_EQ_INT(run_update(st, "/files/" SDN_B, &o, &r), 0);
 	em_update_result_clear(&r);
 	CHECK_EQ_INT(em_store_activate(st, v1), 0);
@@ -562,8 +575,7 @@ static void update_validators_follow_active_version(void)
 	CHECK(r.status != EM_UPDATE_FAILED);
 	CHECK(active_id(st, "ofac-sdn", NULL) != v1);
 	em_update_result_clear(&r);
-	em_store_free(st);
-	cleanup();
+	store_done(st);
 }
 
 /* Every failure keeps the active version and says why. */
@@ -589,14 +601,10 @@ static void expect_failure(em_store *st, const char *route, const em_update_opti
 
 static void update_failures_keep_active(void)
 {
-	fresh();
-	em_store *st;
-	CHECK_EQ_INT(em_store_open(&st, dburl), 0);
+	em_store *st = store_fresh();
 	em_update_options o = test_opts();
 	em_update_result r;
-	CHECK_EQ_INT(run_update(st, "/files/" SDN_A, &o, &r), 0);
-	int64_t v = r.version_id;
-	em_update_result_clear(&r);
+	int64_t v = seed(st, "/files/" SDN_A, &o);
 
 	/* Transfer cut short of its Content-Length. */
 	expect_failure(st, "/short/" SDN_B, &o, v, "ended early", EM_ETRUNCATED);
@@ -628,8 +636,7 @@ static void update_failures_keep_active(void)
 	}
 	CHECK(active_id(st, "ofac-sdn", NULL) == v);
 	CHECK(!leftover_download_folders());
-	em_store_free(st);
-	cleanup();
+	store_done(st);
 }
 
 /* Offset just after the line break nearest the middle of a file, so the cut is clean. */
@@ -658,14 +665,10 @@ static size_t clean_cut(const char *rel)
  */
 static void update_sharp_drop_refused_unless_forced(void)
 {
-	fresh();
-	em_store *st;
-	CHECK_EQ_INT(em_store_open(&st, dburl), 0);
+	em_store *st = store_fresh();
 	em_update_options o = test_opts();
 	em_update_result r;
-	CHECK_EQ_INT(run_update(st, "/files/" SDN_B, &o, &r), 0);
-	int64_t v = r.version_id;
-	em_update_result_clear(&r);
+	int64_t v = seed(st, "/files/" SDN_B, &o);
 	expect_failure(st, "/files/ofac/sdn-2021/sdn.csv", &o, v, NULL, EM_EREFUSED);
 	o.force = 1;
 	CHECK_EQ_INT(run_update(st, "/files/ofac/sdn-2021/sdn.csv", &o, &r), 0);
@@ -673,8 +676,7 @@ static void update_sharp_drop_refused_unless_forced(void)
 	CHECK(r.entity_count < r.previous_count);
 	CHECK(active_id(st, "ofac-sdn", NULL) == r.version_id);
 	em_update_result_clear(&r);
-	em_store_free(st);
-	cleanup();
+	store_done(st);
 }
 
 static em_sources *set_config(const char *dir, const char *alt_route)
@@ -700,17 +702,14 @@ static size_t total_names(const em_list *l)
 /* A source of four files is downloaded into one folder and read as one list. */
 static void update_file_set(void)
 {
-	fresh();
-	em_store *st;
-	CHECK_EQ_INT(em_store_open(&st, dburl), 0);
+	em_store *st = store_fresh();
 	em_update_options o = test_opts();
 	em_update_result r;
 	em_sources *s = set_config("/files/ofac/non-sdn/cons_prim.csv",
 				   url("/files/ofac/non-sdn/cons_alt.csv"));
 	CHECK(s != NULL);
 	if (!s) {
-		em_store_free(st);
-		cleanup();
+		store_done(st);
 		return;
 	}
 	CHECK_EQ_INT(em_update_source(st, em_sources_get(s, 0), &o, &r), 0);
@@ -772,8 +771,7 @@ static void update_file_set(void)
 	em_update_result_clear(&r);
 	em_sources_free(s);
 	em_list_free(direct);
-	em_store_free(st);
-	cleanup();
+	store_done(st);
 }
 
 int main(void)

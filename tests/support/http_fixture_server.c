@@ -129,6 +129,19 @@ static enum MHD_Result send_buffer(struct MHD_Connection *c, unsigned status, vo
 	return ret;
 }
 
+/* An empty response with one header (a 304 with its ETag, a redirect with its Location). */
+static enum MHD_Result send_empty(struct MHD_Connection *c, unsigned status, const char *header,
+				  const char *value)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, header, value);
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, const char *text)
 {
 	return send_buffer(c, status, (void *)text, strlen(text), MHD_RESPMEM_PERSISTENT,
@@ -224,14 +237,7 @@ static enum MHD_Result serve_file(struct MHD_Connection *c, fixture_server *s, c
 		const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Modified-Since");
 		if ((inm && strstr(inm, etag)) || (!inm && ims && strcmp(ims, lastmod) == 0)) {
 			free(data);
-			struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL,
-										 MHD_RESPMEM_PERSISTENT);
-			if (!r)
-				return MHD_NO;
-			MHD_add_response_header(r, "ETag", etag);
-			enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, r);
-			MHD_destroy_response(r);
-			return ret;
+			return send_empty(c, MHD_HTTP_NOT_MODIFIED, "ETag", etag);
 		}
 	}
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
@@ -304,13 +310,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			snprintf(location, sizeof location, "/%s", p);
 		else
 			snprintf(location, sizeof location, "/redirect/%ld/%s", n - 1, p);
-		struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-		if (!r)
-			return MHD_NO;
-		MHD_add_response_header(r, "Location", location);
-		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_FOUND, r);
-		MHD_destroy_response(r);
-		return ret;
+		return send_empty(c, MHD_HTTP_FOUND, "Location", location);
 	}
 	int cut = !strncmp(url, "/cut/", 5), shrt = !strncmp(url, "/short/", 7),
 	    stall = !strncmp(url, "/stall/", 7);
