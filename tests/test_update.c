@@ -776,6 +776,12 @@ static void update_file_set(void)
 
 int main(void)
 {
+	/* libcurl honours proxy variables: make sure nothing but 127.0.0.1 is contacted. */
+	static const char *proxies[] = {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+					"all_proxy", "ALL_PROXY"};
+	for (size_t i = 0; i < sizeof proxies / sizeof proxies[0]; i++)
+		unsetenv(proxies[i]);
+	setenv("no_proxy", "*", 1);
 	if (fixture_server_start(&srv, EM_SHARED_DIR "/data") != 0)
 		return 1;
 	snprintf(base, sizeof base, "http://127.0.0.1:%u", fixture_server_port(srv));

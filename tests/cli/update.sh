@@ -8,6 +8,9 @@
 set -u
 : "${EMBARGO:?}" "${EM_SHARED_DIR:?}" "${EM_BUILD_DIR:?}"
 SERVER="$EM_BUILD_DIR/tests/http_fixture_server"
+# libcurl honours proxy variables: make sure nothing but 127.0.0.1 is contacted.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+export no_proxy='*'
 DATA="$EM_SHARED_DIR/data"
 tmp=$(mktemp -d /tmp/em_cli_update.XXXXXX)
 srv_pid=""
