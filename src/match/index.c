@@ -5,6 +5,7 @@
  * skeleton, identifiers) are built last as sorted pair arrays grouped by key.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +147,7 @@ void em_screener_free(em_screener *s)
 	free(s->names);
 	free(s->term_vocab);
 	free(s->term_family);
+	free(s->term_orig);
 	free(s->vocab);
 	free(s->postings);
 	free(s->legal_vocab);
@@ -211,6 +213,10 @@ static int grow_names(em_screener *s, size_t *cap_names, size_t *cap_terms, size
 		if (!f)
 			return em_fail(EM_ENOMEM, "out of memory building the index");
 		s->term_family = f;
+		const char **o = realloc(s->term_orig, *cap_terms * sizeof *o);
+		if (!o)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		s->term_orig = o;
 	}
 	return 0;
 }
@@ -236,12 +242,28 @@ static int index_name(em_screener *s, uint32_t ei, size_t name_idx, size_t *cap_
 	n->kind = (uint8_t)nm->kind;
 	n->terms = (uint32_t)s->n_terms;
 	n->total_weight = 0;
+	/* For a person whose family name is known, given names after the first are middle names. */
+	bool has_family = false, first_given_seen = false;
+	for (size_t i = 0; i < terms.n; i++)
+		has_family |= terms.t[i].family;
 	for (size_t i = 0; i < terms.n; i++) {
 		uint32_t v;
 		if ((rc = add_vocab(s, &terms.t[i], cap_vocab, &v)))
 			return rc;
+		uint8_t flags = terms.t[i].family ? EM_TERM_FLAG_FAMILY : 0;
+		if (has_family && !terms.t[i].family && terms.t[i].cls == EM_TERM_NAME &&
+		    s->entities[ei]->type == EM_ENTITY_PERSON) {
+			if (first_given_seen)
+				flags |= EM_TERM_FLAG_MIDDLE;
+			first_given_seen = true;
+		}
 		s->term_vocab[s->n_terms] = v;
-		s->term_family[s->n_terms] = terms.t[i].family;
+		s->term_family[s->n_terms] = flags;
+		s->term_orig[s->n_terms] = strcmp(terms.t[i].orig, s->vocab[v].text) == 0
+						   ? s->vocab[v].text
+						   : em_arena_strndup(&s->arena, terms.t[i].orig, terms.t[i].orig_len);
+		if (!s->term_orig[s->n_terms])
+			return em_fail(EM_ENOMEM, "out of memory building the index");
 		s->n_terms++;
 	}
 	s->n_names++;

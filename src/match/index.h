@@ -48,7 +48,8 @@ struct em_screener {
 	em_iname *names;
 	size_t n_names;
 	uint32_t *term_vocab;   /* vocabulary id of each term of each name */
-	uint8_t *term_family;   /* 1 when that term is part of the family name */
+	uint8_t *term_family;   /* EM_TERM_FLAG_* bits of that term */
+	const char **term_orig; /* each term as written in the list (before name knowledge) */
 	size_t n_terms;
 	em_vocab *vocab;
 	size_t n_vocab;
@@ -62,6 +63,10 @@ struct em_screener {
 	size_t n_legal;
 	size_t memory;
 };
+
+/* Flags of a listed name's term. */
+#define EM_TERM_FLAG_FAMILY 1 /* part of the family name */
+#define EM_TERM_FLAG_MIDDLE 2 /* a given name after the first: often left out by whoever writes it */
 
 /* Looks a key up; returns the values and sets *n (0 when absent). */
 const uint32_t *em_multimap_get(const em_multimap *m, const char *key, size_t *n);

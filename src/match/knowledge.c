@@ -106,12 +106,22 @@ static void stop_row(char **f, size_t n)
 	em_strmap_put(&K.stop, f[0], K.n_stop++);
 }
 
+/* The knowledge word a fuzzy hit stands for: a variant's canonical spelling, else itself. */
+static const char *fuzzy_target(const char *word)
+{
+	size_t c;
+	if (em_strmap_get(&K.variants, word, &c))
+		return K.canon[c];
+	return word;
+}
+
 static void fuzzy_add_key(const char *key, size_t word)
 {
 	size_t old;
-	if (em_strmap_get(&K.fuzzy, key, &old) && old != word)
-		em_strmap_put(&K.fuzzy, key, SIZE_MAX); /* ambiguous: two words share it */
-	else
+	if (em_strmap_get(&K.fuzzy, key, &old) && old != word &&
+	    (old == SIZE_MAX || strcmp(fuzzy_target(K.fuzzy_words[old]), fuzzy_target(K.fuzzy_words[word])) != 0))
+		em_strmap_put(&K.fuzzy, key, SIZE_MAX); /* ambiguous: two different words share it */
+	else if (!em_strmap_get(&K.fuzzy, key, &old))
 		em_strmap_put(&K.fuzzy, key, word);
 }
 
@@ -158,7 +168,7 @@ static void load(void)
 		if (K.variants.keys[i] && !strchr(K.variants.keys[i], ' '))
 			fuzzy_add(K.variants.keys[i]);
 	for (size_t i = 0; i < K.legal_words.cap; i++)
-		if (K.legal_words.keys[i] && strlen(K.legal_words.keys[i]) >= 4)
+		if (K.legal_words.keys[i] && strlen(K.legal_words.keys[i]) >= 3)
 			fuzzy_add(K.legal_words.keys[i]);
 	K.rc = 0;
 }
@@ -175,8 +185,7 @@ size_t em_knowledge_suffix_split(const char *text, size_t len)
 	em_knowledge_init();
 	for (size_t cut = 3; cut + 2 <= len; cut++) {
 		const char *tail = text + cut;
-		if (em_strmap_get(&K.legal, tail, NULL) || em_strmap_get(&K.legal_words, tail, NULL) ||
-		    em_strmap_get(&K.stop, tail, NULL))
+		if (em_strmap_get(&K.legal, tail, NULL) || strcmp(tail, "and") == 0)
 			return cut;
 	}
 	return 0;
@@ -197,7 +206,8 @@ static const char *fuzzy_lookup(const char *tok, size_t len)
 		size_t id;
 		if (em_strmap_get(&K.fuzzy, keys[k], &id) && id != SIZE_MAX) {
 			const char *w = K.fuzzy_words[id];
-			if (k == 1 || em_osa_distance(tok, len, w, strlen(w)) <= 1)
+			/* Same sound; or, for the spelling, one edit (a deletion key may be the word itself). */
+			if (k == 1 ? lens[1] >= 3 : em_osa_distance(tok, len, w, strlen(w)) <= 1)
 				return w;
 		}
 		if (lens[k] < 5)
@@ -215,7 +225,7 @@ static const char *fuzzy_lookup(const char *tok, size_t len)
 				memcpy(wk, w, wl + 1);
 			if (em_osa_distance(keys[k], lens[k], wk, wl) > 1)
 				continue;
-			if (found != SIZE_MAX && found != id)
+			if (found != SIZE_MAX && strcmp(fuzzy_target(K.fuzzy_words[found]), fuzzy_target(w)) != 0)
 				return NULL;
 			found = id;
 		}
@@ -245,9 +255,15 @@ static void set_term(em_term *t, const char *s, size_t n, em_term_class cls, flo
 
 void em_terms_from_name(const char *name, const char *family, int is_query, em_terms *out)
 {
+	em_terms_from_name_with(name, family, is_query, EM_TRANSLIT_DEFAULT, out);
+}
+
+void em_terms_from_name_with(const char *name, const char *family, int is_query, em_translit which,
+			     em_terms *out)
+{
 	em_knowledge_init();
 	em_tokens tk;
-	em_text_tokenize(name, &tk);
+	em_text_tokenize_with(name, &tk, which);
 	/* Queries: a token that resembles a knowledge word is taken for it. */
 	unsigned char corrected[EM_TEXT_MAX_TOKENS] = {0};
 	em_token orig[EM_TEXT_MAX_TOKENS];

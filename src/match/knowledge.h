@@ -46,6 +46,9 @@ int em_knowledge_init(void);
  * is taken for it and marked `corrected`: listed names are spelled as listed, queries are not.
  */
 void em_terms_from_name(const char *name, const char *family, int is_query, em_terms *out);
+/* The same with a chosen romanization of Cyrillic (see text.h). */
+void em_terms_from_name_with(const char *name, const char *family, int is_query, em_translit which,
+			     em_terms *out);
 
 /*
  * When `text` ends with a legal form or connector word written onto it ("CAMARYLTDA",

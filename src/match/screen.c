@@ -153,6 +153,12 @@ static float typo_similarity(const qterm *q, const em_vocab *v)
 	return (float)(s > 0.93 ? 0.93 : s);
 }
 
+/* Name words can be misspelt; so can long stop words ("GENEREL"), not legal forms (see knowledge). */
+static bool typo_target(const em_vocab *e)
+{
+	return e->cls == EM_TERM_NAME || (e->cls == EM_TERM_STOP && e->len >= 5);
+}
+
 /* Looks one key and its one-letter deletions up in the spelling/phonetic map. */
 static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t len)
 {
@@ -161,7 +167,7 @@ static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t
 	const uint32_t *vals = em_multimap_get(&s->by_phon, key, &n);
 	for (size_t i = 0; i < n; i++) {
 		const em_vocab *e = &s->vocab[vals[i]];
-		if (e->cls != EM_TERM_NAME)
+		if (!typo_target(e))
 			continue;
 		if (e->plen == q->plen && memcmp(e->phon, q->phon, q->plen) == 0) {
 			/* Same sound: short words that sound alike are often different names. */
@@ -183,7 +189,7 @@ static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t
 		vals = em_multimap_get(&s->by_phon, buf, &n);
 		for (size_t k = 0; k < n; k++) {
 			const em_vocab *e = &s->vocab[vals[k]];
-			if (e->cls != EM_TERM_NAME)
+			if (!typo_target(e))
 				continue;
 			float t = typo_similarity(q, e);
 			if (t >= SIM_MIN)
@@ -223,30 +229,22 @@ static void find_term_matches(const em_screener *s, qterm *q, em_script_class sc
 }
 
 /*
- * A query token written together with a legal form or connector ("CAMARYLTDA", "TRADEAND")
- * that no listed name has is split before the name is read again.
+ * A query token written together with a legal form ("CAMARYLTDA", "TRADEAND") that matches no
+ * listed term is split before the name is read again. Returns true when anything was split.
  */
-static bool split_suffixes(const em_screener *s, const char *name, char *out, size_t cap)
+static bool split_suffixes(const query_ctx *c, char *out, size_t cap)
 {
-	em_tokens tk;
-	em_text_tokenize(name, &tk);
 	size_t o = 0;
 	bool changed = false;
-	for (size_t i = 0; i < tk.n; i++) {
-		const em_token *k = &tk.tok[i];
-		size_t cut = 0;
-		if (k->len >= 5 && !em_strmap_get(&s->by_text, k->text, NULL) && !em_knowledge_is_word(k->text)) {
-			cut = em_knowledge_suffix_split(k->text, k->len);
-			if (cut) {
-				char head[EM_TEXT_MAX_TOKEN];
-				memcpy(head, k->text, cut);
-				head[cut] = '\0';
-				if (!em_strmap_get(&s->by_text, head, NULL) && !em_knowledge_is_word(head))
-					cut = 0;
-			}
-		}
-		int n = cut ? snprintf(out + o, cap - o, "%s%.*s %s", o ? " " : "", (int)cut, k->text, k->text + cut)
-			    : snprintf(out + o, cap - o, "%s%s", o ? " " : "", k->text);
+	out[0] = '\0';
+	for (size_t i = 0; i < c->n; i++) {
+		const qterm *q = &c->q[i];
+		const char *t = q->term.orig_len ? q->term.orig : q->term.text;
+		size_t len = strlen(t), cut = 0;
+		if (q->n_m == 0 && q->term.cls == EM_TERM_NAME && len >= 5)
+			cut = em_knowledge_suffix_split(t, len);
+		int n = cut ? snprintf(out + o, cap - o, "%s%.*s %s", o ? " " : "", (int)cut, t, t + cut)
+			    : snprintf(out + o, cap - o, "%s%s", o ? " " : "", t);
 		if (n < 0 || (size_t)n >= cap - o)
 			return false;
 		o += (size_t)n;
@@ -255,36 +253,48 @@ static bool split_suffixes(const em_screener *s, const char *name, char *out, si
 	return changed;
 }
 
-static void prepare_query(query_ctx *c, const em_screener *s, const char *name)
+/* Finds the listed terms each query term may be, and the term weights. */
+static void match_terms(query_ctx *c, const em_screener *s)
 {
-	em_terms terms;
-	char split[1024];
-	if (split_suffixes(s, name, split, sizeof split))
-		em_terms_from_name(split, NULL, 1, &terms);
-	else
-		em_terms_from_name(name, NULL, 1, &terms);
-	c->s = s;
-	c->n = terms.n;
-	c->script = terms.script;
 	c->total_weight = 0;
-	for (size_t i = 0; i < terms.n; i++) {
+	for (size_t i = 0; i < c->n; i++) {
 		qterm *q = &c->q[i];
-		q->term = terms.t[i];
-		/* A word the lists spell just so is not a misspelling of a knowledge word. */
-		if (q->term.corrected && q->term.orig_len && em_strmap_get(&s->by_text, q->term.orig, NULL)) {
+		q->plen = em_text_phonetic(q->term.text, q->term.len, q->phon, sizeof q->phon);
+		q->slen = em_text_skeleton(q->term.text, q->term.len, q->skel, sizeof q->skel);
+		if (q->term.corrected) {
+			/*
+			 * The token resembles a knowledge word ("Mhsen" ~ Mohsen): read it both as written
+			 * and as that word, the guess a little weaker; if the lists know it as written, or
+			 * the guess finds nothing, it stays as written.
+			 */
+			qterm guess = *q;
+			find_term_matches(s, &guess, c->script);
 			memcpy(q->term.text, q->term.orig, q->term.orig_len + 1u);
 			q->term.len = q->term.orig_len;
 			q->term.cls = EM_TERM_NAME;
 			q->term.factor = 1.0f;
-			q->term.corrected = 0;
-		}
-		q->plen = em_text_phonetic(q->term.text, q->term.len, q->phon, sizeof q->phon);
-		q->slen = em_text_skeleton(q->term.text, q->term.len, q->skel, sizeof q->skel);
-		find_term_matches(s, q, c->script);
-		if (q->term.corrected) /* a guess at a misspelling is not as good as the word itself */
+			q->plen = em_text_phonetic(q->term.text, q->term.len, q->phon, sizeof q->phon);
+			q->slen = em_text_skeleton(q->term.text, q->term.len, q->skel, sizeof q->skel);
+			find_term_matches(s, q, c->script);
+			bool known = em_strmap_get(&s->by_text, q->term.text, NULL);
+			float best = 0;
 			for (size_t k = 0; k < q->n_m; k++)
-				q->m[k].sim *= 0.92f;
-		/* Weight: the listed weight of an exact match, else of the closest term, else "unseen". */
+				best = q->m[k].sim > best ? q->m[k].sim : best;
+			if (!known && guess.n_m) {
+				if (guess.term.cls != EM_TERM_NAME) {
+					/* "DZHSC" sounds like JSC and like no listed word: it is the legal form. */
+					if (best < 0.9f)
+						*q = guess;
+				} else {
+					for (size_t k = 0; k < guess.n_m; k++)
+						add_match(q, guess.m[k].vocab, guess.m[k].sim * 0.92f, guess.m[k].how);
+				}
+			}
+			q->term.corrected = !known;
+		} else {
+			find_term_matches(s, q, c->script);
+		}
+		/* Weight: the listed weight of the closest listed term, else "unseen". */
 		float w = 0, best = 0;
 		for (size_t k = 0; k < q->n_m; k++) {
 			if (q->m[k].sim > best || (q->m[k].sim == best && s->vocab[q->m[k].vocab].weight > w)) {
@@ -296,6 +306,29 @@ static void prepare_query(query_ctx *c, const em_screener *s, const char *name)
 			w = q->term.cls == EM_TERM_NAME ? s->unknown_weight * 0.8f : q->term.factor * 3.0f;
 		q->weight = w;
 		c->total_weight += w;
+	}
+}
+
+static void load_terms(query_ctx *c, const em_terms *terms)
+{
+	c->n = terms->n;
+	for (size_t i = 0; i < terms->n; i++)
+		c->q[i].term = terms->t[i];
+}
+
+static void prepare_query(query_ctx *c, const em_screener *s, const char *name, em_translit which)
+{
+	em_terms terms;
+	em_terms_from_name_with(name, NULL, 1, which, &terms);
+	c->s = s;
+	c->script = terms.script;
+	load_terms(c, &terms);
+	match_terms(c, s);
+	char split[1024];
+	if (split_suffixes(c, split, sizeof split)) {
+		em_terms_from_name(split, NULL, 1, &terms);
+		load_terms(c, &terms);
+		match_terms(c, s);
 	}
 }
 
@@ -337,9 +370,12 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 	/* Joined tokens ("NUNEZJUAN"): a term no listed term resembles may be two listed terms. */
 	for (size_t i = 0; i < c->n; i++) {
 		const qterm *q = &c->q[i];
-		if (q->n_m > 0 || q->term.cls != EM_TERM_NAME || q->term.len < 6)
+		bool close = false;
+		for (size_t k = 0; k < q->n_m; k++)
+			close |= q->m[k].sim >= SIM_PHONETIC - 0.001f;
+		if (close || q->term.cls != EM_TERM_NAME || q->term.len < 5)
 			continue;
-		for (size_t cut = 2; cut + 2 <= q->term.len; cut++) {
+		for (size_t cut = 2; cut + 1 < q->term.len; cut++) {
 			char left[EM_TEXT_MAX_TOKEN];
 			memcpy(left, q->term.text, cut);
 			left[cut] = '\0';
@@ -497,7 +533,10 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 			if (cused[j] || cused[j + 1])
 				continue;
 			const em_vocab *a = &s->vocab[cv[j]], *b = &s->vocab[cv[j + 1]];
-			float sim = joined_similarity(c->q[i].term.orig, c->q[i].term.orig_len, a->text, a->len, b->text, b->len);
+			const char *ao = s->term_orig[nm->terms + j], *bo = s->term_orig[nm->terms + j + 1];
+			float sim = joined_similarity(c->q[i].term.orig, c->q[i].term.orig_len, ao, strlen(ao), bo, strlen(bo));
+			if (sim == 0)
+				sim = joined_similarity(c->q[i].term.text, c->q[i].term.len, a->text, a->len, b->text, b->len);
 			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && c->q[i].slen >= 3)
 				sim = joined_similarity(c->q[i].skel, c->q[i].slen, a->skel, a->slen, b->skel, b->slen) * 0.92f;
 			if (sim == 0)
@@ -521,7 +560,8 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 			if (qused[i] || qused[i + 1])
 				continue;
 			const qterm *a = &c->q[i], *b = &c->q[i + 1];
-			float sim = joined_similarity(v->text, v->len, a->term.orig, a->term.orig_len, b->term.orig, b->term.orig_len);
+			const char *vo = s->term_orig[nm->terms + j];
+			float sim = joined_similarity(vo, strlen(vo), a->term.orig, a->term.orig_len, b->term.orig, b->term.orig_len);
 			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && v->slen >= 3)
 				sim = joined_similarity(v->skel, v->slen, a->skel, a->slen, b->skel, b->slen) * 0.92f;
 			if (sim == 0)
@@ -543,7 +583,13 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 	for (size_t j = 0; j < nc; j++) {
 		if (cused[j])
 			continue;
-		al->p[al->n++] = (pair){-1, (int8_t)j, -1, -1, 0, s->vocab[cv[j]].weight, HOW_UNMATCHED};
+		float w = s->vocab[cv[j]].weight;
+		/* A middle name left out counts half: people often write only the first given name. */
+		if (s->term_family[nm->terms + j] & EM_TERM_FLAG_MIDDLE) {
+			cden -= 0.5 * w;
+			w *= 0.5f;
+		}
+		al->p[al->n++] = (pair){-1, (int8_t)j, -1, -1, 0, w, HOW_UNMATCHED};
 	}
 	al->qcov = qden > 0 ? matched / qden : 0;
 	al->ccov = cden > 0 ? caligned / cden : 0;
@@ -650,6 +696,7 @@ static void adjust(const em_query *q, const em_entity *e, const em_date *qdob, b
 typedef struct hit {
 	uint32_t entity;
 	uint32_t name;     /* best name, or UINT32_MAX for an identifier-only hit */
+	uint8_t variant;   /* which reading of the query (romanization) found it */
 	double name_score;
 	double score;
 	bool id_hit;
@@ -765,7 +812,9 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 		return em_fail(EM_ENOMEM, "out of memory");
 	em_arena_init(&ri->arena);
 
+	query_ctx *ctx[EM_TRANSLIT_COUNT] = {NULL};
 	query_ctx *c = malloc(sizeof *c);
+	ctx[0] = c;
 	cand *cands = malloc(MAX_CANDIDATES * sizeof *cands);
 	hit *hits = malloc((MAX_CANDIDATES + 64) * sizeof *hits);
 	scratch *sc = get_scratch(s->n_names ? s->n_names : 1);
@@ -774,9 +823,18 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 		rc = em_fail(EM_ENOMEM, "out of memory");
 		goto done;
 	}
-	prepare_query(c, s, q->name);
-	size_t nc = retrieve(c, sc, cands, MAX_CANDIDATES);
-	ri->pub.candidates = nc;
+	/* Cyrillic has two plausible romanizations: read the query both ways, keep the better. */
+	prepare_query(c, s, q->name, EM_TRANSLIT_DEFAULT);
+	size_t n_variants = 1;
+	if (c->script == EM_SCRIPT_CYRILLIC) {
+		ctx[1] = malloc(sizeof *ctx[1]);
+		if (!ctx[1]) {
+			rc = em_fail(EM_ENOMEM, "out of memory");
+			goto done;
+		}
+		prepare_query(ctx[1], s, q->name, EM_TRANSLIT_PLAIN);
+		n_variants = 2;
+	}
 
 	em_date dob, *qdob = NULL;
 	if (q->dob && *q->dob) {
@@ -785,22 +843,27 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 			qdob = &dob;
 	}
 
-	/* Best name per entity: hits are kept sorted by entity through a small linear probe. */
+	/* Best name per entity (a linear probe: few entities get this far). */
 	size_t nh = 0;
-	for (size_t k = 0; k < nc; k++) {
-		alignment al;
-		align(c, cands[k].name, &al);
-		if (al.score < threshold - 0.2)
-			continue;
-		uint32_t ent = s->names[cands[k].name].entity;
-		size_t h;
-		for (h = 0; h < nh && hits[h].entity != ent; h++)
-			;
-		if (h == nh)
-			hits[nh++] = (hit){ent, cands[k].name, al.score, 0, false};
-		else if (al.score > hits[h].name_score) {
-			hits[h].name = cands[k].name;
-			hits[h].name_score = al.score;
+	for (size_t var = 0; var < n_variants; var++) {
+		size_t nc = retrieve(ctx[var], sc, cands, MAX_CANDIDATES);
+		ri->pub.candidates += nc;
+		for (size_t k = 0; k < nc; k++) {
+			alignment al;
+			align(ctx[var], cands[k].name, &al);
+			if (al.score < threshold - 0.2)
+				continue;
+			uint32_t ent = s->names[cands[k].name].entity;
+			size_t h;
+			for (h = 0; h < nh && hits[h].entity != ent; h++)
+				;
+			if (h == nh && nh < MAX_CANDIDATES + 64)
+				hits[nh++] = (hit){ent, cands[k].name, (uint8_t)var, al.score, 0, false};
+			else if (h < nh && al.score > hits[h].name_score) {
+				hits[h].name = cands[k].name;
+				hits[h].name_score = al.score;
+				hits[h].variant = (uint8_t)var;
+			}
 		}
 	}
 	/* Identifiers: an identical one reaches the entity whatever its name. */
@@ -815,7 +878,7 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 			for (h = 0; h < nh && hits[h].entity != ents[k]; h++)
 				;
 			if (h == nh)
-				hits[nh++] = (hit){ents[k], UINT32_MAX, 0, 0, true};
+				hits[nh++] = (hit){ents[k], UINT32_MAX, 0, 0, 0, true};
 			else
 				hits[h].id_hit = true;
 		}
@@ -838,11 +901,12 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 		goto done;
 	}
 	for (size_t h = 0; h < kept && !rc; h++)
-		rc = fill_match(ri, c, q, qdob, &hits[h], &m[h]);
+		rc = fill_match(ri, ctx[hits[h].variant], q, qdob, &hits[h], &m[h]);
 	ri->pub.matches = m;
 	ri->pub.n_matches = kept;
 done:
 	free(c);
+	free(ctx[1]);
 	free(cands);
 	free(hits);
 	if (rc) {

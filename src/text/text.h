@@ -36,15 +36,25 @@ typedef struct em_tokens {
 	int comma_at;           /* index of the first token after a comma ("FAMILY, Given"), or -1 */
 } em_tokens;
 
+/* Which romanization to use for Cyrillic (every other script has one). */
+typedef enum em_translit {
+	EM_TRANSLIT_DEFAULT = 0, /* BGN/PCGN for Russian, Ukrainian, Belarusian */
+	EM_TRANSLIT_PLAIN,       /* ICU Any-Latin letter by letter */
+	EM_TRANSLIT_COUNT,
+} em_translit;
+
 /*
  * Transliterates UTF-8 text to lower-case ASCII (with ICU when it is not ASCII already),
  * writing at most cap-1 bytes and a NUL. Returns the length, or -1 when ICU fails or the
  * input is not valid UTF-8. Thread-safe: each thread uses its own transliterator.
  */
 int em_text_to_ascii(const char *utf8, size_t len, char *out, size_t cap, em_script_class *script);
+int em_text_to_ascii_with(const char *utf8, size_t len, char *out, size_t cap, em_script_class *script,
+			  em_translit which);
 
 /* Normalizes and splits a name into tokens (see above). Never fails: bad input gives no tokens. */
 void em_text_tokenize(const char *utf8, em_tokens *out);
+void em_text_tokenize_with(const char *utf8, em_tokens *out, em_translit which);
 
 /* Phonetic key of a normalized token into out (cap bytes); returns its length. */
 size_t em_text_phonetic(const char *tok, size_t len, char *out, size_t cap);

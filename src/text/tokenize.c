@@ -5,6 +5,7 @@
  * one word, and in names written in Arabic script the article "al-" written onto the next word
  * is split off as Latin spellings do ("altkryty" -> "al tkryty").
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "text.h"
@@ -78,13 +79,18 @@ static void split_articles(em_tokens *t)
 
 void em_text_tokenize(const char *utf8, em_tokens *t)
 {
+	em_text_tokenize_with(utf8, t, EM_TRANSLIT_DEFAULT);
+}
+
+void em_text_tokenize_with(const char *utf8, em_tokens *t, em_translit which)
+{
 	char buf[2048];
 	t->n = 0;
 	t->comma_at = -1;
 	t->script = EM_SCRIPT_LATIN;
 	if (!utf8)
 		return;
-	int n = em_text_to_ascii(utf8, strlen(utf8), buf, sizeof buf, &t->script);
+	int n = em_text_to_ascii_with(utf8, strlen(utf8), buf, sizeof buf, &t->script, which);
 	if (n <= 0)
 		return;
 	char cur[EM_TEXT_MAX_TOKEN * 2];
@@ -92,6 +98,12 @@ void em_text_tokenize(const char *utf8, em_tokens *t)
 	for (int i = 0; i <= n; i++) {
 		char c = i < n ? buf[i] : ' ';
 		if (is_alnum(c)) {
+			/* A change between letters and digits separates ("GANG2" is "GANG 2"). */
+			bool digit = c >= '0' && c <= '9', prev = cl && cur[cl - 1] >= '0' && cur[cl - 1] <= '9';
+			if (cl && digit != prev) {
+				push(t, cur, cl);
+				cl = 0;
+			}
 			if (cl + 1 < sizeof cur)
 				cur[cl++] = c;
 			continue;

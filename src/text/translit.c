@@ -13,62 +13,75 @@
 
 #include "text.h"
 
-/* BGN/PCGN first for Russian (as OFAC and the UN write Russian names), then everything else. */
-static const char TRANSLIT_ID[] =
-	"Russian-Latin/BGN; Ukrainian-Latin/BGN; Belarusian-Latin/BGN; Any-Latin; Latin-ASCII";
+/*
+ * Two romanizations: BGN/PCGN first for Russian, Ukrainian and Belarusian (as OFAC and the UN
+ * write names from those languages), and ICU's plain Any-Latin, which undoes a letter-by-letter
+ * Cyrillic spelling of a foreign word ("Енгинееринг" -> "engineering") better than BGN does.
+ */
+static const char *const TRANSLIT_IDS[EM_TRANSLIT_COUNT] = {
+	"Russian-Latin/BGN; Ukrainian-Latin/BGN; Belarusian-Latin/BGN; Any-Latin; Latin-ASCII",
+	"Any-Latin; Latin-ASCII",
+};
 
-static UTransliterator *prototype;
+static UTransliterator *prototypes[EM_TRANSLIT_COUNT];
 static pthread_once_t prototype_once = PTHREAD_ONCE_INIT;
 static pthread_key_t thread_key;
-static _Thread_local UTransliterator *thread_trans;
+typedef struct thread_trans_set {
+	UTransliterator *t[EM_TRANSLIT_COUNT];
+} thread_trans_set;
+static _Thread_local thread_trans_set thread_trans;
 
 static void free_thread_trans(void *p)
 {
-	if (p)
-		utrans_close(p);
+	thread_trans_set *set = p;
+	for (int i = 0; set && i < EM_TRANSLIT_COUNT; i++) {
+		if (set->t[i])
+			utrans_close(set->t[i]);
+		set->t[i] = NULL;
+	}
 }
 
 static void make_prototype(void)
 {
-	UErrorCode st = U_ZERO_ERROR;
-	UChar id[sizeof TRANSLIT_ID];
-	u_uastrcpy(id, TRANSLIT_ID);
-	prototype = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-	if (U_FAILURE(st)) {
-		/* Older ICU without the BGN tables: plain Any-Latin still works. */
-		st = U_ZERO_ERROR;
-		u_uastrcpy(id, "Any-Latin; Latin-ASCII");
-		prototype = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-		if (U_FAILURE(st))
-			prototype = NULL;
+	for (int i = 0; i < EM_TRANSLIT_COUNT; i++) {
+		UErrorCode st = U_ZERO_ERROR;
+		UChar id[256];
+		u_uastrcpy(id, TRANSLIT_IDS[i]);
+		prototypes[i] = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+		if (U_FAILURE(st)) {
+			/* An ICU without the BGN tables: plain Any-Latin still works. */
+			st = U_ZERO_ERROR;
+			u_uastrcpy(id, TRANSLIT_IDS[EM_TRANSLIT_PLAIN]);
+			prototypes[i] = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+			if (U_FAILURE(st))
+				prototypes[i] = NULL;
+		}
 	}
 	pthread_key_create(&thread_key, free_thread_trans);
 }
 
-static UTransliterator *get_trans(void)
+static UTransliterator *get_trans(em_translit which)
 {
-	if (thread_trans)
-		return thread_trans;
+	if (thread_trans.t[which])
+		return thread_trans.t[which];
 	pthread_once(&prototype_once, make_prototype);
-	if (!prototype)
+	if (!prototypes[which])
 		return NULL;
 	UErrorCode st = U_ZERO_ERROR;
-	thread_trans = utrans_clone(prototype, &st);
+	thread_trans.t[which] = utrans_clone(prototypes[which], &st);
 	if (U_FAILURE(st)) {
-		thread_trans = NULL;
+		thread_trans.t[which] = NULL;
 		return NULL;
 	}
-	pthread_setspecific(thread_key, thread_trans);
-	return thread_trans;
+	pthread_setspecific(thread_key, &thread_trans);
+	return thread_trans.t[which];
 }
 
 void em_text_thread_cleanup(void)
 {
-	if (thread_trans) {
-		pthread_setspecific(thread_key, NULL);
-		utrans_close(thread_trans);
-		thread_trans = NULL;
-	}
+	pthread_once(&prototype_once, make_prototype);
+	pthread_setspecific(thread_key, NULL);
+	free_thread_trans(&thread_trans);
 }
 
 static em_script_class classify(UChar32 c)
@@ -87,6 +100,12 @@ static em_script_class classify(UChar32 c)
 #define TRANSLIT_MAX 1024
 
 int em_text_to_ascii(const char *utf8, size_t len, char *out, size_t cap, em_script_class *script)
+{
+	return em_text_to_ascii_with(utf8, len, out, cap, script, EM_TRANSLIT_DEFAULT);
+}
+
+int em_text_to_ascii_with(const char *utf8, size_t len, char *out, size_t cap, em_script_class *script,
+			  em_translit which)
 {
 	if (script)
 		*script = EM_SCRIPT_LATIN;
@@ -129,7 +148,7 @@ int em_text_to_ascii(const char *utf8, size_t len, char *out, size_t cap, em_scr
 				best = k;
 		*script = (em_script_class)best;
 	}
-	UTransliterator *t = get_trans();
+	UTransliterator *t = get_trans(which);
 	if (!t)
 		return -1;
 	int32_t limit = ulen;
