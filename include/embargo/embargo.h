@@ -6,4 +6,5 @@
 #include "em_lists.h"
 #include "em_diff.h"
 #include "em_store.h"
+#include "em_update.h"
 #endif

@@ -16,6 +16,8 @@ enum {
 
 int cmd_lists(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
+/* `lists update` (lists_update.c); argv[0] is "update", --store was taken out by cmd_lists. */
+int cmd_lists_update(const char *store_url, int argc, char **argv);
 
 /* Prints "embargo: <message of em_error_last()>" to stderr and returns CLI_FAIL. */
 int cli_report_error(const char *what);

@@ -30,6 +30,8 @@ static void lists_usage(FILE *f)
 		"  embargo lists versions [--json] [SOURCE]    every stored version, newest first\n"
 		"  embargo lists import [--force] [--source NAME] [--no-activate] FILE...\n"
 		"                                              store list files as new versions\n"
+		"  embargo lists update [--force] [--config FILE] [--source NAME]... [--timeout SECONDS]\n"
+		"                                              download the official lists and import them\n"
 		"  embargo lists diff [--format text|json] OLD NEW\n"
 		"                                              compare two lists (files or versions)\n"
 		"  embargo lists activate VERSION              make a stored version active (roll back)\n"
@@ -482,6 +484,8 @@ int cmd_lists(int argc, char **argv)
 		return lists_inspect(argc - 1, argv + 1);
 	if (!strcmp(sub, "import"))
 		return lists_import(store_url, argc - 1, argv + 1);
+	if (!strcmp(sub, "update"))
+		return cmd_lists_update(store_url, argc - 1, argv + 1);
 	if (!strcmp(sub, "versions"))
 		return lists_versions(store_url, argc - 1, argv + 1, 0);
 	if (!strcmp(sub, "diff"))
