@@ -118,6 +118,8 @@ int em_xml_open(em_xml *x, const em_read_ctx *ctx)
 		return em_fail(EM_ELIMIT, "%s: %zu bytes is more than the XML reader takes", ctx->name,
 			       ctx->len);
 	x->last_line = last_text_line(ctx->data, ctx->len);
+	if (ctx->len == 0)
+		return em_fail(EM_EPARSE, "%s:1: element '(none)': the document is empty", ctx->name);
 	xmlInitParser();
 	xmlTextReaderPtr r = xmlReaderForMemory(ctx->data, (int)ctx->len, NULL, NULL, XML_OPTIONS);
 	if (!r)
