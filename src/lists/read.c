@@ -19,6 +19,8 @@ const em_reader *const em_readers[] = {
 	&em_reader_bis_dpl,
 	&em_reader_uk_csv,
 	&em_reader_ftm_json,
+	&em_reader_un_xml,
+	&em_reader_eu_xml,
 	NULL,
 };
 
