@@ -392,9 +392,10 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 	if (!rc)
 		rc = multimap_build(&s->by_phon, &pv);
 	pair_free(&pv);
+	/* Skeletons, with one-letter deletions of the longer ones (see screen.c). */
 	for (size_t v = 0; v < s->n_vocab && !rc; v++)
 		if (s->vocab[v].slen >= 2)
-			rc = pair_push(&pv, s->vocab[v].skel, (uint32_t)v);
+			rc = add_deletions(s, &pv, s->vocab[v].skel, s->vocab[v].slen, (uint32_t)v);
 	if (!rc)
 		rc = multimap_build(&s->by_skel, &pv);
 	pair_free(&pv);

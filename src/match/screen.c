@@ -16,8 +16,9 @@
 /* ---- scoring constants (docs/scoring.md explains each) ------------------------------------ */
 #define SIM_PHONETIC 0.95      /* same phonetic key, different spelling */
 #define SIM_MIN 0.72           /* weakest token similarity that still aligns */
-#define SIM_SKELETON_LONG 0.88 /* same consonant skeleton of 3+ letters (Arabic-script query) */
-#define SIM_SKELETON_SHORT 0.8 /* same skeleton of 2 letters */
+#define SIM_SKELETON_LONG 0.95 /* same consonant skeleton of 3+ letters that fits (Arabic-script query) */
+#define SIM_SKELETON_SHORT 0.9 /* same skeleton of 2 letters that fits */
+#define SIM_SKELETON_TYPO 0.86 /* skeletons one consonant apart (4+ letters) that fit */
 #define SIM_JOINED 0.95        /* one token equals two adjacent tokens of the other side */
 #define RETRIEVE_SHARE 0.35    /* a candidate must reach this share of the query weight */
 #define MAX_CANDIDATES 3000    /* names scored at most per query (best reached first) */
@@ -226,6 +227,77 @@ static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t
 	}
 }
 
+/*
+ * Arabic script writes consonants and long vowels (alef, waw, ya), never short vowels. So a
+ * Latin spelling of the same name holds the Arabic letters in order, with vowels in between:
+ * "mhmwd" fits "mahmud" (Mahmoud) but not "muhamad" (Muhammad), "hsyn" fits "husain" (Hussein)
+ * but not "hasan". The phonetic keys of both are compared that way.
+ */
+static bool abjad_fits(const char *q, const char *c)
+{
+	size_t n = strlen(q);
+	if (n >= 2 && q[n - 1] == 'h')
+		n--; /* a final h (ta marbuta, -eh) is a vowel ending the Latin spelling may drop */
+	for (const char *end = q + n; q < end; q++) {
+		char want = *q;
+		for (;;) {
+			if (!*c)
+				return false;
+			char have = *c++;
+			if (want == have)
+				break;
+			if (want == 'v' && (have == 'u' || have == 'o'))
+				break; /* waw is a long u or o */
+			if (want == 'i' && have == 'e')
+				break; /* ya is a long i or e */
+			if (want == 'a' && have == 'e')
+				break;
+			if ((want == 'z' || want == 't' || want == 'd') && (have == 'z' || have == 't' || have == 'd'))
+				break; /* th, dh, z: see em_text_skeleton */
+		}
+	}
+	return true;
+}
+
+static float skeleton_similarity(const qterm *q, const em_vocab *e, bool same_length)
+{
+	bool fits = abjad_fits(q->phon, e->phon);
+	if (same_length) {
+		if (q->slen >= 3)
+			return fits ? (float)SIM_SKELETON_LONG : 0.82f;
+		return fits ? (float)SIM_SKELETON_SHORT : 0.75f;
+	}
+	return fits ? (float)SIM_SKELETON_TYPO : 0.76f;
+}
+
+/* Listed terms whose skeleton is `skel`, or one consonant longer (a deletion key, see index.c). */
+static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, size_t slen)
+{
+	size_t n;
+	const uint32_t *vals = em_multimap_get(&s->by_skel, skel, &n);
+	for (size_t i = 0; i < n; i++) {
+		const em_vocab *e = &s->vocab[vals[i]];
+		if (e->cls == EM_TERM_LEGAL || (e->slen != slen && slen < 3))
+			continue;
+		add_match(q, vals[i], skeleton_similarity(q, e, e->slen == slen), HOW_SKELETON);
+	}
+	if (slen < 4)
+		return;
+	/* One consonant fewer in the listed spelling. */
+	char buf[EM_TEXT_MAX_TOKEN * 2];
+	for (size_t d = 0; d < slen; d++) {
+		memcpy(buf, skel, d);
+		memcpy(buf + d, skel + d + 1, slen - d);
+		vals = em_multimap_get(&s->by_skel, buf, &n);
+		for (size_t i = 0; i < n; i++) {
+			const em_vocab *e = &s->vocab[vals[i]];
+			if (e->cls == EM_TERM_LEGAL || has_match(q, vals[i]) || (size_t)e->slen + 1 != slen)
+				continue;
+			add_match(q, vals[i], skeleton_similarity(q, e, false), HOW_SKELETON);
+		}
+	}
+}
+
 static void find_term_matches(const em_screener *s, qterm *q, em_script_class script)
 {
 	q->n_m = 0;
@@ -240,19 +312,20 @@ static void find_term_matches(const em_screener *s, qterm *q, em_script_class sc
 	}
 	if (q->term.cls != EM_TERM_NAME)
 		return; /* stop words only match exactly */
-	lookup_typos(s, q, q->phon, q->plen);
-	if (strcmp(q->phon, q->term.text) != 0)
-		lookup_typos(s, q, q->term.text, q->term.len);
-	/* Arabic script leaves short vowels unwritten: compare consonant skeletons. */
+	/* A vowelless Arabic-script spelling is compared by its skeleton below, not as a typo. */
+	if (script != EM_SCRIPT_ABJAD) {
+		lookup_typos(s, q, q->phon, q->plen);
+		if (strcmp(q->phon, q->term.text) != 0)
+			lookup_typos(s, q, q->term.text, q->term.len);
+	}
+	/* Arabic script leaves short vowels unwritten: compare consonant skeletons, reading any
+	 * digraph both as one letter and as two. */
 	if (script == EM_SCRIPT_ABJAD && q->slen >= 2) {
-		size_t n;
-		const uint32_t *vals = em_multimap_get(&s->by_skel, q->skel, &n);
-		for (size_t i = 0; i < n; i++) {
-			const em_vocab *e = &s->vocab[vals[i]];
-			if (e->cls != EM_TERM_NAME)
-				continue;
-			add_match(q, vals[i], q->slen >= 3 ? SIM_SKELETON_LONG : SIM_SKELETON_SHORT, HOW_SKELETON);
-		}
+		char alt[EM_TEXT_MAX_TOKEN * 2];
+		size_t alen = em_text_skeleton_with(q->term.text, q->term.len, alt, sizeof alt, 0);
+		skeleton_lookup(s, q, q->skel, q->slen);
+		if (alen >= 2 && (alen != q->slen || memcmp(alt, q->skel, alen) != 0))
+			skeleton_lookup(s, q, alt, alen);
 	}
 }
 
@@ -530,6 +603,11 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 		for (size_t j = 0; j < nc && ncand < sizeof cands / sizeof cands[0]; j++) {
 			uint8_t how = HOW_EXACT;
 			float sim = sim_of(&c->q[i], cv[j], &how);
+			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && c->q[i].slen == 1 && s->vocab[cv[j]].slen == 1 &&
+			    c->q[i].skel[0] == s->vocab[cv[j]].skel[0] && abjad_fits(c->q[i].phon, s->vocab[cv[j]].phon)) {
+				sim = 0.85f; /* "dy" and "uday": too short to look up, plain once aligned */
+				how = HOW_SKELETON;
+			}
 			if (sim < (float)SIM_MIN)
 				continue;
 			/* Prefer the pair that matters most; break ties toward keeping order. */
