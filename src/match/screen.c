@@ -535,8 +535,9 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 
 typedef struct pair {
 	int8_t qi, ci;  /* query term, listed term; -1 for none */
-	int8_t ci2;     /* second listed term when a query term equals two joined listed terms */
-	int8_t qi2;     /* second query term when a listed term equals two joined query terms */
+	int8_t ci2;     /* further listed terms when a query term equals listed terms joined ... */
+	int8_t qi2;     /* ... and further query terms when a listed term equals query terms joined */
+	int8_t ncj, nqj; /* how many listed / query terms the pair covers (1 to 3) */
 	float sim;
 	float weight;
 	uint8_t how;
@@ -553,6 +554,39 @@ typedef struct cpair {
 	uint8_t qi, ci, how;
 } cpair;
 
+/*
+ * How well `single` equals `parts` written together: exactly (0.95), one edit off in a long word
+ * (0.88, not in exact mode), or for Arabic-script queries the same consonant skeleton (0.9).
+ */
+static float join_similarity(const char *single, const char *const *parts, size_t np, bool abjad, bool exact)
+{
+	char buf[EM_TEXT_MAX_TOKEN * 3 + 4];
+	size_t bl = 0, sl = strlen(single);
+	for (size_t k = 0; k < np; k++) {
+		size_t n = strlen(parts[k]);
+		if (bl + n + 1 > sizeof buf || n == 0)
+			return 0;
+		memcpy(buf + bl, parts[k], n);
+		bl += n;
+	}
+	buf[bl] = '\0';
+	if (sl + 1 >= bl && sl <= bl + 1 && single[0] == buf[0]) {
+		int d = em_osa_distance(single, sl, buf, bl);
+		if (d == 0)
+			return (float)SIM_JOINED;
+		if (d == 1 && sl >= 7 && !exact)
+			return 0.88f;
+	}
+	if (abjad) {
+		char a[EM_TEXT_MAX_TOKEN * 3], b[EM_TEXT_MAX_TOKEN * 3];
+		size_t al = em_text_skeleton(single, sl, a, sizeof a);
+		size_t blen = em_text_skeleton(buf, bl, b, sizeof b);
+		if (al >= 3 && al == blen && memcmp(a, b, al) == 0)
+			return 0.9f;
+	}
+	return 0;
+}
+
 static float sim_of(const qterm *q, uint32_t vocab, uint8_t *how)
 {
 	for (size_t k = 0; k < q->n_m; k++)
@@ -563,29 +597,83 @@ static float sim_of(const qterm *q, uint32_t vocab, uint8_t *how)
 	return 0.0f;
 }
 
-/* Does `joined` equal a + b, allowing one edit in long words? */
-static float joined_similarity(const char *joined, size_t jl, const char *a, size_t al, const char *b, size_t bl)
-{
-	char buf[EM_TEXT_MAX_TOKEN * 2 + 2];
-	if (al + bl + 1 > sizeof buf || al == 0 || bl == 0 || joined[0] != a[0])
-		return 0;
-	if (jl + 1 < al + bl || jl > al + bl + 1)
-		return 0; /* lengths alone rule it out */
-	memcpy(buf, a, al);
-	memcpy(buf + al, b, bl);
-	buf[al + bl] = '\0';
-	int d = em_osa_distance(joined, jl, buf, al + bl);
-	if (d == 0)
-		return (float)SIM_JOINED;
-	if (d == 1 && jl >= 7)
-		return (float)(SIM_JOINED - 0.07);
-	return 0;
-}
-
 static double combine(double qcov, double ccov)
 {
 	/* Every query part should be found; listed parts the query leaves out cost less. */
 	return qcov * (0.56 + 0.44 * ccov);
+}
+
+/*
+ * Claims query terms that are two or three listed terms written together, and listed terms that
+ * are two or three query terms written together ("CAROURIAS" / "CARO URIAS", "YURYALEKSANDROVICH").
+ */
+static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cused, alignment *al,
+		      double *matched, double *qden, double *caligned, bool exact)
+{
+	const em_screener *s = c->s;
+	const em_iname *nm = &s->names[name];
+	const uint32_t *cv = s->term_vocab + nm->terms;
+	size_t nc = nm->n_terms;
+	bool abjad = c->script == EM_SCRIPT_ABJAD;
+	for (size_t i = 0; i < c->n; i++) {
+		if (qused[i] || c->q[i].term.orig_len < 4)
+			continue;
+		for (size_t np = 2; np <= 3 && !qused[i]; np++) {
+			for (size_t j = 0; j + np <= nc; j++) {
+				const char *parts[3];
+				bool free_run = true;
+				for (size_t k = 0; k < np; k++) {
+					free_run &= !cused[j + k];
+					parts[k] = s->term_orig[nm->terms + j + k];
+				}
+				if (!free_run)
+					continue;
+				float sim = join_similarity(c->q[i].term.orig, parts, np, abjad, exact);
+				if (sim == 0)
+					continue;
+				float w = 0;
+				for (size_t k = 0; k < np; k++) {
+					cused[j + k] = true;
+					w += s->vocab[cv[j + k]].weight;
+				}
+				qused[i] = true;
+				al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, (int8_t)(j + 1), -1, 1, (uint8_t)np, sim, w, HOW_JOINED};
+				*matched += sim * w;
+				*qden += w;
+				*caligned += w;
+				break;
+			}
+		}
+	}
+	for (size_t j = 0; j < nc; j++) {
+		const char *single = s->term_orig[nm->terms + j];
+		if (cused[j] || strlen(single) < 4)
+			continue;
+		for (size_t np = 2; np <= 3 && !cused[j]; np++) {
+			for (size_t i = 0; i + np <= c->n; i++) {
+				const char *parts[3];
+				bool free_run = true;
+				for (size_t k = 0; k < np; k++) {
+					free_run &= !qused[i + k];
+					parts[k] = c->q[i + k].term.orig;
+				}
+				if (!free_run)
+					continue;
+				float sim = join_similarity(single, parts, np, abjad, exact);
+				if (sim == 0)
+					continue;
+				for (size_t k = 0; k < np; k++)
+					qused[i + k] = true;
+				cused[j] = true;
+				float w = s->vocab[cv[j]].weight;
+				al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, -1, (int8_t)(i + 1), (uint8_t)np, 1, sim, w, HOW_JOINED};
+				*matched += sim * w;
+				*qden += w;
+				*caligned += w;
+				break;
+			}
+		}
+	}
 }
 
 static void align(const query_ctx *c, uint32_t name, alignment *al)
@@ -631,71 +719,25 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 		cands[b] = t;
 	}
 	double matched = 0, qden = 0, cden = nm->total_weight, caligned = 0;
+	/* Words written together ("NAJIBULLAH" for "njyb allh") first: they explain more tokens. */
+	join_pass(c, name, qused, cused, al, &matched, &qden, &caligned, true);
 	for (size_t k = 0; k < ncand; k++) {
 		if (qused[cands[k].qi] || cused[cands[k].ci])
 			continue;
 		qused[cands[k].qi] = cused[cands[k].ci] = true;
 		float w = s->vocab[cv[cands[k].ci]].weight;
 		pair *p = &al->p[al->n++];
-		*p = (pair){(int8_t)cands[k].qi, (int8_t)cands[k].ci, -1, -1, cands[k].sim, w, cands[k].how};
+		*p = (pair){(int8_t)cands[k].qi, (int8_t)cands[k].ci, -1, -1, 1, 1, cands[k].sim, w, cands[k].how};
 		matched += cands[k].sim * w;
 		qden += w;
 		caligned += w;
 	}
-	/* A query term left over may be two listed terms written together, and the reverse. */
-	for (size_t i = 0; i < c->n; i++) {
-		if (qused[i] || c->q[i].term.orig_len < 4)
-			continue;
-		for (size_t j = 0; j + 1 < nc; j++) {
-			if (cused[j] || cused[j + 1])
-				continue;
-			const em_vocab *a = &s->vocab[cv[j]], *b = &s->vocab[cv[j + 1]];
-			const char *ao = s->term_orig[nm->terms + j], *bo = s->term_orig[nm->terms + j + 1];
-			float sim = joined_similarity(c->q[i].term.orig, c->q[i].term.orig_len, ao, strlen(ao), bo, strlen(bo));
-			if (sim == 0)
-				sim = joined_similarity(c->q[i].term.text, c->q[i].term.len, a->text, a->len, b->text, b->len);
-			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && c->q[i].slen >= 3)
-				sim = joined_similarity(c->q[i].skel, c->q[i].slen, a->skel, a->slen, b->skel, b->slen) * 0.92f;
-			if (sim == 0)
-				continue;
-			qused[i] = cused[j] = cused[j + 1] = true;
-			float w = a->weight + b->weight;
-			al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, (int8_t)(j + 1), -1, sim, w, HOW_JOINED};
-			matched += sim * w;
-			qden += w;
-			caligned += w;
-			break;
-		}
-	}
-	for (size_t j = 0; j < nc; j++) {
-		if (cused[j])
-			continue;
-		const em_vocab *v = &s->vocab[cv[j]];
-		if (v->len < 4)
-			continue;
-		for (size_t i = 0; i + 1 < c->n; i++) {
-			if (qused[i] || qused[i + 1])
-				continue;
-			const qterm *a = &c->q[i], *b = &c->q[i + 1];
-			const char *vo = s->term_orig[nm->terms + j];
-			float sim = joined_similarity(vo, strlen(vo), a->term.orig, a->term.orig_len, b->term.orig, b->term.orig_len);
-			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && v->slen >= 3)
-				sim = joined_similarity(v->skel, v->slen, a->skel, a->slen, b->skel, b->slen) * 0.92f;
-			if (sim == 0)
-				continue;
-			qused[i] = qused[i + 1] = cused[j] = true;
-			al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, -1, (int8_t)(i + 1), sim, v->weight, HOW_JOINED};
-			matched += sim * v->weight;
-			qden += v->weight;
-			caligned += v->weight;
-			break;
-		}
-	}
+	join_pass(c, name, qused, cused, al, &matched, &qden, &caligned, false);
 	for (size_t i = 0; i < c->n; i++) {
 		if (qused[i])
 			continue;
 		qden += c->q[i].weight;
-		al->p[al->n++] = (pair){(int8_t)i, -1, -1, -1, 0, c->q[i].weight, HOW_UNMATCHED};
+		al->p[al->n++] = (pair){(int8_t)i, -1, -1, -1, 1, 0, 0, c->q[i].weight, HOW_UNMATCHED};
 	}
 	for (size_t j = 0; j < nc; j++) {
 		if (cused[j])
@@ -706,7 +748,7 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 			cden -= 0.5 * w;
 			w *= 0.5f;
 		}
-		al->p[al->n++] = (pair){-1, (int8_t)j, -1, -1, 0, w, HOW_UNMATCHED};
+		al->p[al->n++] = (pair){-1, (int8_t)j, -1, -1, 0, 1, 0, w, HOW_UNMATCHED};
 	}
 	al->qcov = qden > 0 ? matched / qden : 0;
 	al->ccov = cden > 0 ? caligned / cden : 0;
@@ -855,10 +897,19 @@ static const char *term_text(result_impl *ri, const char *s)
 	return p ? p : "";
 }
 
-static const char *joined_text(result_impl *ri, const char *a, const char *b)
+/* Terms first..first+n-1 written with spaces: the query's, or a listed name's. */
+static const char *run_text(result_impl *ri, const query_ctx *c, const uint32_t *cv, int first, int n, bool query)
 {
-	char buf[EM_TEXT_MAX_TOKEN * 2 + 2];
-	snprintf(buf, sizeof buf, "%s %s", a, b);
+	char buf[EM_TEXT_MAX_TOKEN * 3 + 4];
+	size_t o = 0;
+	for (int k = 0; k < n; k++) {
+		const char *t = query ? c->q[first + k].term.text : c->s->vocab[cv[first + k]].text;
+		int w = snprintf(buf + o, sizeof buf - o, "%s%s", k ? " " : "", t);
+		if (w < 0 || (size_t)w >= sizeof buf - o)
+			break;
+		o += (size_t)w;
+	}
+	buf[o < sizeof buf ? o : sizeof buf - 1] = '\0';
 	return term_text(ri, buf);
 }
 
@@ -898,11 +949,9 @@ static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, co
 			const pair *p = &al.p[k];
 			const char *qt = "", *ct = "";
 			if (p->qi >= 0)
-				qt = p->qi2 >= 0 ? joined_text(ri, c->q[p->qi].term.text, c->q[p->qi2].term.text)
-						 : term_text(ri, c->q[p->qi].term.text);
+				qt = run_text(ri, c, cv, p->qi, p->nqj ? p->nqj : 1, true);
 			if (p->ci >= 0)
-				ct = p->ci2 >= 0 ? joined_text(ri, s->vocab[cv[p->ci]].text, s->vocab[cv[p->ci2]].text)
-						 : s->vocab[cv[p->ci]].text;
+				ct = run_text(ri, c, cv, p->ci, p->ncj ? p->ncj : 1, false);
 			t[k] = (em_token_match){qt, ct, p->sim, p->weight, how_names[p->how]};
 		}
 		m->tokens = t;
