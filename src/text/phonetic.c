@@ -108,20 +108,17 @@ size_t em_text_skeleton_with(const char *s, size_t n, char *out, size_t cap, int
 			i += skip;
 			continue;
 		}
-		switch (c) {
-		case 'c': case 'q': tmp[o++] = 'k'; break;
-		case 'x': tmp[o++] = 'k'; tmp[o++] = 's'; break;
-		case 'h':
-			if (i + 1 == n)
-				break; /* final h */
-			tmp[o++] = c;
-			break;
-		default:
-			if (vowel(c) || c == 'w' || c == 'v')
-				break;
-			if (o == 0 || tmp[o - 1] != c || (i > 0 && s[i - 1] != c))
-				tmp[o++] = c; /* doubled letters (gemination) count once */
+		if (c == 'x') {
+			tmp[o++] = 'k';
+			tmp[o++] = 's';
+			continue;
 		}
+		if (vowel(c) || c == 'w' || c == 'v' || (c == 'h' && i + 1 == n))
+			continue; /* vowels, the letters of long vowels, a final h */
+		char m = c == 'c' || c == 'q' ? 'k' : c == 'd' ? 'z' : c;
+		/* Doubled letters (gemination) count once. */
+		if (!(o > 0 && i > 0 && s[i - 1] == c && tmp[o - 1] == m))
+			tmp[o++] = m;
 	}
 	size_t r = 0;
 	for (size_t i = 0; i < o && r + 1 < cap; i++)
