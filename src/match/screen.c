@@ -455,6 +455,46 @@ static int cmp_cand_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/* Letters the Arabic article assimilates to: "al-din" is written "ud-din", "ad-din". */
+static bool sun_letter(char c)
+{
+	return c == 't' || c == 'd' || c == 'r' || c == 'z' || c == 's' || c == 'l' || c == 'n';
+}
+
+/*
+ * Writes parts together into buf. With `assimilate`, an article "al" before a sun letter is left
+ * out, as Latin spellings of Arabic names do ("shms al dyn" -> "shmsdyn" for Shamsuddin, where
+ * the article is only a vowel and a doubled letter). Returns the length, 0 if it does not fit.
+ */
+static size_t concat_parts(char *buf, size_t cap, const char *const *parts, size_t np, bool assimilate)
+{
+	size_t bl = 0;
+	for (size_t k = 0; k < np; k++) {
+		const char *p = parts[k];
+		size_t n = strlen(p);
+		if (assimilate && k + 1 < np && strcmp(p, "al") == 0 && sun_letter(parts[k + 1][0]))
+			continue;
+		if (bl + n + 1 > cap || n == 0)
+			return 0;
+		memcpy(buf + bl, p, n);
+		bl += n;
+	}
+	buf[bl] = '\0';
+	return bl;
+}
+
+/* Adds `gain` to every name holding listed term v. */
+static void reach(const em_screener *s, scratch *sc, uint32_t v, float gain)
+{
+	const em_vocab *e = &s->vocab[v];
+	for (uint32_t p = 0; p < e->df; p++) {
+		uint32_t nm = s->postings[e->post_start + p];
+		if (sc->acc[nm] == 0.0f)
+			sc->touched[sc->n_touched++] = nm;
+		sc->acc[nm] += gain;
+	}
+}
+
 /* Accumulates, per name, the weight of query terms that reach it; returns the candidates. */
 static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 {
@@ -498,6 +538,37 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 				if (sc->acc[nm] == 0.0f)
 					sc->touched[sc->n_touched++] = nm;
 				sc->acc[nm] += q->weight * 0.5f;
+			}
+		}
+	}
+	/* Query words a listed name writes as one ("wly jan" / WALIJAN, "mty allh" / MATIULLAH). */
+	bool abjad = c->script == EM_SCRIPT_ABJAD;
+	for (size_t i = 0; i + 1 < c->n; i++) {
+		for (size_t np = 2; np <= 3 && i + np <= c->n; np++) {
+			const char *parts[3];
+			float w = 0;
+			for (size_t k = 0; k < np; k++) {
+				parts[k] = c->q[i + k].term.orig;
+				w += c->q[i + k].weight;
+			}
+			char buf[EM_TEXT_MAX_TOKEN * 3 + 4], key[EM_TEXT_MAX_TOKEN * 3 + 4];
+			for (int assimilate = 0; assimilate < (abjad ? 2 : 1); assimilate++) {
+				size_t bl = concat_parts(buf, sizeof buf, parts, np, assimilate);
+				if (bl < 4)
+					continue;
+				size_t one;
+				if (!abjad) {
+					if (em_strmap_get(&s->by_text, buf, &one))
+						reach(s, sc, (uint32_t)one, w * 0.9f);
+					continue;
+				}
+				size_t kl = em_text_skeleton(buf, bl, key, sizeof key), nv;
+				if (kl < 3)
+					continue;
+				const uint32_t *vals = em_multimap_get(&s->by_skel, key, &nv);
+				for (size_t k = 0; k < nv; k++)
+					if (s->vocab[vals[k]].slen == kl) /* the skeleton itself, not a deletion key */
+						reach(s, sc, vals[k], w * 0.9f);
 			}
 		}
 	}
@@ -558,18 +629,15 @@ typedef struct cpair {
  * How well `single` equals `parts` written together: exactly (0.95), one edit off in a long word
  * (0.88, not in exact mode), or for Arabic-script queries the same consonant skeleton (0.9).
  */
-static float join_similarity(const char *single, const char *const *parts, size_t np, bool abjad, bool exact)
+static bool abjad_fits(const char *q, const char *c);
+
+static float join_similarity(const char *single, const char *const *parts, size_t np, bool abjad, bool exact,
+			     bool single_is_query)
 {
 	char buf[EM_TEXT_MAX_TOKEN * 3 + 4];
-	size_t bl = 0, sl = strlen(single);
-	for (size_t k = 0; k < np; k++) {
-		size_t n = strlen(parts[k]);
-		if (bl + n + 1 > sizeof buf || n == 0)
-			return 0;
-		memcpy(buf + bl, parts[k], n);
-		bl += n;
-	}
-	buf[bl] = '\0';
+	size_t sl = strlen(single), bl = concat_parts(buf, sizeof buf, parts, np, false);
+	if (bl == 0)
+		return 0;
 	if (sl + 1 >= bl && sl <= bl + 1 && single[0] == buf[0]) {
 		int d = em_osa_distance(single, sl, buf, bl);
 		if (d == 0)
@@ -577,12 +645,24 @@ static float join_similarity(const char *single, const char *const *parts, size_
 		if (d == 1 && sl >= 7 && !exact)
 			return 0.88f;
 	}
-	if (abjad) {
+	if (!abjad)
+		return 0;
+	/* The Arabic-script side must fit the Latin side, long vowels and all (see abjad_fits),
+	 * with the article written out or assimilated. */
+	for (int assimilate = 0; assimilate < 2; assimilate++) {
+		if (assimilate && !(bl = concat_parts(buf, sizeof buf, parts, np, true)))
+			return 0;
 		char a[EM_TEXT_MAX_TOKEN * 3], b[EM_TEXT_MAX_TOKEN * 3];
 		size_t al = em_text_skeleton(single, sl, a, sizeof a);
 		size_t blen = em_text_skeleton(buf, bl, b, sizeof b);
-		if (al >= 3 && al == blen && memcmp(a, b, al) == 0)
-			return 0.9f;
+		if (al < 3 || al != blen || memcmp(a, b, al) != 0)
+			continue;
+		em_text_phonetic(single, sl, a, sizeof a);
+		em_text_phonetic(buf, bl, b, sizeof b);
+		if (single_is_query ? abjad_fits(a, b) : abjad_fits(b, a))
+			return 0.92f;
+		if (al >= 4)
+			return 0.85f;
 	}
 	return 0;
 }
@@ -628,7 +708,7 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 				}
 				if (!free_run)
 					continue;
-				float sim = join_similarity(c->q[i].term.orig, parts, np, abjad, exact);
+				float sim = join_similarity(c->q[i].term.orig, parts, np, abjad, exact, true);
 				if (sim == 0)
 					continue;
 				float w = 0;
@@ -637,7 +717,7 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 					w += s->vocab[cv[j + k]].weight;
 				}
 				qused[i] = true;
-				al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, (int8_t)(j + 1), -1, 1, (uint8_t)np, sim, w, HOW_JOINED};
+				al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, (int8_t)(j + 1), -1, (uint8_t)np, 1, sim, w, HOW_JOINED};
 				*matched += sim * w;
 				*qden += w;
 				*caligned += w;
@@ -659,14 +739,14 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 				}
 				if (!free_run)
 					continue;
-				float sim = join_similarity(single, parts, np, abjad, exact);
+				float sim = join_similarity(single, parts, np, abjad, exact, false);
 				if (sim == 0)
 					continue;
 				for (size_t k = 0; k < np; k++)
 					qused[i + k] = true;
 				cused[j] = true;
 				float w = s->vocab[cv[j]].weight;
-				al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, -1, (int8_t)(i + 1), (uint8_t)np, 1, sim, w, HOW_JOINED};
+				al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, -1, (int8_t)(i + 1), 1, (uint8_t)np, sim, w, HOW_JOINED};
 				*matched += sim * w;
 				*qden += w;
 				*caligned += w;
