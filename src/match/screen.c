@@ -254,6 +254,12 @@ static bool abjad_fits(const char *q, const char *c)
 				break;
 			if ((want == 'z' || want == 't' || want == 'd') && (have == 'z' || have == 't' || have == 'd'))
 				break; /* th, dh, z: see em_text_skeleton */
+			if ((want == 'k' || want == 'j') && have == 'g')
+				break; /* qaf and jim spelt g (Gasmi, Ragab) */
+			if (want == 't' && have == 's')
+				break; /* tha spelt s (Saqib, Sanaullah) */
+			if (want == 'h' && have == 'c')
+				break; /* kha spelt ch (Barich) */
 		}
 	}
 	return true;
@@ -270,8 +276,58 @@ static float skeleton_similarity(const qterm *q, const em_vocab *e, bool same_le
 	return fits ? (float)SIM_SKELETON_TYPO : 0.76f;
 }
 
+#define MAX_READINGS 8
+
+/*
+ * The skeletons a romanized Arabic-script word may have in Latin spellings. ICU writes a letter
+ * pair for one Arabic letter (sh, kh, th, dh, gh, zh), which may also be two letters; and some
+ * letters have regional spellings: qaf as g (Maghreb), jim as g (Egypt), tha as s (Persian,
+ * Urdu), kha as ch. Readings are built left to right, at most MAX_READINGS; the first is the
+ * plain skeleton. Returns how many.
+ */
+static size_t abjad_readings(const char *t, size_t n, char out[MAX_READINGS][EM_TEXT_MAX_TOKEN * 2])
+{
+	char base[EM_TEXT_MAX_TOKEN * 2];
+	size_t bl = em_text_skeleton(t, n, base, sizeof base);
+	memcpy(out[0], base, bl + 1);
+	size_t count = 1;
+	/* Variants of the text itself, each skeletonized like the plain one. */
+	static const struct { const char *from, *to; } swaps[] = {
+		{"th", "s"}, {"q", "g"}, {"j", "g"}, {"kh", "ch"}, {"sh", "s-h"}, {"kh", "k-h"},
+		{"th", "t-h"}, {"zh", "z-h"}, {"gh", "g-h"},
+	};
+	for (size_t k = 0; k < sizeof swaps / sizeof swaps[0] && count < MAX_READINGS; k++) {
+		const char *at = strstr(t, swaps[k].from);
+		if (!at || (size_t)(at - t) >= n)
+			continue;
+		char v[EM_TEXT_MAX_TOKEN * 2];
+		size_t fl = strlen(swaps[k].from), tl = strlen(swaps[k].to), pre = (size_t)(at - t);
+		if (n - fl + tl + 1 > sizeof v)
+			continue;
+		memcpy(v, t, pre);
+		memcpy(v + pre, swaps[k].to, tl);
+		memcpy(v + pre + tl, at + fl, n - pre - fl);
+		size_t vl = n - fl + tl;
+		v[vl] = '\0';
+		/* "s-h": the hyphen keeps the letters apart for the skeleton and is dropped after. */
+		char sk[EM_TEXT_MAX_TOKEN * 2];
+		size_t o = 0;
+		for (char *part = v, *dash; part; part = dash ? dash + 1 : NULL) {
+			dash = strchr(part, '-');
+			size_t pl = dash ? (size_t)(dash - part) : strlen(part);
+			o += em_text_skeleton_with(part, pl, sk + o, sizeof sk - o, 1);
+		}
+		bool seen = false;
+		for (size_t m = 0; m < count; m++)
+			seen |= strcmp(out[m], sk) == 0;
+		if (!seen)
+			memcpy(out[count++], sk, o + 1);
+	}
+	return count;
+}
+
 /* Listed terms whose skeleton is `skel`, or one consonant longer (a deletion key, see index.c). */
-static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, size_t slen)
+static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, size_t slen, bool plain)
 {
 	size_t n;
 	const uint32_t *vals = em_multimap_get(&s->by_skel, skel, &n);
@@ -279,7 +335,7 @@ static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, si
 		const em_vocab *e = &s->vocab[vals[i]];
 		if (e->cls == EM_TERM_LEGAL || (e->slen != slen && slen < 3))
 			continue;
-		add_match(q, vals[i], skeleton_similarity(q, e, e->slen == slen), HOW_SKELETON);
+		add_match(q, vals[i], skeleton_similarity(q, e, e->slen == slen) - (plain ? 0.0f : 0.03f), HOW_SKELETON);
 	}
 	if (slen < 4)
 		return;
@@ -293,7 +349,7 @@ static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, si
 			const em_vocab *e = &s->vocab[vals[i]];
 			if (e->cls == EM_TERM_LEGAL || has_match(q, vals[i]) || (size_t)e->slen + 1 != slen)
 				continue;
-			add_match(q, vals[i], skeleton_similarity(q, e, false), HOW_SKELETON);
+			add_match(q, vals[i], skeleton_similarity(q, e, false) - (plain ? 0.0f : 0.03f), HOW_SKELETON);
 		}
 	}
 }
@@ -318,14 +374,16 @@ static void find_term_matches(const em_screener *s, qterm *q, em_script_class sc
 		if (strcmp(q->phon, q->term.text) != 0)
 			lookup_typos(s, q, q->term.text, q->term.len);
 	}
-	/* Arabic script leaves short vowels unwritten: compare consonant skeletons, reading any
-	 * digraph both as one letter and as two. */
+	/* Arabic script leaves short vowels unwritten: compare consonant skeletons, under every
+	 * plausible Latin reading of the romanized letters (see abjad_readings). */
 	if (script == EM_SCRIPT_ABJAD && q->slen >= 2) {
-		char alt[EM_TEXT_MAX_TOKEN * 2];
-		size_t alen = em_text_skeleton_with(q->term.text, q->term.len, alt, sizeof alt, 0);
-		skeleton_lookup(s, q, q->skel, q->slen);
-		if (alen >= 2 && (alen != q->slen || memcmp(alt, q->skel, alen) != 0))
-			skeleton_lookup(s, q, alt, alen);
+		char alts[MAX_READINGS][EM_TEXT_MAX_TOKEN * 2];
+		size_t n = abjad_readings(q->term.text, q->term.len, alts);
+		for (size_t k = 0; k < n; k++) {
+			size_t len = strlen(alts[k]);
+			if (len >= 2)
+				skeleton_lookup(s, q, alts[k], len, k == 0);
+		}
 	}
 }
 
