@@ -689,8 +689,8 @@ typedef struct cpair {
  */
 static bool abjad_fits(const char *q, const char *c);
 
-static float join_similarity(const char *single, const char *const *parts, size_t np, bool abjad, bool exact,
-			     bool single_is_query)
+static float join_similarity(const char *single, const char *single_skel, const char *const *parts,
+			     const char *const *part_skels, size_t np, bool abjad, bool exact, bool single_is_query)
 {
 	char buf[EM_TEXT_MAX_TOKEN * 3 + 4];
 	size_t sl = strlen(single), bl = concat_parts(buf, sizeof buf, parts, np, false);
@@ -705,21 +705,37 @@ static float join_similarity(const char *single, const char *const *parts, size_
 	}
 	if (!abjad)
 		return 0;
-	/* The Arabic-script side must fit the Latin side, long vowels and all (see abjad_fits),
-	 * with the article written out or assimilated. */
+	/*
+	 * The skeletons must agree (the parts' skeletons written together, the article left in or
+	 * assimilated), then the Arabic-script side must fit the Latin side, long vowels and all.
+	 */
+	size_t ssl = strlen(single_skel);
+	if (ssl < 3)
+		return 0;
 	for (int assimilate = 0; assimilate < 2; assimilate++) {
-		if (assimilate && !(bl = concat_parts(buf, sizeof buf, parts, np, true)))
-			return 0;
-		char a[EM_TEXT_MAX_TOKEN * 3], b[EM_TEXT_MAX_TOKEN * 3];
-		size_t al = em_text_skeleton(single, sl, a, sizeof a);
-		size_t blen = em_text_skeleton(buf, bl, b, sizeof b);
-		if (al < 3 || al != blen || memcmp(a, b, al) != 0)
+		char sk[EM_TEXT_MAX_TOKEN * 3 + 4];
+		size_t o = 0;
+		bool fits_len = true;
+		for (size_t k = 0; k < np && fits_len; k++) {
+			if (assimilate && k + 1 < np && strcmp(parts[k], "al") == 0 && sun_letter(parts[k + 1][0]))
+				continue;
+			size_t pl = strlen(part_skels[k]);
+			if (o + pl >= sizeof sk || o + pl > ssl) {
+				fits_len = false;
+				break;
+			}
+			memcpy(sk + o, part_skels[k], pl);
+			o += pl;
+		}
+		if (!fits_len || o != ssl || memcmp(sk, single_skel, ssl) != 0)
 			continue;
+		char a[EM_TEXT_MAX_TOKEN * 3], b[EM_TEXT_MAX_TOKEN * 3];
+		bl = concat_parts(buf, sizeof buf, parts, np, assimilate);
 		em_text_phonetic(single, sl, a, sizeof a);
 		em_text_phonetic(buf, bl, b, sizeof b);
 		if (single_is_query ? abjad_fits(a, b) : abjad_fits(b, a))
 			return 0.92f;
-		if (al >= 4)
+		if (ssl >= 4)
 			return 0.85f;
 	}
 	return 0;
@@ -758,15 +774,16 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 			continue;
 		for (size_t np = 2; np <= 3 && !qused[i]; np++) {
 			for (size_t j = 0; j + np <= nc; j++) {
-				const char *parts[3];
+				const char *parts[3], *skels[3];
 				bool free_run = true;
 				for (size_t k = 0; k < np; k++) {
 					free_run &= !cused[j + k];
 					parts[k] = s->term_orig[nm->terms + j + k];
+					skels[k] = s->term_skel[nm->terms + j + k];
 				}
 				if (!free_run)
 					continue;
-				float sim = join_similarity(c->q[i].term.orig, parts, np, abjad, exact, true);
+				float sim = join_similarity(c->q[i].term.orig, c->q[i].skel, parts, skels, np, abjad, exact, true);
 				if (sim == 0)
 					continue;
 				float w = 0;
@@ -789,15 +806,16 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 			continue;
 		for (size_t np = 2; np <= 3 && !cused[j]; np++) {
 			for (size_t i = 0; i + np <= c->n; i++) {
-				const char *parts[3];
+				const char *parts[3], *skels[3];
 				bool free_run = true;
 				for (size_t k = 0; k < np; k++) {
 					free_run &= !qused[i + k];
 					parts[k] = c->q[i + k].term.orig;
+					skels[k] = c->q[i + k].skel;
 				}
 				if (!free_run)
 					continue;
-				float sim = join_similarity(single, parts, np, abjad, exact, false);
+				float sim = join_similarity(single, s->term_skel[nm->terms + j], parts, skels, np, abjad, exact, false);
 				if (sim == 0)
 					continue;
 				for (size_t k = 0; k < np; k++)
