@@ -692,11 +692,16 @@ static bool abjad_fits(const char *q, const char *c);
 static float join_similarity(const char *single, const char *single_skel, const char *const *parts,
 			     const char *const *part_skels, size_t np, bool abjad, bool exact, bool single_is_query)
 {
-	char buf[EM_TEXT_MAX_TOKEN * 3 + 4];
-	size_t sl = strlen(single), bl = concat_parts(buf, sizeof buf, parts, np, false);
-	if (bl == 0)
+	/* Cheap tests first: this runs for every run of words of every candidate name. */
+	size_t sl = strlen(single), total = 0;
+	for (size_t k = 0; k < np; k++)
+		total += strlen(parts[k]);
+	bool spelled = sl + 1 >= total && sl <= total + 1 && single[0] == parts[0][0];
+	if (!spelled && !abjad)
 		return 0;
-	if (sl + 1 >= bl && sl <= bl + 1 && single[0] == buf[0]) {
+	char buf[EM_TEXT_MAX_TOKEN * 3 + 4];
+	size_t bl = 0;
+	if (spelled && (bl = concat_parts(buf, sizeof buf, parts, np, false)) != 0) {
 		int d = em_osa_distance(single, sl, buf, bl);
 		if (d == 0)
 			return (float)SIM_JOINED;
