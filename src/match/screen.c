@@ -400,7 +400,10 @@ static bool split_suffixes(const query_ctx *c, char *out, size_t cap)
 		const qterm *q = &c->q[i];
 		const char *t = q->term.orig_len ? q->term.orig : q->term.text;
 		size_t len = strlen(t), cut = 0;
-		if (q->n_m == 0 && q->term.cls == EM_TERM_NAME && len >= 5) {
+		bool close = false;
+		for (size_t k = 0; k < q->n_m; k++)
+			close |= q->m[k].sim >= SIM_PHONETIC - 0.001f;
+		if (!close && q->term.cls == EM_TERM_NAME && len >= 5) {
 			cut = em_knowledge_suffix_split(t, len);
 			/* Only when the part before it is a listed word: "CAROURIAS" is not "CAROURI AS". */
 			char head[EM_TEXT_MAX_TOKEN];
@@ -587,16 +590,14 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 			char left[EM_TEXT_MAX_TOKEN];
 			memcpy(left, q->term.text, cut);
 			left[cut] = '\0';
+			/* Each half a listed word, or one listed and the other a name variant ("TATIANA"). */
 			size_t lv, rv;
-			if (!em_strmap_get(&s->by_text, left, &lv) || !em_strmap_get(&s->by_text, q->term.text + cut, &rv))
+			const char *right = q->term.text + cut;
+			bool l_listed = em_strmap_get(&s->by_text, left, &lv), r_listed = em_strmap_get(&s->by_text, right, &rv);
+			if (!(l_listed && r_listed) && !(l_listed && em_knowledge_is_word(right)) &&
+			    !(r_listed && em_knowledge_is_word(left)))
 				continue;
-			const em_vocab *v = &s->vocab[lv];
-			for (uint32_t p = 0; p < v->df; p++) {
-				uint32_t nm = s->postings[v->post_start + p];
-				if (sc->acc[nm] == 0.0f)
-					sc->touched[sc->n_touched++] = nm;
-				sc->acc[nm] += q->weight * 0.5f;
-			}
+			reach(s, sc, l_listed ? (uint32_t)lv : (uint32_t)rv, q->weight * 0.5f);
 		}
 	}
 	/* Query words a listed name writes as one ("wly jan" / WALIJAN, "mty allh" / MATIULLAH). */
@@ -900,12 +901,21 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 		qden += c->q[i].weight;
 		al->p[al->n++] = (pair){(int8_t)i, -1, -1, -1, 1, 0, 0, c->q[i].weight, HOW_UNMATCHED};
 	}
+	bool family_matched = false;
+	for (size_t j = 0; j < nc; j++)
+		family_matched |= cused[j] && (s->term_family[nm->terms + j] & EM_TERM_FLAG_FAMILY) &&
+				  s->vocab[cv[j]].cls == EM_TERM_NAME;
 	for (size_t j = 0; j < nc; j++) {
 		if (cused[j])
 			continue;
 		float w = s->vocab[cv[j]].weight;
-		/* A middle name left out counts half: people often write only the first given name. */
-		if (s->term_family[nm->terms + j] & EM_TERM_FLAG_MIDDLE) {
+		/*
+		 * A middle name left out counts half: people often write only the first given name. So
+		 * does one of two family names when the other is there (Spanish paternal and maternal).
+		 */
+		uint8_t fl = s->term_family[nm->terms + j];
+		if ((fl & EM_TERM_FLAG_MIDDLE) || ((fl & EM_TERM_FLAG_FAMILY) && family_matched &&
+						   s->vocab[cv[j]].cls == EM_TERM_NAME)) {
 			cden -= 0.5 * w;
 			w *= 0.5f;
 		}
