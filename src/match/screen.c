@@ -227,6 +227,47 @@ static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t
 	}
 }
 
+static bool letter_fits(char want, char have)
+{
+	if (want == have)
+		return true;
+	switch (want) {
+	case 'v': return have == 'u' || have == 'o';              /* waw is a long u or o */
+	case 'i': return have == 'e';                             /* ya is a long i or e */
+	case 'a': return have == 'e';
+	case 'z': case 't': case 'd':                             /* th, dh, z: see em_text_skeleton */
+		return have == 'z' || have == 't' || have == 'd' || (want == 't' && have == 's');
+	case 'k': case 'j': return have == 'g';                   /* qaf and jim spelt g (Gasmi, Ragab) */
+	case 'h': return have == 'c';                             /* kha spelt ch (Barich) */
+	default: return false;
+	}
+}
+
+static bool is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* Does q[0..qn) fit c from c[ci] on? Letters of c may be skipped, letters of q may not, except
+ * the optional ones: an initial alef (hamza with any vowel), the alef of the article before l
+ * (al, el, ul: Abdullah), and a final h (ta marbuta, -eh). */
+static bool fits_from(const char *q, size_t qi, size_t qn, const char *c, size_t ci)
+{
+	if (qi == qn)
+		return true;
+	char want = q[qi];
+	bool optional = (want == 'a' && (qi == 0 || (qi + 1 < qn && q[qi + 1] == 'l'))) ||
+			(want == 'h' && qi + 1 == qn && qn >= 2);
+	if (optional && fits_from(q, qi + 1, qn, c, ci))
+		return true;
+	for (; c[ci]; ci++) {
+		char have = c[ci];
+		if (letter_fits(want, have) || (want == 'a' && qi == 0 && is_vowel(have)))
+			return fits_from(q, qi + 1, qn, c, ci + 1);
+	}
+	return false;
+}
+
 /*
  * Arabic script writes consonants and long vowels (alef, waw, ya), never short vowels. So a
  * Latin spelling of the same name holds the Arabic letters in order, with vowels in between:
@@ -235,34 +276,7 @@ static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t
  */
 static bool abjad_fits(const char *q, const char *c)
 {
-	size_t n = strlen(q);
-	if (n >= 2 && q[n - 1] == 'h')
-		n--; /* a final h (ta marbuta, -eh) is a vowel ending the Latin spelling may drop */
-	for (const char *end = q + n; q < end; q++) {
-		char want = *q;
-		for (;;) {
-			if (!*c)
-				return false;
-			char have = *c++;
-			if (want == have)
-				break;
-			if (want == 'v' && (have == 'u' || have == 'o'))
-				break; /* waw is a long u or o */
-			if (want == 'i' && have == 'e')
-				break; /* ya is a long i or e */
-			if (want == 'a' && have == 'e')
-				break;
-			if ((want == 'z' || want == 't' || want == 'd') && (have == 'z' || have == 't' || have == 'd'))
-				break; /* th, dh, z: see em_text_skeleton */
-			if ((want == 'k' || want == 'j') && have == 'g')
-				break; /* qaf and jim spelt g (Gasmi, Ragab) */
-			if (want == 't' && have == 's')
-				break; /* tha spelt s (Saqib, Sanaullah) */
-			if (want == 'h' && have == 'c')
-				break; /* kha spelt ch (Barich) */
-		}
-	}
-	return true;
+	return fits_from(q, 0, strlen(q), c, 0);
 }
 
 static float skeleton_similarity(const qterm *q, const em_vocab *e, bool same_length)
