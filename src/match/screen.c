@@ -256,6 +256,12 @@ static bool fits_from(const char *q, size_t qi, size_t qn, const char *c, size_t
 	if (qi == qn)
 		return true;
 	char want = q[qi];
+	/* A final ya may be alef maqsura, read a (Mustafa, Isa). */
+	if (want == 'i' && qi + 1 == qn && qn >= 3) {
+		for (size_t k = ci; c[k]; k++)
+			if (c[k] == 'a')
+				return true;
+	}
 	bool optional = (want == 'a' && (qi == 0 || (qi + 1 < qn && q[qi + 1] == 'l'))) ||
 			(want == 'h' && qi + 1 == qn && qn >= 2);
 	if (optional && fits_from(q, qi + 1, qn, c, ci))
@@ -307,7 +313,7 @@ static size_t abjad_readings(const char *t, size_t n, char out[MAX_READINGS][EM_
 	size_t count = 1;
 	/* Variants of the text itself, each skeletonized like the plain one. */
 	static const struct { const char *from, *to; } swaps[] = {
-		{"th", "s"}, {"q", "g"}, {"j", "g"}, {"kh", "ch"}, {"sh", "s-h"}, {"kh", "k-h"},
+		{"th", "s"}, {"q", "g"}, {"j", "g"}, {"k", "g"}, {"kh", "ch"}, {"sh", "s-h"}, {"kh", "k-h"},
 		{"th", "t-h"}, {"zh", "z-h"}, {"gh", "g-h"},
 	};
 	for (size_t k = 0; k < sizeof swaps / sizeof swaps[0] && count < MAX_READINGS; k++) {
@@ -730,7 +736,7 @@ static float join_similarity(const char *single, const char *single_skel, const 
 	 * assimilated), then the Arabic-script side must fit the Latin side, long vowels and all.
 	 */
 	size_t ssl = strlen(single_skel);
-	if (ssl < 3)
+	if (ssl < 2)
 		return 0;
 	for (int assimilate = 0; assimilate < 2; assimilate++) {
 		char sk[EM_TEXT_MAX_TOKEN * 3 + 4];
@@ -754,7 +760,7 @@ static float join_similarity(const char *single, const char *single_skel, const 
 		em_text_phonetic(single, sl, a, sizeof a);
 		em_text_phonetic(buf, bl, b, sizeof b);
 		if (single_is_query ? abjad_fits(a, b) : abjad_fits(b, a))
-			return 0.92f;
+			return ssl >= 3 ? 0.92f : 0.88f;
 		if (ssl >= 4)
 			return 0.85f;
 	}

@@ -115,7 +115,8 @@ size_t em_text_skeleton_with(const char *s, size_t n, char *out, size_t cap, int
 		}
 		if (vowel(c) || c == 'w' || c == 'v' || (c == 'h' && i + 1 == n))
 			continue; /* vowels, the letters of long vowels, a final h */
-		char m = c == 'c' || c == 'q' ? 'k' : c == 'd' ? 'z' : c;
+		/* c before e, i, y is s in Romance spellings (Belgacem). */
+		char m = c == 'c' ? ((d == 'e' || d == 'i' || d == 'y') ? 's' : 'k') : c == 'q' ? 'k' : c == 'd' ? 'z' : c;
 		/* Doubled letters (gemination) count once. */
 		if (!(o > 0 && i > 0 && s[i - 1] == c && tmp[o - 1] == m))
 			tmp[o++] = m;
