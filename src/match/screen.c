@@ -1243,10 +1243,17 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 	/* Identifiers: an identical one reaches the entity whatever its name. */
 	for (size_t i = 0; i < q->n_ids; i++) {
 		char buf[128];
-		if (!q->ids[i] || em_id_normalize(q->ids[i], buf, sizeof buf) < 4)
+		size_t len;
+		if (!q->ids[i] || (len = em_id_normalize(q->ids[i], buf, sizeof buf)) < 4)
 			continue;
 		size_t n;
 		const uint32_t *ents = em_multimap_get(&s->by_id, buf, &n);
+		/* "IMO 9187629", "MMSI 273..." : the number alone is how lists store it. */
+		size_t letters = 0;
+		while (letters < len && buf[letters] >= 'A' && buf[letters] <= 'Z')
+			letters++;
+		if (!n && letters && len - letters >= 5)
+			ents = em_multimap_get(&s->by_id, buf + letters, &n);
 		for (size_t k = 0; k < n && nh < MAX_CANDIDATES + 64; k++) {
 			size_t h;
 			for (h = 0; h < nh && hits[h].entity != ents[k]; h++)

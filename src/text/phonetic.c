@@ -52,6 +52,11 @@ size_t em_text_phonetic(const char *s, size_t n, char *out, size_t cap)
 		default: tmp[o++] = c;
 		}
 	}
+	/* A final -ce is an s (finance, service: Russian финанс, сервис). */
+	if (o >= 4 && tmp[o - 1] == 'e' && tmp[o - 2] == 'k' && n >= 2 && s[n - 2] == 'c') {
+		tmp[o - 2] = 's';
+		o--;
+	}
 	/* -off / -eff endings are Russian -ov / -ev */
 	if (o >= 4 && tmp[o - 1] == 'f' && tmp[o - 2] == 'f' && (tmp[o - 3] == 'o' || tmp[o - 3] == 'e')) {
 		tmp[o - 2] = 'v';
