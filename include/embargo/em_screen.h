@@ -96,6 +96,18 @@ void em_result_free(em_result *r);
 /* The explanation of one match as a JSON object (caller frees). */
 char *em_match_explanation_json(const em_match *m);
 
+/*
+ * One match as a compact JSON object (caller frees; NULL when out of memory):
+ * {"source", "source_id", "name" (the entity's primary name), "matched_name", "score" (four
+ * decimals), "type", "programs": [...], "explanation": em_match_explanation_json()}.
+ * The command line, the HTTP API and the audit trail all render matches this way.
+ */
+char *em_match_json(const em_match *m);
+
+/* The matches of a result, best first, as a JSON array of em_match_json() objects ("[]" for
+ * none or a NULL result). Caller frees; NULL when out of memory. */
+char *em_result_matches_json(const em_result *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -84,6 +84,23 @@ int em_store_resolve_version(em_store *store, const char *ref, int64_t *id);
 /* Loads one stored version as a list (entities exactly as imported). */
 int em_store_load_version(em_store *store, int64_t version_id, em_list **out);
 
+/* The active version of every source, loaded: what a screener is built over. */
+typedef struct em_active_lists {
+	em_version_set versions;  /* the active versions, newest first */
+	em_list **lists;          /* lists[i] holds versions.items[i]; versions.count of them */
+} em_active_lists;
+
+/* Loads every active version (an empty set when the store has none). */
+int em_store_load_active(em_store *store, em_active_lists *out);
+
+/*
+ * Reads list files into the same shape, for screening without a store: each version has id
+ * 0, the file's source, format, SHA-256, path and publication date, and its modification
+ * time as retrieved_at and imported_at. Fails (nothing returned) if any file fails.
+ */
+int em_active_lists_read(em_active_lists *out, const char *const *paths, size_t n_paths);
+void em_active_lists_free(em_active_lists *a); /* accepts NULL; frees the lists too */
+
 /* Makes a stored version the active one of its source (e.g. to roll back). */
 int em_store_activate(em_store *store, int64_t version_id);
 

@@ -80,26 +80,6 @@ static double now_s(void)
 
 /* ---- rendering ------------------------------------------------------------------------------- */
 
-static json_t *match_json(const em_match *m)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "source", json_string(m->entity->source ? m->entity->source : ""));
-	json_object_set_new(o, "source_id", json_string(m->entity->source_id ? m->entity->source_id : ""));
-	json_object_set_new(o, "name", json_string(m->entity->n_names ? m->entity->names[0].full : ""));
-	json_object_set_new(o, "matched_name", json_string(m->matched_name ? m->matched_name : ""));
-	json_object_set_new(o, "score", json_real((double)(long long)(m->score * 10000 + 0.5) / 10000));
-	json_object_set_new(o, "type", json_string(em_entity_type_name(m->entity->type)));
-	json_t *progs = json_array();
-	for (size_t i = 0; i < m->entity->n_programs; i++)
-		json_array_append_new(progs, json_string(m->entity->programs[i]));
-	json_object_set_new(o, "programs", progs);
-	char *ex = em_match_explanation_json(m);
-	json_t *exj = ex ? json_loads(ex, 0, NULL) : NULL;
-	free(ex);
-	json_object_set_new(o, "explanation", exj ? exj : json_null());
-	return o;
-}
-
 static json_t *record_json(const batch_item *it, const em_result *r)
 {
 	json_t *o = json_object();
@@ -107,10 +87,10 @@ static json_t *record_json(const batch_item *it, const em_result *r)
 	json_object_set_new(o, "line", json_integer((json_int_t)it->line));
 	if (it->extra)
 		json_object_set(o, "input", it->extra);
-	json_t *ms = json_array();
-	for (size_t i = 0; r && i < r->n_matches; i++)
-		json_array_append_new(ms, match_json(&r->matches[i]));
-	json_object_set_new(o, "matches", ms);
+	char *text = em_result_matches_json(r);
+	json_t *ms = text ? json_loads(text, 0, NULL) : NULL;
+	free(text);
+	json_object_set_new(o, "matches", ms ? ms : json_array());
 	if (it->error)
 		json_object_set_new(o, "error", json_string(it->error));
 	return o;
@@ -418,62 +398,6 @@ static void free_item(batch_item *it)
 	free(it->output);
 }
 
-/* ---- lists ----------------------------------------------------------------------------------- */
-
-typedef struct loaded_lists {
-	em_list *lists[MAX_LISTS];
-	size_t n;
-} loaded_lists;
-
-static void lists_free(loaded_lists *ll)
-{
-	for (size_t i = 0; i < ll->n; i++)
-		em_list_free(ll->lists[i]);
-	ll->n = 0;
-}
-
-/* The given files, or the active versions in the store. */
-static int load_lists(loaded_lists *ll, char **files, size_t n_files, const char *store_url)
-{
-	ll->n = 0;
-	if (n_files) {
-		for (size_t i = 0; i < n_files; i++) {
-			if (em_list_read_file(&ll->lists[ll->n], files[i], NULL) != 0) {
-				lists_free(ll);
-				return cli_report_error(NULL);
-			}
-			ll->n++;
-		}
-		return 0;
-	}
-	em_store *st;
-	if (em_store_open(&st, store_url) != 0)
-		return cli_report_error("opening the store");
-	em_version_set vs;
-	if (em_store_versions(st, 1, &vs) != 0) {
-		em_store_free(st);
-		return cli_report_error("reading list versions");
-	}
-	int rc = 0;
-	for (size_t i = 0; i < vs.count && ll->n < MAX_LISTS; i++) {
-		if (em_store_load_version(st, vs.items[i].id, &ll->lists[ll->n]) != 0) {
-			rc = cli_report_error("loading a list version");
-			break;
-		}
-		ll->n++;
-	}
-	em_version_set_free(&vs);
-	em_store_free(st);
-	if (!rc && ll->n == 0) {
-		fprintf(stderr, "embargo: no list to screen against: import one with `embargo lists import FILE` "
-				"or pass --list FILE\n");
-		rc = CLI_FAIL;
-	}
-	if (rc)
-		lists_free(ll);
-	return rc;
-}
-
 /* ---- the command ----------------------------------------------------------------------------- */
 
 static void progress(size_t done, size_t total, double t0)
@@ -644,12 +568,12 @@ int cmd_screen(int argc, char **argv)
 		screen_usage(stderr);
 		return CLI_USAGE;
 	}
-	loaded_lists ll;
-	if (load_lists(&ll, files, n_files, store_url) != 0)
+	em_active_lists ll;
+	if (cli_load_lists(&ll, (const char *const *)files, n_files, store_url) != 0)
 		return CLI_FAIL;
 	em_screener *scr;
-	if (em_screener_new(&scr, (const em_list *const *)ll.lists, ll.n) != 0) {
-		lists_free(&ll);
+	if (em_screener_new(&scr, (const em_list *const *)ll.lists, ll.versions.count) != 0) {
+		em_active_lists_free(&ll);
 		return cli_report_error("building the index");
 	}
 	job.screener = scr;
@@ -740,7 +664,7 @@ int cmd_screen(int argc, char **argv)
 	pthread_mutex_destroy(&job.mu);
 	pthread_cond_destroy(&job.cv);
 	em_screener_free(scr);
-	lists_free(&ll);
+	em_active_lists_free(&ll);
 	if (rc == CLI_OK && fail_on_alert && alerts)
 		rc = 3;
 	return rc;

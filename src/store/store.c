@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "backend.h"
 #include "model/model.h"
@@ -495,6 +496,69 @@ int em_store_load_version(em_store *s, int64_t version_id, em_list **out)
 		return rc;
 	}
 	*out = l;
+	return 0;
+}
+
+void em_active_lists_free(em_active_lists *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; a->lists && i < a->versions.count; i++)
+		em_list_free(a->lists[i]);
+	free(a->lists);
+	a->lists = NULL;
+	em_version_set_free(&a->versions);
+}
+
+int em_store_load_active(em_store *s, em_active_lists *out)
+{
+	out->lists = NULL;
+	int rc = em_store_versions(s, 1, &out->versions);
+	if (rc)
+		return rc;
+	if (!(out->lists = calloc(out->versions.count ? out->versions.count : 1, sizeof *out->lists))) {
+		em_version_set_free(&out->versions);
+		return em_fail(EM_ENOMEM, "out of memory loading the active lists");
+	}
+	for (size_t i = 0; i < out->versions.count; i++)
+		if ((rc = em_store_load_version(s, out->versions.items[i].id, &out->lists[i]))) {
+			em_active_lists_free(out);
+			return rc;
+		}
+	return 0;
+}
+
+int em_active_lists_read(em_active_lists *out, const char *const *paths, size_t n)
+{
+	memset(out, 0, sizeof *out);
+	if (!(out->lists = calloc(n ? n : 1, sizeof *out->lists)))
+		return em_fail(EM_ENOMEM, "out of memory reading %zu lists", n);
+	for (size_t i = 0; i < n; i++) {
+		em_list *l = NULL;
+		int rc = em_list_read_file(&l, paths[i], NULL);
+		char when[32] = "";
+		struct stat st;
+		struct tm tm;
+		if (!rc && stat(paths[i], &st) == 0 && gmtime_r(&st.st_mtime, &tm))
+			strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		em_version_info v = {0,
+				     rc ? NULL : em_list_source(l),
+				     rc ? NULL : em_list_format(l),
+				     rc ? NULL : em_list_sha256(l),
+				     paths[i],
+				     when,
+				     when,
+				     rc ? NULL : em_list_published(l),
+				     rc ? 0 : em_list_count(l),
+				     1};
+		if (!rc && (rc = em_version_set_add(&out->versions, &v)))
+			em_list_free(l);
+		if (rc) {
+			em_active_lists_free(out);
+			return rc;
+		}
+		out->lists[i] = l;
+	}
 	return 0;
 }
 
