@@ -422,15 +422,15 @@ static void reopen_and_settings(void)
 	em_store_free(s2);
 	em_store_free(s);
 
-	/* the schema was applied once, the journal is WAL */
+	/* each migration was applied once, the journal is WAL */
 	sqlite3 *db;
 	CHECK_EQ_INT(sqlite3_open(dbpath, &db), SQLITE_OK);
 	sqlite3_stmt *st;
 	CHECK_EQ_INT(sqlite3_prepare_v2(db, "SELECT count(*), max(version) FROM schema_migrations", -1,
 					&st, NULL), SQLITE_OK);
 	CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);
-	CHECK_EQ_INT(sqlite3_column_int(st, 0), 1);
-	CHECK_EQ_INT(sqlite3_column_int(st, 1), 1);
+	CHECK_EQ_INT(sqlite3_column_int(st, 0), 2);
+	CHECK_EQ_INT(sqlite3_column_int(st, 1), 2);
 	sqlite3_finalize(st);
 	CHECK_EQ_INT(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 	CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);

@@ -8,11 +8,14 @@
  * transaction, so every backend applies the same rules on the same snapshot.
  *
  * Every backend keeps the same logical schema (see README.md in this folder): list_versions,
- * entities, meta and schema_migrations, with the same numbered migrations.
+ * entities, meta and schema_migrations (migration 1); api_keys, screenings, alerts,
+ * alert_decisions, customers and customer_matches (migration 2); the same numbered migrations.
  */
 #ifndef EMBARGO_STORE_BACKEND_H
 #define EMBARGO_STORE_BACKEND_H
 
+#include "embargo/em_audit.h"
+#include "embargo/em_keys.h"
 #include "embargo/em_store.h"
 #include "util/util.h"
 
@@ -59,6 +62,52 @@ typedef struct em_version_filter {
 /* Receives each stored entity's JSON in list order; a non-zero return stops the load. */
 typedef int (*em_store_row_fn)(void *ctx, const char *json, size_t len);
 
+/* --- audit trail, alerts, customers, keys ------------------------------------------------ */
+
+/* A match at or above the alert threshold, ready to store. */
+typedef struct em_store_alert_row {
+	const char *source;       /* the listed entity's list */
+	const char *source_id;    /* its id there */
+	const char *entity_name;  /* its primary name */
+	const char *entity_hash;  /* hex SHA-256 of its canonical JSON */
+	int64_t list_version_id;  /* 0: a file outside the store (stored as NULL) */
+	double score;
+	em_alert_ref result;      /* OUT: what the policy decided, and the alert id */
+} em_store_alert_row;
+
+/* One screening ready to store: serialized by the front before the transaction starts. */
+typedef struct em_store_screening_row {
+	const char *screened_at;  /* ISO 8601 UTC with milliseconds */
+	const char *who, *channel, *node;
+	const char *customer_ref; /* NULL: no customer is kept */
+	const char *query_name;   /* the customer's fields (query_json holds them too) */
+	const char *query_type, *query_dob, *query_country; /* or NULL */
+	const char *query_ids_json; /* JSON array of strings */
+	const char *query_json, *lists_json, *results_json;
+	double threshold;
+	size_t match_count;
+	int only_changed;
+	em_store_alert_row *alerts; /* in match order */
+	size_t n_alerts;
+	int64_t id;               /* OUT: the screening's id */
+} em_store_screening_row;
+
+/* What the store holds about one customer and listed entity when an alert row is recorded. */
+typedef struct em_store_prior {
+	const char *match_hash;       /* entity hash of the customer's previous match, or NULL */
+	int64_t alert_id;             /* the customer's latest alert for the entity, 0 if none */
+	em_alert_status alert_status; /* its status */
+	const char *alert_hash;       /* its entity hash */
+} em_store_prior;
+
+/*
+ * The alert policy, run by record() inside its transaction for each alert row of a screening
+ * with a customer reference (rows without one always open an alert).
+ */
+typedef em_alert_outcome (*em_store_alert_policy)(const em_store_screening_row *s,
+						  const em_store_alert_row *a,
+						  const em_store_prior *prior);
+
 typedef struct em_backend_ops {
 	const char *name; /* "sqlite" */
 	/* Opens the database at `location` (backend-specific: a path, a connection string),
@@ -80,7 +129,38 @@ typedef struct em_backend_ops {
 	int (*get_entity)(em_backend *db, const char *source, const char *source_id, char **json);
 	int (*meta_get)(em_backend *db, const char *key, char **value); /* EM_ENOTFOUND if unset */
 	int (*meta_set)(em_backend *db, const char *key, const char *value);
+
+	/* In one write transaction, for each row: inserts the screening (row->id gets its id);
+	 * with a customer reference, upserts the customer, asks policy() about each alert row
+	 * (with the customer's previous match and latest alert for that entity), inserts an alert
+	 * when it answers OPENED (a->result.alert_id gets the new id, else the prior alert's),
+	 * and replaces the customer's matches with the alert rows. */
+	int (*record)(em_backend *db, em_store_screening_row *rows, size_t n, em_store_alert_policy policy);
+	/* Screenings with from <= screened_at <= to (full-precision bounds, NULL: open), oldest
+	 * first; stops at fn's first non-zero return and returns it. */
+	int (*audit_scan)(em_backend *db, const char *from, const char *to, em_audit_fn fn, void *ctx);
+	/* Alerts matching the filter, newest first, appended with em_alert_set_add. */
+	int (*alerts)(em_backend *db, const em_alert_filter *f, em_alert_set *out);
+	int (*alerts_count)(em_backend *db, size_t out[3]);
+	/* In one write transaction: EM_ENOTFOUND / EM_EREFUSED (already decided), else inserts
+	 * the decision and sets the alert's status, decided_at, decided_by and reason. */
+	int (*decide)(em_backend *db, int64_t alert_id, em_alert_status decision, const char *reason,
+		      const char *who, const char *at);
+	/* Customers with ref > after (NULL: all), by ref, at most limit; em_customer_set_add. */
+	int (*customers)(em_backend *db, const char *after, size_t limit, em_customer_set *out);
+	/* Inserts a key (id ignored); EM_EREFUSED when a valid key has the same name. */
+	int (*key_add)(em_backend *db, const em_api_key *key);
+	int (*keys)(em_backend *db, em_key_set *out); /* all, oldest first, em_key_set_add */
+	/* Sets revoked_at on the valid key with that name or key id; EM_ENOTFOUND if none. */
+	int (*key_revoke)(em_backend *db, const char *name, const char *at);
 } em_backend_ops;
+
+/* The store handle: the backend and its connection (one thread at a time). */
+struct em_store {
+	const em_backend_ops *ops;
+	em_backend *db;
+	char *url; /* as opened, password blanked */
+};
 
 extern const em_backend_ops em_backend_sqlite;
 
@@ -89,6 +169,14 @@ int em_version_set_add(em_version_set *set, const em_version_info *v);
 
 /* The current time as ISO 8601 UTC ("2024-05-03T14:05:09Z") into out[32]. */
 void em_store_now(char out[32]);
+/* The same with milliseconds ("2024-05-03T14:05:09.123Z"), for the audit trail. */
+void em_store_now_ms(char out[32]);
+
+/* Append copies (strings copied) for backends building results. */
+int em_alert_set_add(em_alert_set *set, const em_alert *a);
+int em_key_set_add(em_key_set *set, const em_api_key *k);
+/* `ids_json` is the stored JSON array of identifiers. */
+int em_customer_set_add(em_customer_set *set, const em_customer *c, const char *ids_json);
 
 /*
  * A copy of a store URL safe to print: the password of "scheme://user:password@host" and any

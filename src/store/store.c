@@ -15,12 +15,6 @@
 #include "backend.h"
 #include "model/model.h"
 
-struct em_store {
-	const em_backend_ops *ops;
-	em_backend *db;
-	char *url; /* as opened, password blanked */
-};
-
 /* Default share of entities an import may lose against the active version. */
 #define DEFAULT_MAX_DROP 0.2
 
@@ -30,6 +24,17 @@ void em_store_now(char out[32])
 	struct tm tm;
 	if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(out, 32, "1970-01-01T00:00:00Z");
+}
+
+void em_store_now_ms(char out[32])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!gmtime_r(&ts.tv_sec, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(out, 32, "1970-01-01T00:00:00");
+	size_t n = strlen(out);
+	snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000L);
 }
 
 static const char *env(const char *name)

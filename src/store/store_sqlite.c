@@ -56,6 +56,82 @@ static const struct {
 	    " json TEXT NOT NULL,"
 	    " PRIMARY KEY (version_id, source_id));"
 	    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"},
+	/* API keys, the audit trail, alerts and their decisions, customers (em_audit.h). The
+	 * screenings and decisions are append-only: triggers refuse updates and deletes. */
+	{2, "CREATE TABLE api_keys ("
+	    " id INTEGER PRIMARY KEY,"
+	    " name TEXT NOT NULL,"
+	    " role TEXT NOT NULL CHECK (role IN ('screen', 'analyst', 'admin')),"
+	    " key_id TEXT NOT NULL UNIQUE,"
+	    " salt TEXT NOT NULL,"
+	    " hash TEXT NOT NULL,"
+	    " created_at TEXT NOT NULL,"
+	    " revoked_at TEXT);"
+	    "CREATE UNIQUE INDEX api_keys_valid_name ON api_keys (name) WHERE revoked_at IS NULL;"
+	    "CREATE TABLE screenings ("
+	    " id INTEGER PRIMARY KEY,"
+	    " screened_at TEXT NOT NULL,"
+	    " who TEXT NOT NULL,"
+	    " channel TEXT NOT NULL,"
+	    " node TEXT NOT NULL,"
+	    " customer_ref TEXT,"
+	    " query TEXT NOT NULL,"
+	    " lists TEXT NOT NULL,"
+	    " threshold REAL NOT NULL,"
+	    " match_count INTEGER NOT NULL,"
+	    " results TEXT NOT NULL);"
+	    "CREATE INDEX screenings_by_time ON screenings (screened_at);"
+	    "CREATE TRIGGER screenings_no_update BEFORE UPDATE ON screenings"
+	    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	    "CREATE TRIGGER screenings_no_delete BEFORE DELETE ON screenings"
+	    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	    "CREATE TABLE alerts ("
+	    " id INTEGER PRIMARY KEY,"
+	    " screening_id INTEGER NOT NULL REFERENCES screenings (id),"
+	    " opened_at TEXT NOT NULL,"
+	    " customer_ref TEXT,"
+	    " query_name TEXT NOT NULL,"
+	    " source TEXT NOT NULL,"
+	    " source_id TEXT NOT NULL,"
+	    " entity_name TEXT NOT NULL,"
+	    " entity_hash TEXT NOT NULL,"
+	    " list_version_id INTEGER,"
+	    " score REAL NOT NULL,"
+	    " status TEXT NOT NULL DEFAULT 'open'"
+	    "  CHECK (status IN ('open', 'true_match', 'false_positive')),"
+	    " decided_at TEXT,"
+	    " decided_by TEXT,"
+	    " reason TEXT);"
+	    "CREATE INDEX alerts_by_status ON alerts (status, id);"
+	    "CREATE INDEX alerts_by_party ON alerts (customer_ref, source, source_id, id);"
+	    "CREATE TABLE alert_decisions ("
+	    " id INTEGER PRIMARY KEY,"
+	    " alert_id INTEGER NOT NULL REFERENCES alerts (id),"
+	    " decided_at TEXT NOT NULL,"
+	    " decided_by TEXT NOT NULL,"
+	    " decision TEXT NOT NULL CHECK (decision IN ('true_match', 'false_positive')),"
+	    " reason TEXT);"
+	    "CREATE INDEX alert_decisions_by_alert ON alert_decisions (alert_id);"
+	    "CREATE TRIGGER alert_decisions_no_update BEFORE UPDATE ON alert_decisions"
+	    " BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+	    "CREATE TRIGGER alert_decisions_no_delete BEFORE DELETE ON alert_decisions"
+	    " BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+	    "CREATE TABLE customers ("
+	    " ref TEXT PRIMARY KEY,"
+	    " name TEXT NOT NULL,"
+	    " type TEXT,"
+	    " dob TEXT,"
+	    " country TEXT,"
+	    " ids TEXT NOT NULL,"
+	    " first_screened_at TEXT NOT NULL,"
+	    " last_screened_at TEXT NOT NULL);"
+	    "CREATE TABLE customer_matches ("
+	    " customer_ref TEXT NOT NULL REFERENCES customers (ref) ON DELETE CASCADE,"
+	    " source TEXT NOT NULL,"
+	    " source_id TEXT NOT NULL,"
+	    " entity_hash TEXT NOT NULL,"
+	    " score REAL NOT NULL,"
+	    " PRIMARY KEY (customer_ref, source, source_id));"},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -74,8 +150,30 @@ enum stmt_id {
 	ST_GET_ENTITY,
 	ST_META_GET,
 	ST_META_SET,
+	ST_INSERT_SCREENING,
+	ST_UPSERT_CUSTOMER,
+	ST_PRIOR_MATCH,
+	ST_LATEST_ALERT,
+	ST_INSERT_ALERT,
+	ST_CLEAR_MATCHES,
+	ST_INSERT_MATCH,
+	ST_AUDIT_SCAN,
+	ST_ALERTS,
+	ST_ALERTS_COUNT,
+	ST_ALERT_STATUS,
+	ST_INSERT_DECISION,
+	ST_SET_DECISION,
+	ST_CUSTOMERS,
+	ST_KEY_ADD,
+	ST_KEY_NAME_TAKEN,
+	ST_KEYS,
+	ST_KEY_REVOKE,
 	ST_COUNT
 };
+
+#define ALERT_COLUMNS \
+	"id, screening_id, opened_at, customer_ref, query_name, source, source_id, entity_name," \
+	" entity_hash, list_version_id, score, status, decided_at, decided_by, reason"
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ACTIVE_OF] = "SELECT " VERSION_COLUMNS " FROM list_versions WHERE source = ?1 AND active = 1",
@@ -96,6 +194,47 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
 			" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[ST_INSERT_SCREENING] = "INSERT INTO screenings (screened_at, who, channel, node, customer_ref, query,"
+				" lists, threshold, match_count, results)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+	[ST_UPSERT_CUSTOMER] = "INSERT INTO customers (ref, name, type, dob, country, ids, first_screened_at,"
+			       " last_screened_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)"
+			       " ON CONFLICT (ref) DO UPDATE SET name = excluded.name, type = excluded.type,"
+			       " dob = excluded.dob, country = excluded.country, ids = excluded.ids,"
+			       " last_screened_at = excluded.last_screened_at",
+	[ST_PRIOR_MATCH] = "SELECT entity_hash FROM customer_matches"
+			   " WHERE customer_ref = ?1 AND source = ?2 AND source_id = ?3",
+	[ST_LATEST_ALERT] = "SELECT id, status, entity_hash FROM alerts"
+			    " WHERE customer_ref = ?1 AND source = ?2 AND source_id = ?3 ORDER BY id DESC LIMIT 1",
+	[ST_INSERT_ALERT] = "INSERT INTO alerts (screening_id, opened_at, customer_ref, query_name, source,"
+			    " source_id, entity_name, entity_hash, list_version_id, score)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+	[ST_CLEAR_MATCHES] = "DELETE FROM customer_matches WHERE customer_ref = ?1",
+	[ST_INSERT_MATCH] = "INSERT INTO customer_matches (customer_ref, source, source_id, entity_hash, score)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (customer_ref, source, source_id) DO UPDATE SET"
+			    " entity_hash = excluded.entity_hash, score = max(score, excluded.score)",
+	[ST_AUDIT_SCAN] = "SELECT id, screened_at, who, channel, node, customer_ref, query, lists, results,"
+			  " threshold, match_count FROM screenings"
+			  " WHERE (?1 IS NULL OR screened_at >= ?1) AND (?2 IS NULL OR screened_at <= ?2)"
+			  " ORDER BY id",
+	[ST_ALERTS] = "SELECT " ALERT_COLUMNS " FROM alerts"
+		      " WHERE (?1 = 0 OR id = ?1) AND (?2 IS NULL OR status = ?2)"
+		      " AND (?3 IS NULL OR customer_ref = ?3) AND (?4 = 0 OR id < ?4)"
+		      " ORDER BY id DESC LIMIT ?5",
+	[ST_ALERTS_COUNT] = "SELECT status, count(*) FROM alerts GROUP BY status",
+	[ST_ALERT_STATUS] = "SELECT status FROM alerts WHERE id = ?1",
+	[ST_INSERT_DECISION] = "INSERT INTO alert_decisions (alert_id, decided_at, decided_by, decision, reason)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_SET_DECISION] = "UPDATE alerts SET status = ?2, decided_at = ?3, decided_by = ?4, reason = ?5"
+			    " WHERE id = ?1",
+	[ST_CUSTOMERS] = "SELECT ref, name, type, dob, country, ids, last_screened_at FROM customers"
+			 " WHERE (?1 IS NULL OR ref > ?1) ORDER BY ref LIMIT ?2",
+	[ST_KEY_ADD] = "INSERT INTO api_keys (name, role, key_id, salt, hash, created_at)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_KEY_NAME_TAKEN] = "SELECT count(*) FROM api_keys WHERE name = ?1 AND revoked_at IS NULL",
+	[ST_KEYS] = "SELECT id, name, role, key_id, salt, hash, created_at, revoked_at FROM api_keys ORDER BY id",
+	[ST_KEY_REVOKE] = "UPDATE api_keys SET revoked_at = ?2"
+			  " WHERE (name = ?1 OR key_id = ?1) AND revoked_at IS NULL",
 };
 
 /* Records an SQLite failure: the store path, what was being done, SQLite's own message. */
@@ -514,6 +653,362 @@ static int sqlite_meta_set(em_backend *b, const char *key, const char *value)
 	return r == SQLITE_DONE ? 0 : db_fail(b, "writing a setting");
 }
 
+/* --- audit trail, alerts, customers, keys ------------------------------------------------ */
+
+static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t id)
+{
+	if (id)
+		sqlite3_bind_int64(st, i, id);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Runs a statement that returns one id (INSERT ... RETURNING id); 0 on failure. */
+static int64_t step_id(sqlite3_stmt *st)
+{
+	int64_t id = 0;
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		r = sqlite3_step(st);
+	}
+	done(st);
+	return r == SQLITE_DONE ? id : 0;
+}
+
+/* Runs a statement that returns no rows. */
+static int step_done(em_backend *b, sqlite3_stmt *st, const char *what)
+{
+	int r = sqlite3_step(st);
+	done(st);
+	return r == SQLITE_DONE ? 0 : db_fail(b, what);
+}
+
+static int upsert_customer(em_backend *b, const em_store_screening_row *s)
+{
+	sqlite3_stmt *st = stmt(b, ST_UPSERT_CUSTOMER);
+	if (!st)
+		return EM_ESTORE;
+	bind_text(st, 1, s->customer_ref);
+	bind_text(st, 2, s->query_name);
+	bind_text(st, 3, s->query_type);
+	bind_text(st, 4, s->query_dob);
+	bind_text(st, 5, s->query_country);
+	bind_text(st, 6, s->query_ids_json ? s->query_ids_json : "[]");
+	bind_text(st, 7, s->screened_at);
+	return step_done(b, st, "storing the customer");
+}
+
+/* The customer's previous match with the entity and latest alert for it, into *p. The
+ * strings live in buffers the caller passes (the statements move on). */
+static int read_prior(em_backend *b, const em_store_screening_row *s, const em_store_alert_row *a,
+		      em_store_prior *p, char match_hash[65], char alert_hash[65])
+{
+	memset(p, 0, sizeof *p);
+	sqlite3_stmt *st = stmt(b, ST_PRIOR_MATCH);
+	if (!st)
+		return EM_ESTORE;
+	bind_text(st, 1, s->customer_ref);
+	bind_text(st, 2, a->source);
+	bind_text(st, 3, a->source_id);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		snprintf(match_hash, 65, "%s", col_text(st, 0) ? col_text(st, 0) : "");
+		p->match_hash = match_hash;
+	}
+	done(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_fail(b, "reading the customer's matches");
+	if (!(st = stmt(b, ST_LATEST_ALERT)))
+		return EM_ESTORE;
+	bind_text(st, 1, s->customer_ref);
+	bind_text(st, 2, a->source);
+	bind_text(st, 3, a->source_id);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		p->alert_id = sqlite3_column_int64(st, 0);
+		int status = em_alert_status_parse(col_text(st, 1));
+		p->alert_status = status < 0 ? EM_STATUS_OPEN : (em_alert_status)status;
+		snprintf(alert_hash, 65, "%s", col_text(st, 2) ? col_text(st, 2) : "");
+		p->alert_hash = alert_hash;
+	}
+	done(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : db_fail(b, "reading the customer's alerts");
+}
+
+static int insert_alert(em_backend *b, const em_store_screening_row *s, em_store_alert_row *a)
+{
+	sqlite3_stmt *st = stmt(b, ST_INSERT_ALERT);
+	if (!st)
+		return EM_ESTORE;
+	sqlite3_bind_int64(st, 1, s->id);
+	bind_text(st, 2, s->screened_at);
+	bind_text(st, 3, s->customer_ref);
+	bind_text(st, 4, s->query_name);
+	bind_text(st, 5, a->source);
+	bind_text(st, 6, a->source_id);
+	bind_text(st, 7, a->entity_name);
+	bind_text(st, 8, a->entity_hash);
+	bind_id_or_null(st, 9, a->list_version_id);
+	sqlite3_bind_double(st, 10, a->score);
+	if (!(a->result.alert_id = step_id(st)))
+		return db_fail(b, "opening an alert");
+	return 0;
+}
+
+/* Replaces the customer's matches with this screening's alerting matches. */
+static int replace_matches(em_backend *b, const em_store_screening_row *s)
+{
+	sqlite3_stmt *st = stmt(b, ST_CLEAR_MATCHES);
+	if (!st)
+		return EM_ESTORE;
+	bind_text(st, 1, s->customer_ref);
+	int rc = step_done(b, st, "replacing the customer's matches");
+	for (size_t i = 0; !rc && i < s->n_alerts; i++) {
+		if (!(st = stmt(b, ST_INSERT_MATCH)))
+			return EM_ESTORE;
+		bind_text(st, 1, s->customer_ref);
+		bind_text(st, 2, s->alerts[i].source);
+		bind_text(st, 3, s->alerts[i].source_id);
+		bind_text(st, 4, s->alerts[i].entity_hash);
+		sqlite3_bind_double(st, 5, s->alerts[i].score);
+		rc = step_done(b, st, "storing the customer's matches");
+	}
+	return rc;
+}
+
+static int record_one(em_backend *b, em_store_screening_row *s, em_store_alert_policy policy)
+{
+	sqlite3_stmt *st = stmt(b, ST_INSERT_SCREENING);
+	if (!st)
+		return EM_ESTORE;
+	bind_text(st, 1, s->screened_at);
+	bind_text(st, 2, s->who);
+	bind_text(st, 3, s->channel);
+	bind_text(st, 4, s->node);
+	bind_text(st, 5, s->customer_ref);
+	bind_text(st, 6, s->query_json);
+	bind_text(st, 7, s->lists_json);
+	sqlite3_bind_double(st, 8, s->threshold);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)s->match_count);
+	bind_text(st, 10, s->results_json);
+	if (!(s->id = step_id(st)))
+		return db_fail(b, "recording the screening");
+	int rc = s->customer_ref ? upsert_customer(b, s) : 0;
+	for (size_t i = 0; !rc && i < s->n_alerts; i++) {
+		em_store_alert_row *a = &s->alerts[i];
+		a->result = (em_alert_ref){EM_OUTCOME_OPENED, 0};
+		if (s->customer_ref) {
+			em_store_prior prior;
+			char match_hash[65], alert_hash[65];
+			if ((rc = read_prior(b, s, a, &prior, match_hash, alert_hash)))
+				break;
+			a->result.outcome = policy(s, a, &prior);
+			if (a->result.outcome != EM_OUTCOME_NONE)
+				a->result.alert_id = prior.alert_id;
+		}
+		if (a->result.outcome == EM_OUTCOME_OPENED)
+			rc = insert_alert(b, s, a);
+	}
+	if (!rc && s->customer_ref)
+		rc = replace_matches(b, s);
+	return rc;
+}
+
+static int sqlite_record(em_backend *b, em_store_screening_row *rows, size_t n, em_store_alert_policy policy)
+{
+	int rc = begin_write(b);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = record_one(b, &rows[i], policy);
+	if (rc || (rc = commit(b)))
+		return rollback(b, rc);
+	return 0;
+}
+
+static int sqlite_audit_scan(em_backend *b, const char *from, const char *to, em_audit_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = stmt(b, ST_AUDIT_SCAN);
+	if (!st)
+		return EM_ESTORE;
+	bind_text(st, 1, from);
+	bind_text(st, 2, to);
+	int r, rc = 0;
+	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 n = sqlite3_column_int64(st, 10);
+		em_audit_entry e = {sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3),
+				    col_text(st, 4), col_text(st, 5), col_text(st, 6), col_text(st, 7),
+				    col_text(st, 8), sqlite3_column_double(st, 9), n > 0 ? (size_t)n : 0};
+		rc = fn(ctx, &e);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = db_fail(b, "reading the audit trail");
+	done(st);
+	return rc;
+}
+
+static int sqlite_alerts(em_backend *b, const em_alert_filter *f, em_alert_set *out)
+{
+	sqlite3_stmt *st = stmt(b, ST_ALERTS);
+	if (!st)
+		return EM_ESTORE;
+	sqlite3_bind_int64(st, 1, f->id);
+	bind_text(st, 2, f->status >= 0 ? em_alert_status_name((em_alert_status)f->status) : NULL);
+	bind_text(st, 3, f->customer_ref);
+	sqlite3_bind_int64(st, 4, f->before_id);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)f->limit);
+	int r, rc = 0;
+	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		int status = em_alert_status_parse(col_text(st, 11));
+		em_alert a = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), col_text(st, 2),
+			      col_text(st, 3), col_text(st, 4), col_text(st, 5), col_text(st, 6),
+			      col_text(st, 7), col_text(st, 8), sqlite3_column_int64(st, 9),
+			      sqlite3_column_double(st, 10), status < 0 ? EM_STATUS_OPEN : (em_alert_status)status,
+			      col_text(st, 12), col_text(st, 13), col_text(st, 14)};
+		rc = em_alert_set_add(out, &a);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = db_fail(b, "listing alerts");
+	done(st);
+	return rc;
+}
+
+static int sqlite_alerts_count(em_backend *b, size_t out[3])
+{
+	sqlite3_stmt *st = stmt(b, ST_ALERTS_COUNT);
+	if (!st)
+		return EM_ESTORE;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int status = em_alert_status_parse(col_text(st, 0));
+		sqlite3_int64 n = sqlite3_column_int64(st, 1);
+		if (status >= 0 && n > 0)
+			out[status] = (size_t)n;
+	}
+	done(st);
+	return r == SQLITE_DONE ? 0 : db_fail(b, "counting alerts");
+}
+
+static int sqlite_decide(em_backend *b, int64_t id, em_alert_status decision, const char *reason,
+			 const char *who, const char *at)
+{
+	int rc = begin_write(b);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = stmt(b, ST_ALERT_STATUS);
+	if (!st)
+		return rollback(b, EM_ESTORE);
+	sqlite3_bind_int64(st, 1, id);
+	int r = sqlite3_step(st);
+	char status[32] = "";
+	if (r == SQLITE_ROW)
+		snprintf(status, sizeof status, "%s", col_text(st, 0) ? col_text(st, 0) : "");
+	done(st);
+	if (r == SQLITE_DONE)
+		return rollback(b, em_fail(EM_ENOTFOUND, "no alert %lld", (long long)id));
+	if (r != SQLITE_ROW)
+		return rollback(b, db_fail(b, "reading the alert"));
+	if (strcmp(status, "open") != 0)
+		return rollback(b, em_fail(EM_EREFUSED, "alert %lld is already decided (%s)", (long long)id, status));
+	const char *name = em_alert_status_name(decision);
+	if (!(st = stmt(b, ST_INSERT_DECISION)))
+		return rollback(b, EM_ESTORE);
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, at);
+	bind_text(st, 3, who);
+	bind_text(st, 4, name);
+	bind_text(st, 5, reason);
+	if ((rc = step_done(b, st, "recording the decision")))
+		return rollback(b, rc);
+	if (!(st = stmt(b, ST_SET_DECISION)))
+		return rollback(b, EM_ESTORE);
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, name);
+	bind_text(st, 3, at);
+	bind_text(st, 4, who);
+	bind_text(st, 5, reason);
+	if ((rc = step_done(b, st, "deciding the alert")) || (rc = commit(b)))
+		return rollback(b, rc);
+	return 0;
+}
+
+static int sqlite_customers(em_backend *b, const char *after, size_t limit, em_customer_set *out)
+{
+	sqlite3_stmt *st = stmt(b, ST_CUSTOMERS);
+	if (!st)
+		return EM_ESTORE;
+	bind_text(st, 1, after);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	int r, rc = 0;
+	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		em_customer c = {col_text(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3),
+				 col_text(st, 4), NULL, 0, col_text(st, 6)};
+		rc = em_customer_set_add(out, &c, col_text(st, 5));
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = db_fail(b, "listing customers");
+	done(st);
+	return rc;
+}
+
+static int sqlite_key_add(em_backend *b, const em_api_key *k)
+{
+	int rc = begin_write(b);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = stmt(b, ST_KEY_NAME_TAKEN);
+	if (!st)
+		return rollback(b, EM_ESTORE);
+	bind_text(st, 1, k->name);
+	int r = sqlite3_step(st);
+	sqlite3_int64 taken = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	done(st);
+	if (r != SQLITE_ROW)
+		return rollback(b, db_fail(b, "reading the keys"));
+	if (taken)
+		return rollback(b, em_fail(EM_EREFUSED, "a valid key called '%s' exists; revoke it first", k->name));
+	if (!(st = stmt(b, ST_KEY_ADD)))
+		return rollback(b, EM_ESTORE);
+	bind_text(st, 1, k->name);
+	bind_text(st, 2, em_role_name(k->role));
+	bind_text(st, 3, k->key_id);
+	bind_text(st, 4, k->salt);
+	bind_text(st, 5, k->hash);
+	bind_text(st, 6, k->created_at);
+	if ((rc = step_done(b, st, "storing the key")) || (rc = commit(b)))
+		return rollback(b, rc);
+	return 0;
+}
+
+static int sqlite_keys(em_backend *b, em_key_set *out)
+{
+	sqlite3_stmt *st = stmt(b, ST_KEYS);
+	if (!st)
+		return EM_ESTORE;
+	int r, rc = 0;
+	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		em_api_key k = {sqlite3_column_int64(st, 0), col_text(st, 1), em_role_parse(col_text(st, 2)),
+				col_text(st, 3), col_text(st, 4), col_text(st, 5), col_text(st, 6), col_text(st, 7)};
+		rc = em_key_set_add(out, &k);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = db_fail(b, "listing keys");
+	done(st);
+	return rc;
+}
+
+static int sqlite_key_revoke(em_backend *b, const char *name, const char *at)
+{
+	sqlite3_stmt *st = stmt(b, ST_KEY_REVOKE);
+	if (!st)
+		return EM_ESTORE;
+	bind_text(st, 1, name);
+	bind_text(st, 2, at);
+	int rc = step_done(b, st, "revoking the key");
+	if (!rc && sqlite3_changes(b->db) == 0)
+		rc = em_fail(EM_ENOTFOUND, "no valid key called '%s'", name);
+	return rc;
+}
+
 const em_backend_ops em_backend_sqlite = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -525,4 +1020,13 @@ const em_backend_ops em_backend_sqlite = {
 	.get_entity = sqlite_get_entity,
 	.meta_get = sqlite_meta_get,
 	.meta_set = sqlite_meta_set,
+	.record = sqlite_record,
+	.audit_scan = sqlite_audit_scan,
+	.alerts = sqlite_alerts,
+	.alerts_count = sqlite_alerts_count,
+	.decide = sqlite_decide,
+	.customers = sqlite_customers,
+	.key_add = sqlite_key_add,
+	.keys = sqlite_keys,
+	.key_revoke = sqlite_key_revoke,
 };

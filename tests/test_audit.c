@@ -1,0 +1,518 @@
+/*
+ * Unit tests of the audit trail, alerts, decisions, customers and API keys in the store
+ * (SQLite backend): screenings of a small built list are recorded and the alert policy is
+ * checked case by case (new, pending, suppressed, confirmed, a changed listed entry, a
+ * re-screening that alerts only on new or changed matches); decisions, the append-only
+ * triggers, the export's date bounds, customer paging and key hashing, verification and
+ * revocation. Each case works in its own temporary store.
+ */
+#include "test.h"
+
+#include <sqlite3.h>
+#include <time.h>
+
+#include "embargo/em_audit.h"
+#include "embargo/em_keys.h"
+#include "model/model.h"
+
+static char tmpdir[256];
+static char dbpath[512];
+static char dburl[600];
+
+static em_store *open_fresh(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/em_test_audit.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	snprintf(dbpath, sizeof dbpath, "%s/embargo.db", tmpdir);
+	snprintf(dburl, sizeof dburl, "sqlite:%s", dbpath);
+	em_store *s = NULL;
+	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
+	return s;
+}
+
+static void close_fresh(em_store *s)
+{
+	em_store_free(s);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
+/* A list of two persons and a crowd; `remark` changes entity 1's entry, `extra` adds a
+ * second KARIMI (entity 3) so that a query meets one more listed party. */
+static em_list *make_list(const char *remark, int extra)
+{
+	em_list *l;
+	if (em_list_new(&l, "test", "built"))
+		return NULL;
+	static const char *const names[] = {"KARIMI, Reza Ahmad", "SOLLERS FINANCE LLC", "SMITH, John",
+					    "JONES, Mary", "MILLER, Ahmad", "BROWN, Anna", "WILSON, Ali"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "%zu", i + 1);
+		em_entity *e = em_list_add(l);
+		em_entity_set_id(l, e, id);
+		e->type = i == 1 ? EM_ENTITY_ORGANIZATION : EM_ENTITY_PERSON;
+		em_entity_add_name(l, e, EM_NAME_PRIMARY, names[i], NULL, NULL, NULL);
+		em_entity_add_string(l, e, EM_FIELD_PROGRAM, "SDGT");
+		if (i == 0 && remark)
+			em_entity_set_remarks(l, e, remark);
+	}
+	if (extra) {
+		em_entity *e = em_list_add(l);
+		em_entity_set_id(l, e, "99");
+		e->type = EM_ENTITY_PERSON;
+		em_entity_add_name(l, e, EM_NAME_PRIMARY, "KARIMI, Reza Ahmed", NULL, NULL, NULL);
+	}
+	if (em_list_finish(l)) {
+		em_list_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+/* One screening of `name` against `list`, recorded; outcomes into out[] (up to 4 matches). */
+typedef struct recorded {
+	int rc;
+	int64_t id;
+	size_t n_matches;
+	em_alert_ref alerts[4];
+} recorded;
+
+static recorded screen_and_record(em_store *s, const em_list *list, const char *name, const char *ref,
+				  int only_changed)
+{
+	recorded out;
+	memset(&out, 0, sizeof out);
+	em_screener *scr = NULL;
+	em_result *res = NULL;
+	em_query q = {name, EM_ENTITY_UNKNOWN, "1965", NULL, NULL, 0};
+	em_screen_params p = EM_SCREEN_PARAMS_INIT;
+	p.limit = 4;
+	if ((out.rc = em_screener_new(&scr, &list, 1)) || (out.rc = em_screen(scr, &q, &p, &res)))
+		goto done;
+	em_list_ref lr = {"test", 7, "abc"};
+	em_screening sc = EM_SCREENING_INIT;
+	sc.who = "tester";
+	sc.channel = "api";
+	sc.node = "node-a";
+	sc.customer_ref = ref;
+	sc.query = &q;
+	sc.result = res;
+	sc.only_changed = only_changed;
+	sc.lists = &lr;
+	sc.n_lists = 1;
+	sc.alerts = out.alerts;
+	em_screening *items[] = {&sc};
+	out.rc = em_audit_record(s, items, 1);
+	out.id = sc.id;
+	out.n_matches = res->n_matches;
+done:
+	em_result_free(res);
+	em_screener_free(scr);
+	return out;
+}
+
+static void keys(void)
+{
+	em_store *s = open_fresh();
+	char *k1 = NULL, *k2 = NULL, *k3 = NULL;
+	CHECK_EQ_INT(em_keys_add(s, "alice", EM_ROLE_ANALYST, &k1), 0);
+	CHECK_EQ_INT(em_keys_add(s, "bob", EM_ROLE_SCREEN, &k2), 0);
+	CHECK(k1 && strncmp(k1, "emk_", 4) == 0 && strlen(k1) == 4 + 12 + 1 + 48);
+	CHECK(k1 && k2 && strcmp(k1, k2) != 0);
+	CHECK_EQ_INT(em_keys_add(s, "alice", EM_ROLE_ADMIN, &k3), EM_EREFUSED);
+	CHECK_EQ_INT(em_keys_add(s, "has space", EM_ROLE_ADMIN, &k3), EM_EINVAL);
+	CHECK_EQ_INT(em_keys_add(s, "carol", EM_ROLE_NONE, &k3), EM_EINVAL);
+	CHECK(k3 == NULL);
+
+	em_key_set set;
+	CHECK_EQ_INT(em_keys_list(s, &set), 0);
+	CHECK_EQ_INT(set.count, 2);
+	CHECK_EQ_INT(em_keys_valid_count(&set), 2);
+	if (set.count == 2 && k1 && k2) {
+		CHECK_EQ_STR(set.items[0].name, "alice");
+		CHECK_EQ_INT(set.items[0].role, EM_ROLE_ANALYST);
+		/* only the hash is stored, never the key */
+		CHECK(strstr(k1, set.items[0].hash) == NULL && strlen(set.items[0].hash) == 64);
+		CHECK(strncmp(k1 + 4, set.items[0].key_id, 12) == 0);
+		const em_api_key *v = em_keys_verify(&set, k1);
+		CHECK(v && !strcmp(v->name, "alice"));
+		v = em_keys_verify(&set, k2);
+		CHECK(v && !strcmp(v->name, "bob") && v->role == EM_ROLE_SCREEN);
+		/* one changed character of the secret, of the id, a cut key, junk */
+		char bad[128];
+		snprintf(bad, sizeof bad, "%s", k1);
+		bad[strlen(bad) - 1] = bad[strlen(bad) - 1] == '0' ? '1' : '0';
+		CHECK(em_keys_verify(&set, bad) == NULL);
+		snprintf(bad, sizeof bad, "%s", k1);
+		bad[5] = bad[5] == '0' ? '1' : '0';
+		CHECK(em_keys_verify(&set, bad) == NULL);
+		snprintf(bad, sizeof bad, "%.20s", k1);
+		CHECK(em_keys_verify(&set, bad) == NULL);
+		CHECK(em_keys_verify(&set, "") == NULL);
+		CHECK(em_keys_verify(&set, "emk_") == NULL);
+	}
+	em_key_set_free(&set);
+
+	CHECK_EQ_INT(em_keys_revoke(s, "alice"), 0);
+	CHECK_EQ_INT(em_keys_revoke(s, "alice"), EM_ENOTFOUND);
+	CHECK_EQ_INT(em_keys_revoke(s, "nobody"), EM_ENOTFOUND);
+	CHECK_EQ_INT(em_keys_list(s, &set), 0);
+	CHECK_EQ_INT(set.count, 2);
+	CHECK_EQ_INT(em_keys_valid_count(&set), 1);
+	CHECK(k1 && em_keys_verify(&set, k1) == NULL);
+	CHECK(set.count && set.items[0].revoked_at != NULL);
+	em_key_set_free(&set);
+	/* the name is free again; revoking by public id works too */
+	CHECK_EQ_INT(em_keys_add(s, "alice", EM_ROLE_ADMIN, &k3), 0);
+	char id[13] = "";
+	if (k2)
+		snprintf(id, sizeof id, "%.12s", k2 + 4);
+	CHECK_EQ_INT(em_keys_revoke(s, id), 0);
+	CHECK_EQ_INT(em_keys_list(s, &set), 0);
+	CHECK_EQ_INT(em_keys_valid_count(&set), 1);
+	CHECK(k3 && em_keys_verify(&set, k3) && em_keys_verify(&set, k3)->role == EM_ROLE_ADMIN);
+	em_key_set_free(&set);
+	CHECK_EQ_INT(em_role_parse("analyst"), EM_ROLE_ANALYST);
+	CHECK_EQ_INT(em_role_parse("root"), EM_ROLE_NONE);
+	free(k1);
+	free(k2);
+	free(k3);
+	close_fresh(s);
+}
+
+/* Status of one alert, or -1. */
+static int alert_status(em_store *s, int64_t id)
+{
+	em_alert_filter f = EM_ALERT_FILTER_INIT;
+	f.id = id;
+	em_alert_set set;
+	if (em_alerts_list(s, &f, &set))
+		return -1;
+	int st = set.count == 1 ? (int)set.items[0].status : -1;
+	em_alert_set_free(&set);
+	return st;
+}
+
+static void alerts_without_customer(void)
+{
+	em_store *s = open_fresh();
+	em_list *l = make_list(NULL, 0);
+	recorded a = screen_and_record(s, l, "Reza Ahmad Karimi", NULL, 0);
+	recorded b = screen_and_record(s, l, "Reza Ahmad Karimi", NULL, 0);
+	CHECK_EQ_INT(a.rc, 0);
+	CHECK_EQ_INT(b.rc, 0);
+	CHECK(a.n_matches >= 1 && b.id > a.id);
+	CHECK_EQ_INT(a.alerts[0].outcome, EM_OUTCOME_OPENED);
+	CHECK_EQ_INT(b.alerts[0].outcome, EM_OUTCOME_OPENED);
+	CHECK(a.alerts[0].alert_id > 0 && b.alerts[0].alert_id > a.alerts[0].alert_id);
+	/* no match, no alert */
+	recorded c = screen_and_record(s, l, "Zebulon Quartermaine", NULL, 0);
+	CHECK_EQ_INT(c.rc, 0);
+	CHECK_EQ_INT(c.n_matches, 0);
+
+	em_alert_filter f = EM_ALERT_FILTER_INIT;
+	f.status = EM_STATUS_OPEN;
+	em_alert_set set;
+	CHECK_EQ_INT(em_alerts_list(s, &f, &set), 0);
+	CHECK_EQ_INT(set.count, 2);
+	if (set.count == 2) {
+		const em_alert *x = &set.items[0]; /* newest first */
+		CHECK_EQ_INT(x->id, b.alerts[0].alert_id);
+		CHECK_EQ_INT(x->screening_id, b.id);
+		CHECK_EQ_STR(x->source, "test");
+		CHECK_EQ_STR(x->source_id, "1");
+		CHECK_EQ_STR(x->entity_name, "KARIMI, Reza Ahmad");
+		CHECK_EQ_STR(x->query_name, "Reza Ahmad Karimi");
+		CHECK_EQ_INT(x->list_version_id, 7);
+		CHECK_EQ_INT(strlen(x->entity_hash), 64);
+		CHECK(x->customer_ref == NULL && x->decided_at == NULL && x->score >= 0.84);
+	}
+	em_alert_set_free(&set);
+	f.limit = 1;
+	f.before_id = b.alerts[0].alert_id;
+	CHECK_EQ_INT(em_alerts_list(s, &f, &set), 0);
+	CHECK(set.count == 1 && set.items[0].id == a.alerts[0].alert_id);
+	em_alert_set_free(&set);
+	size_t counts[3];
+	CHECK_EQ_INT(em_alerts_count(s, counts), 0);
+	CHECK_EQ_INT(counts[EM_STATUS_OPEN], 2);
+	CHECK_EQ_INT(counts[EM_STATUS_FALSE_POSITIVE], 0);
+	em_list_free(l);
+	close_fresh(s);
+}
+
+static void customer_policy(void)
+{
+	em_store *s = open_fresh();
+	em_list *l1 = make_list(NULL, 0), *l2 = make_list("now also known as R. KARIMI", 0);
+	recorded a = screen_and_record(s, l1, "Reza Ahmad Karimi", "C-1", 0);
+	CHECK_EQ_INT(a.alerts[0].outcome, EM_OUTCOME_OPENED);
+	int64_t first = a.alerts[0].alert_id;
+	/* the same customer again: the open alert absorbs it */
+	recorded b = screen_and_record(s, l1, "Reza Ahmad Karimi", "C-1", 0);
+	CHECK_EQ_INT(b.alerts[0].outcome, EM_OUTCOME_PENDING);
+	CHECK_EQ_INT(b.alerts[0].alert_id, first);
+	/* another customer with the same name has an alert of its own */
+	recorded o = screen_and_record(s, l1, "Reza Ahmad Karimi", "C-2", 0);
+	CHECK_EQ_INT(o.alerts[0].outcome, EM_OUTCOME_OPENED);
+
+	/* decisions: a false positive needs a reason, unknown ids, one decision only */
+	CHECK_EQ_INT(em_alert_decide(s, first, EM_STATUS_FALSE_POSITIVE, "  ", "ana"), EM_EINVAL);
+	CHECK_EQ_INT(em_alert_decide(s, first, EM_STATUS_OPEN, "x", "ana"), EM_EINVAL);
+	CHECK_EQ_INT(em_alert_decide(s, 999999, EM_STATUS_TRUE_MATCH, NULL, "ana"), EM_ENOTFOUND);
+	CHECK_EQ_INT(em_alert_decide(s, first, EM_STATUS_FALSE_POSITIVE, "born 1980, other person", "ana"), 0);
+	CHECK_EQ_INT(em_alert_decide(s, first, EM_STATUS_TRUE_MATCH, NULL, "ana"), EM_EREFUSED);
+	CHECK_EQ_INT(alert_status(s, first), EM_STATUS_FALSE_POSITIVE);
+
+	/* decided false positive, same entry: suppressed; the entry changes: a new alert */
+	recorded c = screen_and_record(s, l1, "Reza Ahmad Karimi", "C-1", 0);
+	CHECK_EQ_INT(c.alerts[0].outcome, EM_OUTCOME_SUPPRESSED);
+	CHECK_EQ_INT(c.alerts[0].alert_id, first);
+	recorded d = screen_and_record(s, l2, "Reza Ahmad Karimi", "C-1", 0);
+	CHECK_EQ_INT(d.alerts[0].outcome, EM_OUTCOME_OPENED);
+	CHECK(d.alerts[0].alert_id > first);
+	/* a decided true match is not raised again for the same entry */
+	CHECK_EQ_INT(em_alert_decide(s, d.alerts[0].alert_id, EM_STATUS_TRUE_MATCH, NULL, "ana"), 0);
+	recorded e = screen_and_record(s, l2, "Reza Ahmad Karimi", "C-1", 0);
+	CHECK_EQ_INT(e.alerts[0].outcome, EM_OUTCOME_CONFIRMED);
+	CHECK_EQ_INT(e.alerts[0].alert_id, d.alerts[0].alert_id);
+
+	em_alert_set set;
+	em_alert_filter f = EM_ALERT_FILTER_INIT;
+	f.id = first;
+	CHECK_EQ_INT(em_alerts_list(s, &f, &set), 0);
+	if (set.count == 1) {
+		CHECK_EQ_STR(set.items[0].decided_by, "ana");
+		CHECK_EQ_STR(set.items[0].reason, "born 1980, other person");
+		CHECK_EQ_STR(set.items[0].customer_ref, "C-1");
+		CHECK(set.items[0].decided_at != NULL);
+	}
+	em_alert_set_free(&set);
+	f = (em_alert_filter)EM_ALERT_FILTER_INIT;
+	f.customer_ref = "C-1";
+	CHECK_EQ_INT(em_alerts_list(s, &f, &set), 0);
+	CHECK_EQ_INT(set.count, 2);
+	em_alert_set_free(&set);
+
+	/* decisions are append-only */
+	sqlite3 *db;
+	CHECK_EQ_INT(sqlite3_open(dbpath, &db), SQLITE_OK);
+	CHECK(sqlite3_exec(db, "UPDATE alert_decisions SET reason = 'x'", NULL, NULL, NULL) != SQLITE_OK);
+	CHECK(sqlite3_exec(db, "DELETE FROM alert_decisions", NULL, NULL, NULL) != SQLITE_OK);
+	sqlite3_close(db);
+	em_list_free(l1);
+	em_list_free(l2);
+	close_fresh(s);
+}
+
+static void rescreen_only_changed(void)
+{
+	em_store *s = open_fresh();
+	em_list *l1 = make_list(NULL, 0), *l2 = make_list("changed", 0), *l3 = make_list("changed", 1);
+	recorded a = screen_and_record(s, l1, "Reza Ahmad Karimi", "C-9", 0);
+	CHECK_EQ_INT(a.alerts[0].outcome, EM_OUTCOME_OPENED);
+	CHECK_EQ_INT(em_alert_decide(s, a.alerts[0].alert_id, EM_STATUS_TRUE_MATCH, NULL, "ana"), 0);
+	/* nothing changed: quiet */
+	recorded b = screen_and_record(s, l1, "Reza Ahmad Karimi", "C-9", 1);
+	CHECK_EQ_INT(b.rc, 0);
+	CHECK_EQ_INT(b.alerts[0].outcome, EM_OUTCOME_NONE);
+	CHECK_EQ_INT(b.alerts[0].alert_id, 0);
+	/* the entry changed: a new alert */
+	recorded c = screen_and_record(s, l2, "Reza Ahmad Karimi", "C-9", 1);
+	CHECK_EQ_INT(c.alerts[0].outcome, EM_OUTCOME_OPENED);
+	/* a second listed party appears: only it is new */
+	recorded d = screen_and_record(s, l3, "Reza Ahmad Karimi", "C-9", 1);
+	CHECK(d.n_matches >= 2);
+	size_t opened = 0, quiet = 0;
+	for (size_t i = 0; i < d.n_matches && i < 4; i++) {
+		opened += d.alerts[i].outcome == EM_OUTCOME_OPENED;
+		quiet += d.alerts[i].outcome == EM_OUTCOME_NONE;
+	}
+	CHECK_EQ_INT(opened, 1);
+	CHECK_EQ_INT(quiet, d.n_matches - 1);
+
+	/* the customer was kept with its latest fields */
+	em_customer_set cs;
+	CHECK_EQ_INT(em_customers_page(s, NULL, 10, &cs), 0);
+	CHECK_EQ_INT(cs.count, 1);
+	if (cs.count == 1) {
+		CHECK_EQ_STR(cs.items[0].ref, "C-9");
+		CHECK_EQ_STR(cs.items[0].name, "Reza Ahmad Karimi");
+		CHECK_EQ_STR(cs.items[0].dob, "1965");
+		CHECK(cs.items[0].type == NULL && cs.items[0].n_ids == 0);
+	}
+	em_customer_set_free(&cs);
+	em_list_free(l1);
+	em_list_free(l2);
+	em_list_free(l3);
+	close_fresh(s);
+}
+
+static void customer_paging(void)
+{
+	em_store *s = open_fresh();
+	em_list *l = make_list(NULL, 0);
+	const char *refs[] = {"b", "a", "d", "c", "e"};
+	for (size_t i = 0; i < 5; i++)
+		CHECK_EQ_INT(screen_and_record(s, l, "John Smith", refs[i], 0).rc, 0);
+	em_customer_set cs;
+	CHECK_EQ_INT(em_customers_page(s, NULL, 2, &cs), 0);
+	CHECK(cs.count == 2 && !strcmp(cs.items[0].ref, "a") && !strcmp(cs.items[1].ref, "b"));
+	em_customer_set_free(&cs);
+	CHECK_EQ_INT(em_customers_page(s, "b", 10, &cs), 0);
+	CHECK(cs.count == 3 && !strcmp(cs.items[0].ref, "c") && !strcmp(cs.items[2].ref, "e"));
+	em_customer_set_free(&cs);
+	em_list_free(l);
+	close_fresh(s);
+}
+
+typedef struct scan_ctx {
+	size_t n;
+	int64_t last_id;
+	int ordered;
+	char first_query[256];
+	char first_lists[256];
+	char who[32], channel[32], node[32];
+} scan_ctx;
+
+static int on_entry(void *p, const em_audit_entry *e)
+{
+	scan_ctx *c = p;
+	if (e->id <= c->last_id)
+		c->ordered = 0;
+	c->last_id = e->id;
+	if (c->n++ == 0) {
+		snprintf(c->first_query, sizeof c->first_query, "%s", e->query_json);
+		snprintf(c->first_lists, sizeof c->first_lists, "%s", e->lists_json);
+		snprintf(c->who, sizeof c->who, "%s", e->who);
+		snprintf(c->channel, sizeof c->channel, "%s", e->channel);
+		snprintf(c->node, sizeof c->node, "%s", e->node);
+	}
+	return 0;
+}
+
+static int stop_at_two(void *p, const em_audit_entry *e)
+{
+	(void)e;
+	return ++*(int *)p == 2 ? 42 : 0;
+}
+
+static void audit_export(void)
+{
+	em_store *s = open_fresh();
+	em_list *l = make_list(NULL, 0);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ_INT(screen_and_record(s, l, "Reza Ahmad Karimi", NULL, 0).rc, 0);
+	scan_ctx c;
+	memset(&c, 0, sizeof c);
+	c.ordered = 1;
+	CHECK_EQ_INT(em_audit_scan(s, NULL, NULL, on_entry, &c), 0);
+	CHECK_EQ_INT(c.n, 3);
+	CHECK(c.ordered);
+	CHECK_EQ_STR(c.first_query, "{\"name\":\"Reza Ahmad Karimi\",\"dob\":\"1965\"}");
+	CHECK_EQ_STR(c.first_lists, "[{\"source\":\"test\",\"version_id\":7,\"sha256\":\"abc\"}]");
+	CHECK_EQ_STR(c.who, "tester");
+	CHECK_EQ_STR(c.channel, "api");
+	CHECK_EQ_STR(c.node, "node-a");
+
+	/* today's date covers them; a day long past and a day far ahead do not */
+	char today[16];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(em_audit_scan(s, today, today, on_entry, &c), 0);
+	CHECK_EQ_INT(c.n, 3);
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(em_audit_scan(s, "2001-01-01", "2001-12-31T23:59:59Z", on_entry, &c), 0);
+	CHECK_EQ_INT(c.n, 0);
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(em_audit_scan(s, "2999-01-01T00:00:00.5Z", NULL, on_entry, &c), 0);
+	CHECK_EQ_INT(c.n, 0);
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(em_audit_scan(s, "2000-01-01", NULL, on_entry, &c), 0);
+	CHECK_EQ_INT(c.n, 3);
+	CHECK_EQ_INT(em_audit_scan(s, "yesterday", NULL, on_entry, &c), EM_EINVAL);
+	CHECK_EQ_INT(em_audit_scan(s, NULL, "2024-13", on_entry, &c), EM_EINVAL);
+	CHECK_EQ_INT(em_audit_scan(s, "2024-05-03T10:00:00Zjunk", NULL, on_entry, &c), EM_EINVAL);
+	CHECK_EQ_INT(em_audit_scan(s, "2024-05-04", "2024-05-03", on_entry, &c), EM_EINVAL);
+	int seen = 0;
+	CHECK_EQ_INT(em_audit_scan(s, NULL, NULL, stop_at_two, &seen), 42);
+
+	/* the trail is append-only */
+	sqlite3 *db;
+	CHECK_EQ_INT(sqlite3_open(dbpath, &db), SQLITE_OK);
+	CHECK(sqlite3_exec(db, "UPDATE screenings SET who = 'x'", NULL, NULL, NULL) != SQLITE_OK);
+	CHECK(sqlite3_exec(db, "DELETE FROM screenings", NULL, NULL, NULL) != SQLITE_OK);
+	sqlite3_close(db);
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(em_audit_scan(s, NULL, NULL, on_entry, &c), 0);
+	CHECK_EQ_INT(c.n, 3);
+	CHECK_EQ_STR(c.who, "tester");
+	em_list_free(l);
+	close_fresh(s);
+}
+
+/* Many screenings in one call: one transaction, each with its own id and alert. */
+static void batch_record(void)
+{
+	em_store *s = open_fresh();
+	em_list *l = make_list(NULL, 0);
+	em_screener *scr = NULL;
+	const em_list *lp = l;
+	CHECK_EQ_INT(em_screener_new(&scr, &lp, 1), 0);
+	enum { N = 50 };
+	em_query q = {"Reza Karimi", EM_ENTITY_PERSON, NULL, NULL, NULL, 0};
+	em_result *res[N];
+	em_screening sc[N], *items[N];
+	em_alert_ref refs[N][10];
+	em_screen_params p = EM_SCREEN_PARAMS_INIT;
+	for (int i = 0; i < N; i++) {
+		res[i] = NULL;
+		CHECK_EQ_INT(em_screen(scr, &q, &p, &res[i]), 0);
+		sc[i] = (em_screening)EM_SCREENING_INIT;
+		sc[i].query = &q;
+		sc[i].result = res[i];
+		sc[i].alerts = refs[i];
+		items[i] = &sc[i];
+	}
+	CHECK_EQ_INT(em_audit_record(s, items, N), 0);
+	for (int i = 1; i < N; i++) {
+		CHECK(sc[i].id == sc[i - 1].id + 1);
+		CHECK(res[i]->n_matches == 0 || refs[i][0].outcome == EM_OUTCOME_OPENED);
+	}
+	scan_ctx c;
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(em_audit_scan(s, NULL, NULL, on_entry, &c), 0);
+	CHECK_EQ_INT(c.n, N);
+	CHECK_EQ_STR(c.who, "cli");
+	for (int i = 0; i < N; i++)
+		em_result_free(res[i]);
+	/* a screening without a name is refused and nothing is written */
+	em_query bad = {NULL, EM_ENTITY_UNKNOWN, NULL, NULL, NULL, 0};
+	sc[0].query = &bad;
+	sc[0].result = NULL;
+	CHECK_EQ_INT(em_audit_record(s, items, 1), EM_EINVAL);
+	em_screener_free(scr);
+	em_list_free(l);
+	close_fresh(s);
+}
+
+int main(void)
+{
+	RUN(keys);
+	RUN(alerts_without_customer);
+	RUN(customer_policy);
+	RUN(rescreen_only_changed);
+	RUN(customer_paging);
+	RUN(audit_export);
+	RUN(batch_record);
+	return TEST_REPORT();
+}
