@@ -1,0 +1,720 @@
+/*
+ * handlers.c: the endpoints. A screening request is checked strictly (unknown fields, wrong
+ * types and out-of-range values are 400s that name the field), screened on the worker thread
+ * against a reference to the current index, rendered once, and handed to the audit writer with
+ * its connection suspended; the response goes out when the writer has committed the record and
+ * knows which alerts it opened. The other endpoints answer directly.
+ */
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_IDS 20
+#define MAX_NAME_BYTES 1024
+#define MAX_FIELD_BYTES 256
+#define MAX_LIMIT 100
+
+/* ---- one query ----------------------------------------------------------------------------- */
+
+typedef struct screen_item {
+	const char *type_text;
+	const char *ids[MAX_IDS];
+	em_query q;
+	em_screen_params params;
+	const char *customer_ref;
+	em_result *res;
+	char *matches_json;
+	em_alert_ref *alerts;
+	em_screening sc;
+} screen_item;
+
+struct screen_work {
+	json_t *root;       /* owns every string the items point to */
+	served_index *ix;   /* the index screened against, held until the response is sent */
+	bool batch;
+	size_t n;
+	screen_item *items;
+	em_screening **ptrs;
+};
+
+void screen_work_free(struct screen_work *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; w->items && i < w->n; i++) {
+		em_result_free(w->items[i].res);
+		free(w->items[i].matches_json);
+		free(w->items[i].alerts);
+	}
+	free(w->items);
+	free(w->ptrs);
+	json_decref(w->root);
+	index_release(w->ix);
+	free(w);
+}
+
+/* A request problem: the code for the client, the message naming the field. */
+typedef struct problem {
+	const char *code;
+	char message[512];
+} problem;
+
+static int fail(problem *p, const char *code, const char *where, const char *field, const char *what)
+{
+	p->code = code;
+	snprintf(p->message, sizeof p->message, "%s%s%s: %s", where, *where ? "." : "", field, what);
+	return -1;
+}
+
+/* An optional string field: NULL when absent or null. -1 with a problem for other types or
+ * lengths. */
+static int opt_string(json_t *o, const char *key, size_t max, const char **out, const char *where,
+		      problem *p)
+{
+	*out = NULL;
+	json_t *v = json_object_get(o, key);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return fail(p, "invalid_field", where, key, "expected a string");
+	if (json_string_length(v) > max) {
+		char what[64];
+		snprintf(what, sizeof what, "longer than %zu bytes", max);
+		return fail(p, "invalid_field", where, key, what);
+	}
+	if (strlen(json_string_value(v)) != json_string_length(v))
+		return fail(p, "invalid_field", where, key, "contains a NUL character");
+	*out = json_string_value(v);
+	return 0;
+}
+
+static bool blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static int parse_query(json_t *o, screen_item *it, const em_server_config *cfg, const char *where, problem *p)
+{
+	if (!json_is_object(o))
+		return fail(p, "invalid_field", where, where[0] ? "" : "body", "expected a JSON object");
+	static const char *const known[] = {"name", "type", "dob", "country", "ids", "customer_ref",
+					    "threshold", "limit"};
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v)
+	{
+		bool ok = false;
+		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+			ok |= !strcmp(key, known[i]);
+		if (!ok)
+			return fail(p, "unknown_field", where, key,
+				    "unknown field (expected name, type, dob, country, ids, customer_ref, threshold, limit)");
+	}
+	const char *name;
+	if (opt_string(o, "name", MAX_NAME_BYTES, &name, where, p) ||
+	    opt_string(o, "type", MAX_FIELD_BYTES, &it->type_text, where, p) ||
+	    opt_string(o, "dob", MAX_FIELD_BYTES, &it->q.dob, where, p) ||
+	    opt_string(o, "country", MAX_FIELD_BYTES, &it->q.country, where, p) ||
+	    opt_string(o, "customer_ref", MAX_FIELD_BYTES, &it->customer_ref, where, p))
+		return -1;
+	if (!name)
+		return fail(p, "missing_field", where, "name", "required: the name to screen");
+	if (blank(name))
+		return fail(p, "invalid_field", where, "name", "is empty");
+	it->q.name = name;
+	if (it->type_text) {
+		it->q.type = em_entity_type_parse(it->type_text);
+		if (it->q.type == EM_ENTITY_UNKNOWN)
+			return fail(p, "invalid_field", where, "type", "expected person, organization, vessel or aircraft");
+	}
+	if (it->customer_ref && blank(it->customer_ref))
+		return fail(p, "invalid_field", where, "customer_ref", "is empty");
+	json_t *ids = json_object_get(o, "ids");
+	if (ids && !json_is_null(ids)) {
+		if (!json_is_array(ids))
+			return fail(p, "invalid_field", where, "ids", "expected an array of strings");
+		if (json_array_size(ids) > MAX_IDS)
+			return fail(p, "invalid_field", where, "ids", "at most 20 identifiers");
+		size_t i;
+		json_array_foreach(ids, i, v)
+		{
+			if (!json_is_string(v) || json_string_length(v) > MAX_FIELD_BYTES ||
+			    strlen(json_string_value(v)) != json_string_length(v))
+				return fail(p, "invalid_field", where, "ids", "expected strings of at most 256 bytes");
+			it->ids[it->q.n_ids++] = json_string_value(v);
+		}
+		it->q.ids = it->ids;
+	}
+	it->params = (em_screen_params)EM_SCREEN_PARAMS_INIT;
+	it->params.threshold = cfg->threshold;
+	it->params.limit = cfg->limit;
+	if ((v = json_object_get(o, "threshold")) && !json_is_null(v)) {
+		double t = json_number_value(v);
+		if (!json_is_number(v) || !(t > 0 && t <= 1))
+			return fail(p, "invalid_field", where, "threshold", "expected a number above 0 and at most 1");
+		it->params.threshold = t;
+	}
+	if ((v = json_object_get(o, "limit")) && !json_is_null(v)) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > MAX_LIMIT)
+			return fail(p, "invalid_field", where, "limit", "expected a whole number from 1 to 100");
+		it->params.limit = (size_t)json_integer_value(v);
+	}
+	return 0;
+}
+
+/* Parses the body as JSON after the byte-level checks; NULL after answering 400. */
+static json_t *parse_body(request *r)
+{
+	const char *message = NULL;
+	const char *code = body_check(r->body.data ? r->body.data : "", r->body.len, r->srv->cfg.max_depth, &message);
+	if (code) {
+		respond_error(r, 400, code, "%s", message);
+		return NULL;
+	}
+	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (ct && strncasecmp(ct, "application/json", 16) != 0) {
+		respond_error(r, 415, "unsupported_media_type", "send the body as application/json, not %s", ct);
+		return NULL;
+	}
+	json_error_t err;
+	json_t *root = json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES, &err);
+	if (!root)
+		respond_error(r, 400, "invalid_json", "the body is not valid JSON: %s (line %d, column %d)", err.text,
+			      err.line, err.column);
+	return root;
+}
+
+/* ---- screening ---------------------------------------------------------------------------- */
+
+static double threshold_of(const screen_item *it)
+{
+	return it->params.threshold > 0 ? it->params.threshold : EM_SCREEN_DEFAULT_THRESHOLD;
+}
+
+static void render_item(sbuf *b, const struct screen_work *w, const screen_item *it)
+{
+	sb_printf(b, "{\"screening_id\":%lld,\"query\":", (long long)it->sc.id);
+	sb_json_str(b, it->q.name);
+	sb_puts(b, ",\"customer_ref\":");
+	sb_json_str(b, it->customer_ref);
+	sb_printf(b, ",\"threshold\":%g,\"lists\":", threshold_of(it));
+	sb_puts(b, w->ix->lists_json);
+	sb_puts(b, ",\"matches\":");
+	sb_puts(b, it->matches_json);
+	sb_puts(b, ",\"alerts\":[");
+	bool first = true;
+	for (size_t m = 0; it->res && m < it->res->n_matches; m++) {
+		const em_alert_ref *a = &it->alerts[m];
+		if (a->outcome == EM_OUTCOME_NONE)
+			continue;
+		const em_entity *e = it->res->matches[m].entity;
+		sb_printf(b, "%s{\"alert_id\":%lld,\"outcome\":\"%s\",\"source\":", first ? "" : ",",
+			  (long long)a->alert_id, em_alert_outcome_name(a->outcome));
+		sb_json_str(b, e->source);
+		sb_puts(b, ",\"source_id\":");
+		sb_json_str(b, e->source_id);
+		sb_printf(b, ",\"match\":%zu}", m);
+		first = false;
+	}
+	sb_puts(b, "]}");
+}
+
+static request *request_of(audit_job *job)
+{
+	return (request *)(void *)((char *)job - offsetof(request, job));
+}
+
+/* On the writer thread, once the screenings are committed (or failed). */
+static void on_recorded(audit_job *job)
+{
+	request *r = request_of(job);
+	em_server *srv = r->srv;
+	struct screen_work *w = r->work;
+	sbuf b = {0};
+	if (job->rc) {
+		r->status = 503;
+		sb_puts(&b, "{\"error\":{\"code\":\"audit_unavailable\",\"message\":");
+		char msg[400];
+		snprintf(msg, sizeof msg, "the screening could not be recorded in the audit trail, so no result is given: %s",
+			 job->message);
+		sb_json_str(&b, msg);
+		sb_puts(&b, "}}");
+	} else {
+		r->status = 200;
+		size_t opened = 0;
+		for (size_t i = 0; i < w->n; i++)
+			for (size_t m = 0; w->items[i].res && m < w->items[i].res->n_matches; m++)
+				opened += w->items[i].alerts[m].outcome == EM_OUTCOME_OPENED;
+		atomic_fetch_add(&srv->metrics.alerts_opened, opened);
+		if (w->batch) {
+			sb_puts(&b, "{\"results\":[");
+			for (size_t i = 0; i < w->n; i++) {
+				if (i)
+					sb_puts(&b, ",");
+				render_item(&b, w, &w->items[i]);
+			}
+			sb_puts(&b, "]}");
+		} else {
+			render_item(&b, w, &w->items[0]);
+		}
+	}
+	r->reply = sb_take(&b, &r->reply_len);
+	r->resumed = true;
+	atomic_fetch_sub(&srv->suspended, 1);
+	/* r may be completed and freed as soon as the connection resumes */
+	MHD_resume_connection(r->conn);
+}
+
+/* Screens every item of w on this thread, then hands them to the audit writer. */
+static void screen_and_record(request *r, struct screen_work *w)
+{
+	em_server *srv = r->srv;
+	for (size_t i = 0; i < w->n; i++) {
+		screen_item *it = &w->items[i];
+		if (em_screen(w->ix->screener, &it->q, &it->params, &it->res) != 0) {
+			respond_error(r, 500, "internal", "screening failed: %s", em_error_last()->message);
+			return;
+		}
+		size_t nm = it->res->n_matches;
+		if (!(it->matches_json = em_result_matches_json(it->res)) ||
+		    !(it->alerts = calloc(nm ? nm : 1, sizeof *it->alerts))) {
+			respond_error(r, 500, "internal", "out of memory");
+			return;
+		}
+		em_screening sc = EM_SCREENING_INIT;
+		sc.who = r->who;
+		sc.channel = "api";
+		sc.node = srv->cfg.node[0] ? srv->cfg.node : NULL;
+		sc.customer_ref = it->customer_ref;
+		sc.query = &it->q;
+		sc.result = it->res;
+		sc.results_json = it->matches_json;
+		sc.threshold = threshold_of(it);
+		sc.alert_threshold = srv->cfg.alert_threshold;
+		sc.lists = w->ix->refs_arr;
+		sc.n_lists = w->ix->lists.versions.count;
+		sc.alerts = it->alerts;
+		it->sc = sc;
+		w->ptrs[i] = &it->sc;
+	}
+	r->job.items = w->ptrs;
+	r->job.n = w->n;
+	r->job.done = on_recorded;
+	atomic_fetch_add(&srv->suspended, 1);
+	MHD_suspend_connection(r->conn);
+	if (!writer_submit(srv->writer, &r->job)) {
+		/* the writer is full or stopping: answer now */
+		sbuf b = {0};
+		sb_puts(&b, "{\"error\":{\"code\":\"busy\",\"message\":\"the audit trail is behind; retry shortly\"}}");
+		r->reply = sb_take(&b, &r->reply_len);
+		r->status = 503;
+		r->resumed = true;
+		atomic_fetch_sub(&srv->suspended, 1);
+		MHD_resume_connection(r->conn);
+	}
+}
+
+/* A work item for n queries against the current index; NULL after answering. */
+static struct screen_work *work_new(request *r, json_t *root, size_t n, bool batch)
+{
+	struct screen_work *w = calloc(1, sizeof *w);
+	if (!w || !(w->items = calloc(n ? n : 1, sizeof *w->items)) || !(w->ptrs = calloc(n ? n : 1, sizeof *w->ptrs))) {
+		if (w)
+			free(w->items);
+		free(w);
+		json_decref(root);
+		respond_error(r, 500, "internal", "out of memory");
+		return NULL;
+	}
+	w->root = root;
+	w->n = n;
+	w->batch = batch;
+	w->ix = index_acquire(&r->srv->index);
+	r->work = w; /* freed when the request completes */
+	if (!w->ix || w->ix->lists.versions.count == 0) {
+		respond_error(r, 503, "no_lists",
+			      "no list is loaded: import one (embargo lists import FILE) and reload the server");
+		return NULL;
+	}
+	return w;
+}
+
+void handle_screen(request *r)
+{
+	json_t *root = parse_body(r);
+	if (!root)
+		return;
+	struct screen_work *w = work_new(r, root, 1, false);
+	if (!w)
+		return;
+	problem p;
+	if (parse_query(root, &w->items[0], &r->srv->cfg, "", &p)) {
+		respond_error(r, 400, p.code, "%s", p.message);
+		return;
+	}
+	screen_and_record(r, w);
+}
+
+void handle_batch(request *r)
+{
+	json_t *root = parse_body(r);
+	if (!root)
+		return;
+	json_t *queries = json_object_get(root, "queries");
+	const char *key;
+	json_t *v;
+	if (!json_is_object(root)) {
+		json_decref(root);
+		respond_error(r, 400, "invalid_field", "body: expected a JSON object {\"queries\": [...]}");
+		return;
+	}
+	json_object_foreach(root, key, v)
+	{
+		if (strcmp(key, "queries") != 0) {
+			respond_error(r, 400, "unknown_field", "%s: unknown field (expected queries)", key);
+			json_decref(root);
+			return;
+		}
+	}
+	if (!queries) {
+		json_decref(root);
+		respond_error(r, 400, "missing_field", "queries: required: an array of queries");
+		return;
+	}
+	if (!json_is_array(queries) || json_array_size(queries) == 0) {
+		json_decref(root);
+		respond_error(r, 400, "invalid_field", "queries: expected a non-empty array of queries");
+		return;
+	}
+	size_t n = json_array_size(queries);
+	if (n > r->srv->cfg.max_batch) {
+		json_decref(root);
+		respond_error(r, 413, "batch_too_large", "queries: %zu queries, at most %zu in one batch", n,
+			      r->srv->cfg.max_batch);
+		return;
+	}
+	struct screen_work *w = work_new(r, root, n, true);
+	if (!w)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char where[32];
+		snprintf(where, sizeof where, "queries[%zu]", i);
+		problem p;
+		if (parse_query(json_array_get(queries, i), &w->items[i], &r->srv->cfg, where, &p)) {
+			respond_error(r, 400, p.code, "%s", p.message);
+			return;
+		}
+	}
+	screen_and_record(r, w);
+}
+
+/* ---- entities and lists --------------------------------------------------------------------- */
+
+void handle_entity(request *r, const char *source, const char *id)
+{
+	served_index *ix = index_acquire(&r->srv->index);
+	const em_entity *e = NULL;
+	const em_version_info *v = NULL;
+	bool have_source = false;
+	for (size_t i = 0; ix && i < ix->lists.versions.count && !e; i++) {
+		if (strcmp(em_list_source(ix->lists.lists[i]), source) != 0)
+			continue;
+		have_source = true;
+		if ((e = em_list_find(ix->lists.lists[i], id)))
+			v = &ix->lists.versions.items[i];
+	}
+	if (!e) {
+		if (!have_source)
+			respond_error(r, 404, "not_found", "no list '%s' is loaded (see /v1/lists)", source);
+		else
+			respond_error(r, 404, "not_found", "list '%s' has no entity '%s'", source, id);
+		index_release(ix);
+		return;
+	}
+	char *json = em_entity_to_json(e);
+	sbuf b = {0};
+	sb_puts(&b, "{\"source\":");
+	sb_json_str(&b, v->source);
+	if (v->id)
+		sb_printf(&b, ",\"version_id\":%lld", (long long)v->id);
+	else
+		sb_puts(&b, ",\"version_id\":null");
+	sb_puts(&b, ",\"sha256\":");
+	sb_json_str(&b, v->sha256);
+	sb_puts(&b, ",\"entity\":");
+	sb_puts(&b, json ? json : "null");
+	sb_puts(&b, "}");
+	free(json);
+	index_release(ix);
+	size_t len = 0;
+	char *text = sb_take(&b, &len);
+	respond_json(r, 200, text, len);
+}
+
+void handle_lists(request *r)
+{
+	served_index *ix = index_acquire(&r->srv->index);
+	sbuf b = {0};
+	if (ix)
+		sb_printf(&b, "{\"generation\":%llu,\"loaded_at\":\"%s\",\"entities\":%zu,\"lists\":%s}",
+			  (unsigned long long)ix->generation, ix->loaded_at, ix->entities, ix->versions_json);
+	else
+		sb_puts(&b, "{\"generation\":0,\"loaded_at\":null,\"entities\":0,\"lists\":[]}");
+	index_release(ix);
+	size_t len = 0;
+	char *text = sb_take(&b, &len);
+	respond_json(r, 200, text, len);
+}
+
+void handle_me(request *r)
+{
+	sbuf b = {0};
+	sb_puts(&b, "{\"name\":");
+	sb_json_str(&b, r->who);
+	sb_printf(&b, ",\"role\":\"%s\",\"auth\":\"%s\"}", em_role_name(r->role),
+		  strcmp(r->who, "anonymous") ? "key" : "open");
+	size_t len = 0;
+	char *text = sb_take(&b, &len);
+	respond_json(r, 200, text, len);
+}
+
+void handle_healthz(request *r)
+{
+	served_index *ix = index_acquire(&r->srv->index);
+	bool ok = ix && ix->lists.versions.count > 0;
+	sbuf b = {0};
+	sb_printf(&b, "{\"status\":\"%s\",\"generation\":%llu,\"lists\":%zu,\"entities\":%zu,\"uptime_s\":%.0f}",
+		  ok ? "ok" : "no_lists", ix ? (unsigned long long)ix->generation : 0ULL,
+		  ix ? ix->lists.versions.count : 0, ix ? ix->entities : 0, now_unix() - r->srv->started_unix);
+	index_release(ix);
+	size_t len = 0;
+	char *text = sb_take(&b, &len);
+	respond_json(r, ok ? 200 : 503, text, len);
+}
+
+/* ---- alerts and decisions ------------------------------------------------------------------ */
+
+static void render_alert(sbuf *b, const em_alert *a)
+{
+	sb_printf(b, "{\"id\":%lld,\"screening_id\":%lld,\"opened_at\":", (long long)a->id, (long long)a->screening_id);
+	sb_json_str(b, a->opened_at);
+	sb_puts(b, ",\"customer_ref\":");
+	sb_json_str(b, a->customer_ref);
+	sb_puts(b, ",\"query_name\":");
+	sb_json_str(b, a->query_name);
+	sb_puts(b, ",\"source\":");
+	sb_json_str(b, a->source);
+	sb_puts(b, ",\"source_id\":");
+	sb_json_str(b, a->source_id);
+	sb_puts(b, ",\"entity_name\":");
+	sb_json_str(b, a->entity_name);
+	sb_puts(b, ",\"entity_hash\":");
+	sb_json_str(b, a->entity_hash);
+	if (a->list_version_id)
+		sb_printf(b, ",\"list_version_id\":%lld", (long long)a->list_version_id);
+	else
+		sb_puts(b, ",\"list_version_id\":null");
+	sb_printf(b, ",\"score\":%.4f,\"status\":\"%s\",\"decided_at\":", a->score, em_alert_status_name(a->status));
+	sb_json_str(b, a->decided_at);
+	sb_puts(b, ",\"decided_by\":");
+	sb_json_str(b, a->decided_by);
+	sb_puts(b, ",\"reason\":");
+	sb_json_str(b, a->reason);
+	sb_puts(b, "}");
+}
+
+/* Answers a store failure: busy or broken store is 503, the rest as the code says. */
+static void respond_store_error(request *r)
+{
+	const em_error *e = em_error_last();
+	switch (e->code) {
+	case EM_ENOTFOUND:
+		respond_error(r, 404, "not_found", "%s", e->message);
+		break;
+	case EM_EREFUSED:
+		respond_error(r, 409, "conflict", "%s", e->message);
+		break;
+	case EM_EINVAL:
+		respond_error(r, 400, "invalid_field", "%s", e->message);
+		break;
+	default:
+		respond_error(r, 503, "store_unavailable", "%s", e->message);
+	}
+}
+
+static const char *arg(request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* A whole number argument in [lo, hi]; -1 after answering 400. */
+static long long num_arg(request *r, const char *name, long long dflt, long long lo, long long hi)
+{
+	const char *s = arg(r, name);
+	if (!s)
+		return dflt;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || v < lo || v > hi) {
+		respond_error(r, 400, "invalid_field", "%s: expected a whole number from %lld to %lld", name, lo, hi);
+		return -1;
+	}
+	return v;
+}
+
+void handle_alerts(request *r)
+{
+	em_alert_filter f = EM_ALERT_FILTER_INIT;
+	const char *status = arg(r, "status");
+	if (!status || !*status)
+		status = "open";
+	if (strcmp(status, "all") != 0 && (f.status = em_alert_status_parse(status)) < 0) {
+		respond_error(r, 400, "invalid_field", "status: expected open, true_match, false_positive or all");
+		return;
+	}
+	if (!strcmp(status, "all"))
+		f.status = -1;
+	f.customer_ref = arg(r, "customer_ref");
+	long long before = num_arg(r, "before", 0, 1, INT64_MAX), limit = num_arg(r, "limit", 50, 1, 500);
+	if (before < 0 || limit < 0)
+		return;
+	f.before_id = before;
+	f.limit = (size_t)limit;
+	em_alert_set set = {NULL, 0};
+	size_t counts[3];
+	pthread_mutex_lock(&r->srv->store_mu);
+	int rc = em_alerts_list(r->srv->store, &f, &set);
+	if (!rc)
+		rc = em_alerts_count(r->srv->store, counts);
+	pthread_mutex_unlock(&r->srv->store_mu);
+	if (rc) {
+		em_alert_set_free(&set);
+		respond_store_error(r);
+		return;
+	}
+	sbuf b = {0};
+	sb_puts(&b, "{\"alerts\":[");
+	for (size_t i = 0; i < set.count; i++) {
+		if (i)
+			sb_puts(&b, ",");
+		render_alert(&b, &set.items[i]);
+	}
+	sb_printf(&b, "],\"counts\":{\"open\":%zu,\"true_match\":%zu,\"false_positive\":%zu}", counts[0], counts[1],
+		  counts[2]);
+	if (set.count == f.limit)
+		sb_printf(&b, ",\"next_before\":%lld", (long long)set.items[set.count - 1].id);
+	sb_puts(&b, "}");
+	em_alert_set_free(&set);
+	size_t len = 0;
+	char *text = sb_take(&b, &len);
+	respond_json(r, 200, text, len);
+}
+
+/* Answers {"alert": {...}} for one alert, with `status`. */
+static void respond_alert(request *r, int64_t id, unsigned status)
+{
+	em_alert_filter f = EM_ALERT_FILTER_INIT;
+	f.id = id;
+	em_alert_set set = {NULL, 0};
+	pthread_mutex_lock(&r->srv->store_mu);
+	int rc = em_alerts_list(r->srv->store, &f, &set);
+	pthread_mutex_unlock(&r->srv->store_mu);
+	if (rc) {
+		respond_store_error(r);
+		return;
+	}
+	if (set.count == 0) {
+		respond_error(r, 404, "not_found", "no alert %lld", (long long)id);
+		return;
+	}
+	sbuf b = {0};
+	sb_puts(&b, "{\"alert\":");
+	render_alert(&b, &set.items[0]);
+	sb_puts(&b, "}");
+	em_alert_set_free(&set);
+	size_t len = 0;
+	char *text = sb_take(&b, &len);
+	respond_json(r, status, text, len);
+}
+
+void handle_alert(request *r, int64_t id)
+{
+	respond_alert(r, id, 200);
+}
+
+void handle_decision(request *r, int64_t id)
+{
+	json_t *root = parse_body(r);
+	if (!root)
+		return;
+	problem p;
+	const char *decision = NULL, *reason = NULL;
+	const char *key;
+	json_t *v;
+	int bad = !json_is_object(root) ? fail(&p, "invalid_field", "", "body", "expected a JSON object") : 0;
+	if (!bad) {
+		json_object_foreach(root, key, v)
+		{
+			if (!bad && strcmp(key, "decision") && strcmp(key, "reason"))
+				bad = fail(&p, "unknown_field", "", key, "unknown field (expected decision, reason)");
+		}
+	}
+	if (!bad)
+		bad = opt_string(root, "decision", MAX_FIELD_BYTES, &decision, "", &p) ||
+		      opt_string(root, "reason", 4096, &reason, "", &p);
+	int d = decision ? em_alert_status_parse(decision) : -1;
+	if (!bad && !decision)
+		bad = fail(&p, "missing_field", "", "decision", "required: true_match or false_positive");
+	if (!bad && d != EM_STATUS_TRUE_MATCH && d != EM_STATUS_FALSE_POSITIVE)
+		bad = fail(&p, "invalid_field", "", "decision", "expected true_match or false_positive");
+	if (!bad && d == EM_STATUS_FALSE_POSITIVE && blank(reason))
+		bad = fail(&p, "missing_field", "", "reason", "a false positive needs a reason");
+	if (bad) {
+		json_decref(root);
+		respond_error(r, 400, p.code, "%s", p.message);
+		return;
+	}
+	pthread_mutex_lock(&r->srv->store_mu);
+	int rc = em_alert_decide(r->srv->store, id, (em_alert_status)d, reason, r->who);
+	pthread_mutex_unlock(&r->srv->store_mu);
+	json_decref(root);
+	if (rc) {
+		respond_store_error(r);
+		return;
+	}
+	log_json("info", "alert decided",
+		 json_pack("{s:I,s:s,s:s}", "alert", (json_int_t)id, "decision", decision, "who", r->who));
+	respond_alert(r, id, 200);
+}
+
+/* ---- administration -------------------------------------------------------------------------- */
+
+void handle_reload(request *r)
+{
+	const char *force = arg(r, "force");
+	bool f = force && (!strcmp(force, "1") || !strcmp(force, "true"));
+	uint64_t gen = 0;
+	bool unchanged = false;
+	char msg[512];
+	if (server_reload(r->srv, f, &gen, &unchanged, msg, sizeof msg)) {
+		respond_error(r, 500, "reload_failed", "the lists could not be loaded (the previous ones stay in service): %s",
+			      msg);
+		return;
+	}
+	served_index *ix = index_acquire(&r->srv->index);
+	sbuf b = {0};
+	sb_printf(&b, "{\"generation\":%llu,\"unchanged\":%s,\"entities\":%zu,\"lists\":%s}",
+		  (unsigned long long)gen, unchanged ? "true" : "false", ix ? ix->entities : 0,
+		  ix ? ix->versions_json : "[]");
+	index_release(ix);
+	size_t len = 0;
+	char *text = sb_take(&b, &len);
+	respond_json(r, 200, text, len);
+}
