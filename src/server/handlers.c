@@ -684,13 +684,14 @@ void handle_decision(request *r, int64_t id)
 	pthread_mutex_lock(&r->srv->store_mu);
 	int rc = em_alert_decide(r->srv->store, id, (em_alert_status)d, reason, r->who);
 	pthread_mutex_unlock(&r->srv->store_mu);
-	json_decref(root);
 	if (rc) {
+		json_decref(root);
 		respond_store_error(r);
 		return;
 	}
 	log_json("info", "alert decided",
 		 json_pack("{s:I,s:s,s:s}", "alert", (json_int_t)id, "decision", decision, "who", r->who));
+	json_decref(root); /* decision and reason point into it */
 	respond_alert(r, id, 200);
 }
 

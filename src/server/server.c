@@ -73,7 +73,8 @@ void respond_text(request *r, unsigned status, const char *content_type, char *j
 	r->status = status;
 }
 
-static void respond_verror(request *r, unsigned status, const char *code, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void respond_verror(request *r, unsigned status, const char *code,
+								   const char *fmt, va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -523,7 +524,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 	return -1;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
 	vsnprintf(msg, sizeof msg, fmt, ap);

@@ -71,6 +71,7 @@ expect_error() {
 "$EMBARGO" lists import "$A" >/dev/null 2>&1 || { echo "import failed"; exit 1; }
 version_a=$("$EMBARGO" lists --json | jq -r '.[0].id')
 start_server main --max-body 64k --max-batch 50 --keys-refresh 1 || exit 1
+main_pid=$PID
 
 # --- health, open mode, screening ---
 req GET /healthz
@@ -260,7 +261,6 @@ check "the audit trail names the key" 'jq -r .who "$work/audit.jsonl" | grep -qx
 printf '# test config\nrate_limit = 2\nrate_burst = 3\nlist = %s\naccess_log = off\n' \
 	"$EM_SHARED_DIR/data/bis/dpl.txt" >"$work/server.conf"
 EMBARGO_HOME=$work/home2 start_server rated --config "$work/server.conf" || exit 1
-main_port=$PORT
 codes=""
 for _ in 1 2 3 4 5 6; do req GET /v1/lists; codes="$codes$STATUS "; done
 same "rate limit: burst of 3, then 429" "$codes" "200 200 200 429 429 429 "
@@ -278,12 +278,21 @@ check "it names the file and line" 'grep -q "bad.conf:2: max_batch" "$work/bad.e
 "$EMBARGO" serve --listen 127.0.0.1:0 --frobnicate 1 2>"$work/bad.err"
 same "an unknown flag is a usage error" "$?" 2
 
-# --- a clean stop ---
+# --- clean stops (under the sanitizers, also free of leaks) ---
 kill -TERM "$PID"
 wait "$PID"
 same "SIGTERM: exit 0" "$?" 0
 check "SIGTERM: logged stopped" 'grep -q "\"msg\":\"stopped\"" "$work/rated.log"'
+kill -INT "$main_pid"
+wait "$main_pid"
+same "SIGINT after all the above: exit 0" "$?" 0
 check "every log line is JSON" 'jq -e . "$work/main.log" >/dev/null'
 
+if [ "$fail" -gt 0 ]; then
+	for log in "$work"/*.log; do
+		echo "--- last lines of $(basename "$log") that are not request logs:"
+		grep -v '"msg":"request"' "$log" | tail -n 30
+	done
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
