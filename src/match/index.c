@@ -148,6 +148,7 @@ void em_screener_free(em_screener *s)
 	free(s->term_vocab);
 	free(s->term_family);
 	free(s->term_orig);
+	free(s->term_skel);
 	free(s->vocab);
 	free(s->postings);
 	free(s->legal_vocab);
@@ -217,6 +218,10 @@ static int grow_names(em_screener *s, size_t *cap_names, size_t *cap_terms, size
 		if (!o)
 			return em_fail(EM_ENOMEM, "out of memory building the index");
 		s->term_orig = o;
+		const char **k = realloc(s->term_skel, *cap_terms * sizeof *k);
+		if (!k)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		s->term_skel = k;
 	}
 	return 0;
 }
@@ -264,6 +269,15 @@ static int index_name(em_screener *s, uint32_t ei, size_t name_idx, size_t *cap_
 						   : em_arena_strndup(&s->arena, terms.t[i].orig, terms.t[i].orig_len);
 		if (!s->term_orig[s->n_terms])
 			return em_fail(EM_ENOMEM, "out of memory building the index");
+		if (s->term_orig[s->n_terms] == s->vocab[v].text) {
+			s->term_skel[s->n_terms] = s->vocab[v].skel;
+		} else {
+			char sk[EM_TEXT_MAX_TOKEN * 2];
+			size_t sl = em_text_skeleton(terms.t[i].orig, terms.t[i].orig_len, sk, sizeof sk);
+			s->term_skel[s->n_terms] = em_arena_strndup(&s->arena, sk, sl);
+			if (!s->term_skel[s->n_terms])
+				return em_fail(EM_ENOMEM, "out of memory building the index");
+		}
 		s->n_terms++;
 	}
 	s->n_names++;
@@ -392,9 +406,10 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 	if (!rc)
 		rc = multimap_build(&s->by_phon, &pv);
 	pair_free(&pv);
+	/* Skeletons, with one-letter deletions of the longer ones (see screen.c). */
 	for (size_t v = 0; v < s->n_vocab && !rc; v++)
 		if (s->vocab[v].slen >= 2)
-			rc = pair_push(&pv, s->vocab[v].skel, (uint32_t)v);
+			rc = add_deletions(s, &pv, s->vocab[v].skel, s->vocab[v].slen, (uint32_t)v);
 	if (!rc)
 		rc = multimap_build(&s->by_skel, &pv);
 	pair_free(&pv);

@@ -50,6 +50,7 @@ struct em_screener {
 	uint32_t *term_vocab;   /* vocabulary id of each term of each name */
 	uint8_t *term_family;   /* EM_TERM_FLAG_* bits of that term */
 	const char **term_orig; /* each term as written in the list (before name knowledge) */
+	const char **term_skel; /* the consonant skeleton of each term as written */
 	size_t n_terms;
 	em_vocab *vocab;
 	size_t n_vocab;

@@ -102,7 +102,10 @@ static void stop_row(char **f, size_t n)
 			abort();
 		K.stop_factor = p;
 	}
-	K.stop_factor[K.n_stop] = strtof(f[2], NULL);
+	/* Honorifics and connectors are Latin-script words: a vowelless Arabic-script token like
+	 * "mr" (Omar) must not be taken for one, so they are marked apart from the articles. */
+	float factor = strtof(f[2], NULL);
+	K.stop_factor[K.n_stop] = strcmp(f[1], "article") == 0 ? factor : -factor;
 	em_strmap_put(&K.stop, f[0], K.n_stop++);
 }
 
@@ -332,8 +335,11 @@ void em_terms_from_name_with(const char *name, const char *family, int is_query,
 			const char *s = k->text;
 			if (em_strmap_get(&K.variants, s, &c))
 				s = K.canon[c];
-			if (em_strmap_get(&K.stop, s, &si))
-				set_term(t, s, strlen(s), EM_TERM_STOP, K.stop_factor[si]);
+			bool stop = em_strmap_get(&K.stop, s, &si);
+			if (stop && tk.script == EM_SCRIPT_ABJAD && K.stop_factor[si] < 0)
+				stop = false;
+			if (stop)
+				set_term(t, s, strlen(s), EM_TERM_STOP, K.stop_factor[si] < 0 ? -K.stop_factor[si] : K.stop_factor[si]);
 			else if (is_query && em_strmap_get(&K.legal_words, s, NULL))
 				set_term(t, s, strlen(s), EM_TERM_LEGAL, 0.12f); /* "OPEN", "JOINT" alone */
 			else

@@ -16,8 +16,9 @@
 /* ---- scoring constants (docs/scoring.md explains each) ------------------------------------ */
 #define SIM_PHONETIC 0.95      /* same phonetic key, different spelling */
 #define SIM_MIN 0.72           /* weakest token similarity that still aligns */
-#define SIM_SKELETON_LONG 0.88 /* same consonant skeleton of 3+ letters (Arabic-script query) */
-#define SIM_SKELETON_SHORT 0.8 /* same skeleton of 2 letters */
+#define SIM_SKELETON_LONG 0.95 /* same consonant skeleton of 3+ letters that fits (Arabic-script query) */
+#define SIM_SKELETON_SHORT 0.9 /* same skeleton of 2 letters that fits */
+#define SIM_SKELETON_TYPO 0.86 /* skeletons one consonant apart (4+ letters) that fit */
 #define SIM_JOINED 0.95        /* one token equals two adjacent tokens of the other side */
 #define RETRIEVE_SHARE 0.35    /* a candidate must reach this share of the query weight */
 #define MAX_CANDIDATES 3000    /* names scored at most per query (best reached first) */
@@ -226,6 +227,147 @@ static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t
 	}
 }
 
+static bool letter_fits(char want, char have)
+{
+	if (want == have)
+		return true;
+	switch (want) {
+	case 'v': return have == 'u' || have == 'o';              /* waw is a long u or o */
+	case 'i': return have == 'e';                             /* ya is a long i or e */
+	case 'a': return have == 'e';
+	case 'z': case 't': case 'd':                             /* th, dh, z: see em_text_skeleton */
+		return have == 'z' || have == 't' || have == 'd' || (want == 't' && have == 's');
+	case 'k': case 'j': return have == 'g';                   /* qaf and jim spelt g (Gasmi, Ragab) */
+	case 'h': return have == 'c';                             /* kha spelt ch (Barich) */
+	default: return false;
+	}
+}
+
+static bool is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* Does q[0..qn) fit c from c[ci] on? Letters of c may be skipped, letters of q may not, except
+ * the optional ones: an initial alef (hamza with any vowel), the alef of the article before l
+ * (al, el, ul: Abdullah), and a final h (ta marbuta, -eh). */
+static bool fits_from(const char *q, size_t qi, size_t qn, const char *c, size_t ci)
+{
+	if (qi == qn)
+		return true;
+	char want = q[qi];
+	bool optional = (want == 'a' && (qi == 0 || (qi + 1 < qn && q[qi + 1] == 'l'))) ||
+			(want == 'h' && qi + 1 == qn && qn >= 2);
+	if (optional && fits_from(q, qi + 1, qn, c, ci))
+		return true;
+	for (; c[ci]; ci++) {
+		char have = c[ci];
+		if (letter_fits(want, have) || (want == 'a' && qi == 0 && is_vowel(have)))
+			return fits_from(q, qi + 1, qn, c, ci + 1);
+	}
+	return false;
+}
+
+/*
+ * Arabic script writes consonants and long vowels (alef, waw, ya), never short vowels. So a
+ * Latin spelling of the same name holds the Arabic letters in order, with vowels in between:
+ * "mhmwd" fits "mahmud" (Mahmoud) but not "muhamad" (Muhammad), "hsyn" fits "husain" (Hussein)
+ * but not "hasan". The phonetic keys of both are compared that way.
+ */
+static bool abjad_fits(const char *q, const char *c)
+{
+	return fits_from(q, 0, strlen(q), c, 0);
+}
+
+static float skeleton_similarity(const qterm *q, const em_vocab *e, bool same_length)
+{
+	bool fits = abjad_fits(q->phon, e->phon);
+	if (same_length) {
+		if (q->slen >= 3)
+			return fits ? (float)SIM_SKELETON_LONG : 0.82f;
+		return fits ? (float)SIM_SKELETON_SHORT : 0.75f;
+	}
+	return fits ? (float)SIM_SKELETON_TYPO : 0.76f;
+}
+
+#define MAX_READINGS 8
+
+/*
+ * The skeletons a romanized Arabic-script word may have in Latin spellings. ICU writes a letter
+ * pair for one Arabic letter (sh, kh, th, dh, gh, zh), which may also be two letters; and some
+ * letters have regional spellings: qaf as g (Maghreb), jim as g (Egypt), tha as s (Persian,
+ * Urdu), kha as ch. Readings are built left to right, at most MAX_READINGS; the first is the
+ * plain skeleton. Returns how many.
+ */
+static size_t abjad_readings(const char *t, size_t n, char out[MAX_READINGS][EM_TEXT_MAX_TOKEN * 2])
+{
+	char base[EM_TEXT_MAX_TOKEN * 2];
+	size_t bl = em_text_skeleton(t, n, base, sizeof base);
+	memcpy(out[0], base, bl + 1);
+	size_t count = 1;
+	/* Variants of the text itself, each skeletonized like the plain one. */
+	static const struct { const char *from, *to; } swaps[] = {
+		{"th", "s"}, {"q", "g"}, {"j", "g"}, {"kh", "ch"}, {"sh", "s-h"}, {"kh", "k-h"},
+		{"th", "t-h"}, {"zh", "z-h"}, {"gh", "g-h"},
+	};
+	for (size_t k = 0; k < sizeof swaps / sizeof swaps[0] && count < MAX_READINGS; k++) {
+		const char *at = strstr(t, swaps[k].from);
+		if (!at || (size_t)(at - t) >= n)
+			continue;
+		char v[EM_TEXT_MAX_TOKEN * 2];
+		size_t fl = strlen(swaps[k].from), tl = strlen(swaps[k].to), pre = (size_t)(at - t);
+		if (n - fl + tl + 1 > sizeof v)
+			continue;
+		memcpy(v, t, pre);
+		memcpy(v + pre, swaps[k].to, tl);
+		memcpy(v + pre + tl, at + fl, n - pre - fl);
+		size_t vl = n - fl + tl;
+		v[vl] = '\0';
+		/* "s-h": the hyphen keeps the letters apart for the skeleton and is dropped after. */
+		char sk[EM_TEXT_MAX_TOKEN * 2];
+		size_t o = 0;
+		for (char *part = v, *dash; part; part = dash ? dash + 1 : NULL) {
+			dash = strchr(part, '-');
+			size_t pl = dash ? (size_t)(dash - part) : strlen(part);
+			o += em_text_skeleton_with(part, pl, sk + o, sizeof sk - o, 1);
+		}
+		bool seen = false;
+		for (size_t m = 0; m < count; m++)
+			seen |= strcmp(out[m], sk) == 0;
+		if (!seen)
+			memcpy(out[count++], sk, o + 1);
+	}
+	return count;
+}
+
+/* Listed terms whose skeleton is `skel`, or one consonant longer (a deletion key, see index.c). */
+static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, size_t slen, bool plain)
+{
+	size_t n;
+	const uint32_t *vals = em_multimap_get(&s->by_skel, skel, &n);
+	for (size_t i = 0; i < n; i++) {
+		const em_vocab *e = &s->vocab[vals[i]];
+		if (e->cls == EM_TERM_LEGAL || (e->slen != slen && slen < 3))
+			continue;
+		add_match(q, vals[i], skeleton_similarity(q, e, e->slen == slen) - (plain ? 0.0f : 0.03f), HOW_SKELETON);
+	}
+	if (slen < 4)
+		return;
+	/* One consonant fewer in the listed spelling. */
+	char buf[EM_TEXT_MAX_TOKEN * 2];
+	for (size_t d = 0; d < slen; d++) {
+		memcpy(buf, skel, d);
+		memcpy(buf + d, skel + d + 1, slen - d);
+		vals = em_multimap_get(&s->by_skel, buf, &n);
+		for (size_t i = 0; i < n; i++) {
+			const em_vocab *e = &s->vocab[vals[i]];
+			if (e->cls == EM_TERM_LEGAL || has_match(q, vals[i]) || (size_t)e->slen + 1 != slen)
+				continue;
+			add_match(q, vals[i], skeleton_similarity(q, e, false) - (plain ? 0.0f : 0.03f), HOW_SKELETON);
+		}
+	}
+}
+
 static void find_term_matches(const em_screener *s, qterm *q, em_script_class script)
 {
 	q->n_m = 0;
@@ -240,18 +382,21 @@ static void find_term_matches(const em_screener *s, qterm *q, em_script_class sc
 	}
 	if (q->term.cls != EM_TERM_NAME)
 		return; /* stop words only match exactly */
-	lookup_typos(s, q, q->phon, q->plen);
-	if (strcmp(q->phon, q->term.text) != 0)
-		lookup_typos(s, q, q->term.text, q->term.len);
-	/* Arabic script leaves short vowels unwritten: compare consonant skeletons. */
+	/* A vowelless Arabic-script spelling is compared by its skeleton below, not as a typo. */
+	if (script != EM_SCRIPT_ABJAD) {
+		lookup_typos(s, q, q->phon, q->plen);
+		if (strcmp(q->phon, q->term.text) != 0)
+			lookup_typos(s, q, q->term.text, q->term.len);
+	}
+	/* Arabic script leaves short vowels unwritten: compare consonant skeletons, under every
+	 * plausible Latin reading of the romanized letters (see abjad_readings). */
 	if (script == EM_SCRIPT_ABJAD && q->slen >= 2) {
-		size_t n;
-		const uint32_t *vals = em_multimap_get(&s->by_skel, q->skel, &n);
-		for (size_t i = 0; i < n; i++) {
-			const em_vocab *e = &s->vocab[vals[i]];
-			if (e->cls != EM_TERM_NAME)
-				continue;
-			add_match(q, vals[i], q->slen >= 3 ? SIM_SKELETON_LONG : SIM_SKELETON_SHORT, HOW_SKELETON);
+		char alts[MAX_READINGS][EM_TEXT_MAX_TOKEN * 2];
+		size_t n = abjad_readings(q->term.text, q->term.len, alts);
+		for (size_t k = 0; k < n; k++) {
+			size_t len = strlen(alts[k]);
+			if (len >= 2)
+				skeleton_lookup(s, q, alts[k], len, k == 0);
 		}
 	}
 }
@@ -269,7 +414,10 @@ static bool split_suffixes(const query_ctx *c, char *out, size_t cap)
 		const qterm *q = &c->q[i];
 		const char *t = q->term.orig_len ? q->term.orig : q->term.text;
 		size_t len = strlen(t), cut = 0;
-		if (q->n_m == 0 && q->term.cls == EM_TERM_NAME && len >= 5) {
+		bool close = false;
+		for (size_t k = 0; k < q->n_m; k++)
+			close |= q->m[k].sim >= SIM_PHONETIC - 0.001f;
+		if (!close && q->term.cls == EM_TERM_NAME && len >= 5) {
 			cut = em_knowledge_suffix_split(t, len);
 			/* Only when the part before it is a listed word: "CAROURIAS" is not "CAROURI AS". */
 			char head[EM_TEXT_MAX_TOKEN];
@@ -382,6 +530,46 @@ static int cmp_cand_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/* Letters the Arabic article assimilates to: "al-din" is written "ud-din", "ad-din". */
+static bool sun_letter(char c)
+{
+	return c == 't' || c == 'd' || c == 'r' || c == 'z' || c == 's' || c == 'l' || c == 'n';
+}
+
+/*
+ * Writes parts together into buf. With `assimilate`, an article "al" before a sun letter is left
+ * out, as Latin spellings of Arabic names do ("shms al dyn" -> "shmsdyn" for Shamsuddin, where
+ * the article is only a vowel and a doubled letter). Returns the length, 0 if it does not fit.
+ */
+static size_t concat_parts(char *buf, size_t cap, const char *const *parts, size_t np, bool assimilate)
+{
+	size_t bl = 0;
+	for (size_t k = 0; k < np; k++) {
+		const char *p = parts[k];
+		size_t n = strlen(p);
+		if (assimilate && k + 1 < np && strcmp(p, "al") == 0 && sun_letter(parts[k + 1][0]))
+			continue;
+		if (bl + n + 1 > cap || n == 0)
+			return 0;
+		memcpy(buf + bl, p, n);
+		bl += n;
+	}
+	buf[bl] = '\0';
+	return bl;
+}
+
+/* Adds `gain` to every name holding listed term v. */
+static void reach(const em_screener *s, scratch *sc, uint32_t v, float gain)
+{
+	const em_vocab *e = &s->vocab[v];
+	for (uint32_t p = 0; p < e->df; p++) {
+		uint32_t nm = s->postings[e->post_start + p];
+		if (sc->acc[nm] == 0.0f)
+			sc->touched[sc->n_touched++] = nm;
+		sc->acc[nm] += gain;
+	}
+}
+
 /* Accumulates, per name, the weight of query terms that reach it; returns the candidates. */
 static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 {
@@ -416,15 +604,44 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 			char left[EM_TEXT_MAX_TOKEN];
 			memcpy(left, q->term.text, cut);
 			left[cut] = '\0';
+			/* Each half a listed word, or one listed and the other a name variant ("TATIANA"). */
 			size_t lv, rv;
-			if (!em_strmap_get(&s->by_text, left, &lv) || !em_strmap_get(&s->by_text, q->term.text + cut, &rv))
+			const char *right = q->term.text + cut;
+			bool l_listed = em_strmap_get(&s->by_text, left, &lv), r_listed = em_strmap_get(&s->by_text, right, &rv);
+			if (!(l_listed && r_listed) && !(l_listed && em_knowledge_is_word(right)) &&
+			    !(r_listed && em_knowledge_is_word(left)))
 				continue;
-			const em_vocab *v = &s->vocab[lv];
-			for (uint32_t p = 0; p < v->df; p++) {
-				uint32_t nm = s->postings[v->post_start + p];
-				if (sc->acc[nm] == 0.0f)
-					sc->touched[sc->n_touched++] = nm;
-				sc->acc[nm] += q->weight * 0.5f;
+			reach(s, sc, l_listed ? (uint32_t)lv : (uint32_t)rv, q->weight * 0.5f);
+		}
+	}
+	/* Query words a listed name writes as one ("wly jan" / WALIJAN, "mty allh" / MATIULLAH). */
+	bool abjad = c->script == EM_SCRIPT_ABJAD;
+	for (size_t i = 0; i + 1 < c->n; i++) {
+		for (size_t np = 2; np <= 3 && i + np <= c->n; np++) {
+			const char *parts[3];
+			float w = 0;
+			for (size_t k = 0; k < np; k++) {
+				parts[k] = c->q[i + k].term.orig;
+				w += c->q[i + k].weight;
+			}
+			char buf[EM_TEXT_MAX_TOKEN * 3 + 4], key[EM_TEXT_MAX_TOKEN * 3 + 4];
+			for (int assimilate = 0; assimilate < (abjad ? 2 : 1); assimilate++) {
+				size_t bl = concat_parts(buf, sizeof buf, parts, np, assimilate);
+				if (bl < 4)
+					continue;
+				size_t one;
+				if (!abjad) {
+					if (em_strmap_get(&s->by_text, buf, &one))
+						reach(s, sc, (uint32_t)one, w * 0.9f);
+					continue;
+				}
+				size_t kl = em_text_skeleton(buf, bl, key, sizeof key), nv;
+				if (kl < 3)
+					continue;
+				const uint32_t *vals = em_multimap_get(&s->by_skel, key, &nv);
+				for (size_t k = 0; k < nv; k++)
+					if (s->vocab[vals[k]].slen == kl) /* the skeleton itself, not a deletion key */
+						reach(s, sc, vals[k], w * 0.9f);
 			}
 		}
 	}
@@ -462,8 +679,9 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 
 typedef struct pair {
 	int8_t qi, ci;  /* query term, listed term; -1 for none */
-	int8_t ci2;     /* second listed term when a query term equals two joined listed terms */
-	int8_t qi2;     /* second query term when a listed term equals two joined query terms */
+	int8_t ci2;     /* further listed terms when a query term equals listed terms joined ... */
+	int8_t qi2;     /* ... and further query terms when a listed term equals query terms joined */
+	int8_t ncj, nqj; /* how many listed / query terms the pair covers (1 to 3) */
 	float sim;
 	float weight;
 	uint8_t how;
@@ -480,6 +698,69 @@ typedef struct cpair {
 	uint8_t qi, ci, how;
 } cpair;
 
+/*
+ * How well `single` equals `parts` written together: exactly (0.95), one edit off in a long word
+ * (0.88, not in exact mode), or for Arabic-script queries the same consonant skeleton (0.9).
+ */
+static bool abjad_fits(const char *q, const char *c);
+
+static float join_similarity(const char *single, const char *single_skel, const char *const *parts,
+			     const char *const *part_skels, size_t np, bool abjad, bool exact, bool single_is_query)
+{
+	/* Cheap tests first: this runs for every run of words of every candidate name. */
+	size_t sl = strlen(single), total = 0;
+	for (size_t k = 0; k < np; k++)
+		total += strlen(parts[k]);
+	bool spelled = sl + 1 >= total && sl <= total + 1 && single[0] == parts[0][0];
+	if (!spelled && !abjad)
+		return 0;
+	char buf[EM_TEXT_MAX_TOKEN * 3 + 4];
+	size_t bl = 0;
+	if (spelled && (bl = concat_parts(buf, sizeof buf, parts, np, false)) != 0) {
+		int d = em_osa_distance(single, sl, buf, bl);
+		if (d == 0)
+			return (float)SIM_JOINED;
+		if (d == 1 && sl >= 7 && !exact)
+			return 0.88f;
+	}
+	if (!abjad)
+		return 0;
+	/*
+	 * The skeletons must agree (the parts' skeletons written together, the article left in or
+	 * assimilated), then the Arabic-script side must fit the Latin side, long vowels and all.
+	 */
+	size_t ssl = strlen(single_skel);
+	if (ssl < 3)
+		return 0;
+	for (int assimilate = 0; assimilate < 2; assimilate++) {
+		char sk[EM_TEXT_MAX_TOKEN * 3 + 4];
+		size_t o = 0;
+		bool fits_len = true;
+		for (size_t k = 0; k < np && fits_len; k++) {
+			if (assimilate && k + 1 < np && strcmp(parts[k], "al") == 0 && sun_letter(parts[k + 1][0]))
+				continue;
+			size_t pl = strlen(part_skels[k]);
+			if (o + pl >= sizeof sk || o + pl > ssl) {
+				fits_len = false;
+				break;
+			}
+			memcpy(sk + o, part_skels[k], pl);
+			o += pl;
+		}
+		if (!fits_len || o != ssl || memcmp(sk, single_skel, ssl) != 0)
+			continue;
+		char a[EM_TEXT_MAX_TOKEN * 3], b[EM_TEXT_MAX_TOKEN * 3];
+		bl = concat_parts(buf, sizeof buf, parts, np, assimilate);
+		em_text_phonetic(single, sl, a, sizeof a);
+		em_text_phonetic(buf, bl, b, sizeof b);
+		if (single_is_query ? abjad_fits(a, b) : abjad_fits(b, a))
+			return 0.92f;
+		if (ssl >= 4)
+			return 0.85f;
+	}
+	return 0;
+}
+
 static float sim_of(const qterm *q, uint32_t vocab, uint8_t *how)
 {
 	for (size_t k = 0; k < q->n_m; k++)
@@ -490,29 +771,85 @@ static float sim_of(const qterm *q, uint32_t vocab, uint8_t *how)
 	return 0.0f;
 }
 
-/* Does `joined` equal a + b, allowing one edit in long words? */
-static float joined_similarity(const char *joined, size_t jl, const char *a, size_t al, const char *b, size_t bl)
-{
-	char buf[EM_TEXT_MAX_TOKEN * 2 + 2];
-	if (al + bl + 1 > sizeof buf || al == 0 || bl == 0 || joined[0] != a[0])
-		return 0;
-	if (jl + 1 < al + bl || jl > al + bl + 1)
-		return 0; /* lengths alone rule it out */
-	memcpy(buf, a, al);
-	memcpy(buf + al, b, bl);
-	buf[al + bl] = '\0';
-	int d = em_osa_distance(joined, jl, buf, al + bl);
-	if (d == 0)
-		return (float)SIM_JOINED;
-	if (d == 1 && jl >= 7)
-		return (float)(SIM_JOINED - 0.07);
-	return 0;
-}
-
 static double combine(double qcov, double ccov)
 {
 	/* Every query part should be found; listed parts the query leaves out cost less. */
 	return qcov * (0.56 + 0.44 * ccov);
+}
+
+/*
+ * Claims query terms that are two or three listed terms written together, and listed terms that
+ * are two or three query terms written together ("CAROURIAS" / "CARO URIAS", "YURYALEKSANDROVICH").
+ */
+static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cused, alignment *al,
+		      double *matched, double *qden, double *caligned, bool exact)
+{
+	const em_screener *s = c->s;
+	const em_iname *nm = &s->names[name];
+	const uint32_t *cv = s->term_vocab + nm->terms;
+	size_t nc = nm->n_terms;
+	bool abjad = c->script == EM_SCRIPT_ABJAD;
+	for (size_t i = 0; i < c->n; i++) {
+		if (qused[i] || c->q[i].term.orig_len < 4)
+			continue;
+		for (size_t np = 2; np <= 3 && !qused[i]; np++) {
+			for (size_t j = 0; j + np <= nc; j++) {
+				const char *parts[3], *skels[3];
+				bool free_run = true;
+				for (size_t k = 0; k < np; k++) {
+					free_run &= !cused[j + k];
+					parts[k] = s->term_orig[nm->terms + j + k];
+					skels[k] = s->term_skel[nm->terms + j + k];
+				}
+				if (!free_run)
+					continue;
+				float sim = join_similarity(c->q[i].term.orig, c->q[i].skel, parts, skels, np, abjad, exact, true);
+				if (sim == 0)
+					continue;
+				float w = 0;
+				for (size_t k = 0; k < np; k++) {
+					cused[j + k] = true;
+					w += s->vocab[cv[j + k]].weight;
+				}
+				qused[i] = true;
+				al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, (int8_t)(j + 1), -1, (uint8_t)np, 1, sim, w, HOW_JOINED};
+				*matched += sim * w;
+				*qden += w;
+				*caligned += w;
+				break;
+			}
+		}
+	}
+	for (size_t j = 0; j < nc; j++) {
+		const char *single = s->term_orig[nm->terms + j];
+		if (cused[j] || strlen(single) < 4)
+			continue;
+		for (size_t np = 2; np <= 3 && !cused[j]; np++) {
+			for (size_t i = 0; i + np <= c->n; i++) {
+				const char *parts[3], *skels[3];
+				bool free_run = true;
+				for (size_t k = 0; k < np; k++) {
+					free_run &= !qused[i + k];
+					parts[k] = c->q[i + k].term.orig;
+					skels[k] = c->q[i + k].skel;
+				}
+				if (!free_run)
+					continue;
+				float sim = join_similarity(single, s->term_skel[nm->terms + j], parts, skels, np, abjad, exact, false);
+				if (sim == 0)
+					continue;
+				for (size_t k = 0; k < np; k++)
+					qused[i + k] = true;
+				cused[j] = true;
+				float w = s->vocab[cv[j]].weight;
+				al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, -1, (int8_t)(i + 1), 1, (uint8_t)np, sim, w, HOW_JOINED};
+				*matched += sim * w;
+				*qden += w;
+				*caligned += w;
+				break;
+			}
+		}
+	}
 }
 
 static void align(const query_ctx *c, uint32_t name, alignment *al)
@@ -530,6 +867,11 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 		for (size_t j = 0; j < nc && ncand < sizeof cands / sizeof cands[0]; j++) {
 			uint8_t how = HOW_EXACT;
 			float sim = sim_of(&c->q[i], cv[j], &how);
+			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && c->q[i].slen == 1 && s->vocab[cv[j]].slen == 1 &&
+			    c->q[i].skel[0] == s->vocab[cv[j]].skel[0] && abjad_fits(c->q[i].phon, s->vocab[cv[j]].phon)) {
+				sim = 0.85f; /* "dy" and "uday": too short to look up, plain once aligned */
+				how = HOW_SKELETON;
+			}
 			if (sim < (float)SIM_MIN)
 				continue;
 			/* Prefer the pair that matters most; break ties toward keeping order. */
@@ -553,82 +895,45 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 		cands[b] = t;
 	}
 	double matched = 0, qden = 0, cden = nm->total_weight, caligned = 0;
+	/* Words written together ("NAJIBULLAH" for "njyb allh") first: they explain more tokens. */
+	join_pass(c, name, qused, cused, al, &matched, &qden, &caligned, true);
 	for (size_t k = 0; k < ncand; k++) {
 		if (qused[cands[k].qi] || cused[cands[k].ci])
 			continue;
 		qused[cands[k].qi] = cused[cands[k].ci] = true;
 		float w = s->vocab[cv[cands[k].ci]].weight;
 		pair *p = &al->p[al->n++];
-		*p = (pair){(int8_t)cands[k].qi, (int8_t)cands[k].ci, -1, -1, cands[k].sim, w, cands[k].how};
+		*p = (pair){(int8_t)cands[k].qi, (int8_t)cands[k].ci, -1, -1, 1, 1, cands[k].sim, w, cands[k].how};
 		matched += cands[k].sim * w;
 		qden += w;
 		caligned += w;
 	}
-	/* A query term left over may be two listed terms written together, and the reverse. */
-	for (size_t i = 0; i < c->n; i++) {
-		if (qused[i] || c->q[i].term.orig_len < 4)
-			continue;
-		for (size_t j = 0; j + 1 < nc; j++) {
-			if (cused[j] || cused[j + 1])
-				continue;
-			const em_vocab *a = &s->vocab[cv[j]], *b = &s->vocab[cv[j + 1]];
-			const char *ao = s->term_orig[nm->terms + j], *bo = s->term_orig[nm->terms + j + 1];
-			float sim = joined_similarity(c->q[i].term.orig, c->q[i].term.orig_len, ao, strlen(ao), bo, strlen(bo));
-			if (sim == 0)
-				sim = joined_similarity(c->q[i].term.text, c->q[i].term.len, a->text, a->len, b->text, b->len);
-			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && c->q[i].slen >= 3)
-				sim = joined_similarity(c->q[i].skel, c->q[i].slen, a->skel, a->slen, b->skel, b->slen) * 0.92f;
-			if (sim == 0)
-				continue;
-			qused[i] = cused[j] = cused[j + 1] = true;
-			float w = a->weight + b->weight;
-			al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, (int8_t)(j + 1), -1, sim, w, HOW_JOINED};
-			matched += sim * w;
-			qden += w;
-			caligned += w;
-			break;
-		}
-	}
-	for (size_t j = 0; j < nc; j++) {
-		if (cused[j])
-			continue;
-		const em_vocab *v = &s->vocab[cv[j]];
-		if (v->len < 4)
-			continue;
-		for (size_t i = 0; i + 1 < c->n; i++) {
-			if (qused[i] || qused[i + 1])
-				continue;
-			const qterm *a = &c->q[i], *b = &c->q[i + 1];
-			const char *vo = s->term_orig[nm->terms + j];
-			float sim = joined_similarity(vo, strlen(vo), a->term.orig, a->term.orig_len, b->term.orig, b->term.orig_len);
-			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && v->slen >= 3)
-				sim = joined_similarity(v->skel, v->slen, a->skel, a->slen, b->skel, b->slen) * 0.92f;
-			if (sim == 0)
-				continue;
-			qused[i] = qused[i + 1] = cused[j] = true;
-			al->p[al->n++] = (pair){(int8_t)i, (int8_t)j, -1, (int8_t)(i + 1), sim, v->weight, HOW_JOINED};
-			matched += sim * v->weight;
-			qden += v->weight;
-			caligned += v->weight;
-			break;
-		}
-	}
+	join_pass(c, name, qused, cused, al, &matched, &qden, &caligned, false);
 	for (size_t i = 0; i < c->n; i++) {
 		if (qused[i])
 			continue;
 		qden += c->q[i].weight;
-		al->p[al->n++] = (pair){(int8_t)i, -1, -1, -1, 0, c->q[i].weight, HOW_UNMATCHED};
+		al->p[al->n++] = (pair){(int8_t)i, -1, -1, -1, 1, 0, 0, c->q[i].weight, HOW_UNMATCHED};
 	}
+	bool family_matched = false;
+	for (size_t j = 0; j < nc; j++)
+		family_matched |= cused[j] && (s->term_family[nm->terms + j] & EM_TERM_FLAG_FAMILY) &&
+				  s->vocab[cv[j]].cls == EM_TERM_NAME;
 	for (size_t j = 0; j < nc; j++) {
 		if (cused[j])
 			continue;
 		float w = s->vocab[cv[j]].weight;
-		/* A middle name left out counts half: people often write only the first given name. */
-		if (s->term_family[nm->terms + j] & EM_TERM_FLAG_MIDDLE) {
+		/*
+		 * A middle name left out counts half: people often write only the first given name. So
+		 * does one of two family names when the other is there (Spanish paternal and maternal).
+		 */
+		uint8_t fl = s->term_family[nm->terms + j];
+		if ((fl & EM_TERM_FLAG_MIDDLE) || ((fl & EM_TERM_FLAG_FAMILY) && family_matched &&
+						   s->vocab[cv[j]].cls == EM_TERM_NAME)) {
 			cden -= 0.5 * w;
 			w *= 0.5f;
 		}
-		al->p[al->n++] = (pair){-1, (int8_t)j, -1, -1, 0, w, HOW_UNMATCHED};
+		al->p[al->n++] = (pair){-1, (int8_t)j, -1, -1, 0, 1, 0, w, HOW_UNMATCHED};
 	}
 	al->qcov = qden > 0 ? matched / qden : 0;
 	al->ccov = cden > 0 ? caligned / cden : 0;
@@ -777,10 +1082,19 @@ static const char *term_text(result_impl *ri, const char *s)
 	return p ? p : "";
 }
 
-static const char *joined_text(result_impl *ri, const char *a, const char *b)
+/* Terms first..first+n-1 written with spaces: the query's, or a listed name's. */
+static const char *run_text(result_impl *ri, const query_ctx *c, const uint32_t *cv, int first, int n, bool query)
 {
-	char buf[EM_TEXT_MAX_TOKEN * 2 + 2];
-	snprintf(buf, sizeof buf, "%s %s", a, b);
+	char buf[EM_TEXT_MAX_TOKEN * 3 + 4];
+	size_t o = 0;
+	for (int k = 0; k < n; k++) {
+		const char *t = query ? c->q[first + k].term.text : c->s->vocab[cv[first + k]].text;
+		int w = snprintf(buf + o, sizeof buf - o, "%s%s", k ? " " : "", t);
+		if (w < 0 || (size_t)w >= sizeof buf - o)
+			break;
+		o += (size_t)w;
+	}
+	buf[o < sizeof buf ? o : sizeof buf - 1] = '\0';
 	return term_text(ri, buf);
 }
 
@@ -820,11 +1134,9 @@ static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, co
 			const pair *p = &al.p[k];
 			const char *qt = "", *ct = "";
 			if (p->qi >= 0)
-				qt = p->qi2 >= 0 ? joined_text(ri, c->q[p->qi].term.text, c->q[p->qi2].term.text)
-						 : term_text(ri, c->q[p->qi].term.text);
+				qt = run_text(ri, c, cv, p->qi, p->nqj ? p->nqj : 1, true);
 			if (p->ci >= 0)
-				ct = p->ci2 >= 0 ? joined_text(ri, s->vocab[cv[p->ci]].text, s->vocab[cv[p->ci2]].text)
-						 : s->vocab[cv[p->ci]].text;
+				ct = run_text(ri, c, cv, p->ci, p->ncj ? p->ncj : 1, false);
 			t[k] = (em_token_match){qt, ct, p->sim, p->weight, how_names[p->how]};
 		}
 		m->tokens = t;

@@ -4,8 +4,8 @@
  * The phonetic key folds the spelling variants that transliteration produces for one sound:
  * digraphs (kh, gh, sh, ch, zh, ph, th, dh, ts), c/q/k, w/v, y/i, ou/oo/u, ee/i, a final -off/-eff
  * (Russian -ov/-ev), a final h after a vowel (Abdallah/Abdalla), and doubled letters. The
- * skeleton goes further and keeps consonants only (also dropping w, y and h, which Arabic script
- * writes for long vowels and which Latin spellings drop or add freely).
+ * skeleton goes further and keeps consonants only (also dropping w and y, which Arabic script
+ * writes for long vowels, and a final h).
  */
 #include <string.h>
 
@@ -68,20 +68,61 @@ size_t em_text_phonetic(const char *s, size_t n, char *out, size_t cap)
 	return r;
 }
 
+/*
+ * The skeleton works on the spelling, not the phonetic key: Arabic romanization has its own
+ * equivalences. th, dh and z are one class (ث and ذ are written th/dh, ظ z, and Latin spellings
+ * mix them: Kazim, Kadhim, Kathim); sh and ch are one (French spellings of ش); kh is h; q, k and c
+ * are one; j, dj and dzh are one; w, v, y and the vowels go; a final h goes (-ah, -eh endings).
+ */
 size_t em_text_skeleton(const char *s, size_t n, char *out, size_t cap)
 {
-	char ph[EM_TEXT_MAX_TOKEN * 2];
-	size_t pn = em_text_phonetic(s, n, ph, sizeof ph);
-	size_t r = 0;
+	return em_text_skeleton_with(s, n, out, cap, 1);
+}
+
+size_t em_text_skeleton_with(const char *s, size_t n, char *out, size_t cap, int digraphs)
+{
+	char tmp[EM_TEXT_MAX_TOKEN * 2];
+	size_t o = 0;
 	if (cap == 0)
 		return 0;
-	for (size_t i = 0; i < pn && r + 1 < cap; i++) {
-		char c = ph[i];
-		if (vowel(c) || c == 'v' || c == 'h' || c == 'i')
+	for (size_t i = 0; i < n && o + 2 < sizeof tmp; i++) {
+		char c = s[i], d = i + 1 < n ? s[i + 1] : '\0', e = i + 2 < n ? s[i + 2] : '\0';
+		char k = 0;
+		size_t skip = 0;
+		if (c == 'd' && d == 'z' && e == 'h')
+			k = 'j', skip = 2;
+		else if (c == 't' && d == 'c' && e == 'h')
+			k = 's', skip = 2;
+		else if (digraphs && d == 'h' && (c == 'k' || c == 'g' || c == 's' || c == 'c' || c == 'z' || c == 'p' || c == 't' || c == 'd')) {
+			static const char map[] = "khggsscszjpftzdz";
+			for (int m = 0; m < 16; m += 2)
+				if (map[m] == c)
+					k = map[m + 1];
+			skip = 1;
+		} else if (c == 'd' && d == 'j')
+			k = 'j', skip = 1;
+		else if (c == 'c' && d == 'k')
+			k = 'k', skip = 1;
+		if (k) {
+			tmp[o++] = k;
+			i += skip;
 			continue;
-		if (r == 0 || out[r - 1] != c)
-			out[r++] = c;
+		}
+		if (c == 'x') {
+			tmp[o++] = 'k';
+			tmp[o++] = 's';
+			continue;
+		}
+		if (vowel(c) || c == 'w' || c == 'v' || (c == 'h' && i + 1 == n))
+			continue; /* vowels, the letters of long vowels, a final h */
+		char m = c == 'c' || c == 'q' ? 'k' : c == 'd' ? 'z' : c;
+		/* Doubled letters (gemination) count once. */
+		if (!(o > 0 && i > 0 && s[i - 1] == c && tmp[o - 1] == m))
+			tmp[o++] = m;
 	}
+	size_t r = 0;
+	for (size_t i = 0; i < o && r + 1 < cap; i++)
+		out[r++] = tmp[i];
 	out[r] = '\0';
 	return r;
 }

@@ -60,6 +60,11 @@ void em_text_tokenize_with(const char *utf8, em_tokens *out, em_translit which);
 size_t em_text_phonetic(const char *tok, size_t len, char *out, size_t cap);
 /* Consonant skeleton of a normalized token; returns its length (may be 0). */
 size_t em_text_skeleton(const char *tok, size_t len, char *out, size_t cap);
+/*
+ * The skeleton with digraphs (sh, kh, th...) read as one letter (digraphs = 1) or as two
+ * letters (0): a romanized Arabic-script word may hold either, "zhrany" is z-h-r-n.
+ */
+size_t em_text_skeleton_with(const char *tok, size_t len, char *out, size_t cap, int digraphs);
 
 /* Similarity measures on short ASCII strings, in [0, 1]. */
 double em_jaro_winkler(const char *a, size_t la, const char *b, size_t lb);

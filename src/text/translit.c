@@ -23,6 +23,19 @@ static const char *const TRANSLIT_IDS[EM_TRANSLIT_COUNT] = {
 	"Any-Latin; Latin-ASCII",
 };
 
+/*
+ * The same as rules, with two repairs: Urdu letters ICU leaves alone (yeh barree, heh goal,
+ * heh doachashmee) become their Arabic counterparts, and ta marbuta, which Latin spellings end
+ * with -a or -ah (Hamza, Hamzah), becomes h rather than t. Used when ICU accepts the rules.
+ */
+static const char *const TRANSLIT_RULES[EM_TRANSLIT_COUNT] = {
+	"\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
+	":: Russian-Latin/BGN; :: Ukrainian-Latin/BGN; :: Belarusian-Latin/BGN; :: Any-Latin; "
+	"\\u1E97 > h; :: Latin-ASCII;",
+	"\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
+	":: Any-Latin; \\u1E97 > h; :: Latin-ASCII;",
+};
+
 static UTransliterator *prototypes[EM_TRANSLIT_COUNT];
 static pthread_once_t prototype_once = PTHREAD_ONCE_INIT;
 static pthread_key_t thread_key;
@@ -45,11 +58,18 @@ static void make_prototype(void)
 {
 	for (int i = 0; i < EM_TRANSLIT_COUNT; i++) {
 		UErrorCode st = U_ZERO_ERROR;
-		UChar id[256];
-		u_uastrcpy(id, TRANSLIT_IDS[i]);
-		prototypes[i] = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+		UChar id[256], rules[512];
+		UParseError pe;
+		u_uastrcpy(id, i == EM_TRANSLIT_PLAIN ? "embargo-plain" : "embargo-default");
+		int32_t rl = u_unescape(TRANSLIT_RULES[i], rules, (int32_t)(sizeof rules / sizeof rules[0]));
+		prototypes[i] = utrans_openU(id, -1, UTRANS_FORWARD, rules, rl, &pe, &st);
 		if (U_FAILURE(st)) {
-			/* An ICU without the BGN tables: plain Any-Latin still works. */
+			/* Fall back to the plain IDs, then to Any-Latin alone (an ICU without BGN tables). */
+			st = U_ZERO_ERROR;
+			u_uastrcpy(id, TRANSLIT_IDS[i]);
+			prototypes[i] = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+		}
+		if (U_FAILURE(st)) {
 			st = U_ZERO_ERROR;
 			u_uastrcpy(id, TRANSLIT_IDS[EM_TRANSLIT_PLAIN]);
 			prototypes[i] = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
