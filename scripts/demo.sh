@@ -53,7 +53,7 @@ echo "== the active lists"
 "$EMBARGO" lists
 
 echo "== screen one name at a time (text)"
-for name in "Ayman al-Zawahiri" "Sberbank of Russia" "Банк ВТБ" "Maria Garcia Lopez"; do
+for name in "Ayman al-Zawahiri" "Sberbank of Russia" "Банк ВТБ" "Laura Bianchi"; do
 	"$EMBARGO" screen "$name"
 	echo
 done

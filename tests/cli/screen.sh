@@ -93,7 +93,7 @@ John Smith
 Sberbank of Russia
 Mahan Air
 Aerocaribbean Airlines
-Maria Garcia
+Laura Bianchi
 Banco Nacional de Cuba
 Peter Meier
 Kim Chol
@@ -115,7 +115,7 @@ same "listed names found (best match)" \
 	"$(jq -r 'select(.matches | length > 0) | .query + "=" + .matches[0].source_id' "$work/plain1.jsonl" | grep -E '^(Ayman|Sberbank|Mahan|Aerocaribbean|Banco)' | tr '\n' ' ')" \
 	"Ayman al-Zawahiri=2676 Sberbank of Russia=17018 Mahan Air=12927 Aerocaribbean Airlines=36 Banco Nacional de Cuba=306 "
 same "ordinary names not found" \
-	"$(jq -r 'select(.query | test("^(John Smith|Maria Garcia|Peter Meier|Hans Gruber)$")) | .matches | length' "$work/plain1.jsonl" | tr '\n' ' ')" "0 0 0 0 "
+	"$(jq -r 'select(.query | test("^(John Smith|Laura Bianchi|Peter Meier|Hans Gruber)$")) | .matches | length' "$work/plain1.jsonl" | tr '\n' ' ')" "0 0 0 0 "
 for fmt in jsonl text csv json; do
 	screen --list "$SDN" --batch "$work/names.txt" --format "$fmt" -j 1 >"$work/j1.$fmt" 2>/dev/null
 	screen --list "$SDN" --batch "$work/names.txt" --format "$fmt" -j 4 >"$work/j4.$fmt" 2>/dev/null
@@ -170,14 +170,14 @@ Ayman al-Zawahiri,person,1951,Egypt,,C-001
 "Sberbank of Russia",organization,,Russia,,C-002
 John Smith,person,1970-01-01,United States,,C-003
 Some Ship,vessel,,,7406784,"C-004, urgent"
-Maria Garcia,,,,,C-005
+Laura Bianchi,,,,,C-005
 EOF
 expect "CSV batch" 0 screen --list "$SDN" --batch "$work/customers.csv" --format jsonl -j 2
 cp "$work/out" "$work/customers.jsonl"
 same "one record per data line" "$(wc -l <"$work/customers.jsonl")" 5
 same "lines counted from the header" "$(jq -r .line "$work/customers.jsonl" | tr '\n' ' ')" "2 3 4 5 6 "
 same "queries are the name column" "$(jq -r .query "$work/customers.jsonl" | tr '\n' '|')" \
-	"Ayman al-Zawahiri|Sberbank of Russia|John Smith|Some Ship|Maria Garcia|"
+	"Ayman al-Zawahiri|Sberbank of Russia|John Smith|Some Ship|Laura Bianchi|"
 same "extra column carried through" "$(jq -r .input.customer_ref "$work/customers.jsonl" | tr '\n' '|')" \
 	"C-001|C-002|C-003|C-004, urgent|C-005|"
 same "known columns are not carried" "$(jq -c '[.input | keys[]] | unique' "$work/customers.jsonl" | sort -u)" '["customer_ref"]'
