@@ -6,32 +6,9 @@
 # their line number while the rest are screened, --threshold and --limit, usage errors, and
 # screening the active lists of a store in a temporary EMBARGO_HOME.
 set -u
-: "${EMBARGO:?set EMBARGO to the embargo binary}" "${EM_SHARED_DIR:?set EM_SHARED_DIR}"
+. "$(dirname "$0")/lib/harness.sh"
 SDN=$EM_SHARED_DIR/data/ofac/sdn-history/sdn-2024-05-03.csv
 UN=$EM_SHARED_DIR/data/un/consolidated.xml
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export EMBARGO_HOME=$work/home
-unset EMBARGO_STORE XDG_DATA_HOME
-
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-# expect DESC WANTED_EXIT CMD...: runs CMD with stdout in $work/out and stderr in $work/err
-expect() {
-	local desc=$1 want=$2
-	shift 2
-	"$@" >"$work/out" 2>"$work/err"
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc"; else
-		bad "$desc (exit $got, wanted $want)"
-		sed 's/^/     /' "$work/err" | head -n 5
-	fi
-}
-# same DESC A B: the two values are equal
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 ('$2' != '$3')"; fi; }
-# has DESC FILE PATTERN: the file has a line matching the extended regex
-has() { if grep -Eq -- "$3" "$2"; then ok "$1"; else bad "$1 (no /$3/ in $2)"; sed 's/^/     /' "$2" | head -n 5; fi; }
 # truthy DESC FILE JQ: the jq program prints true for the (JSON lines or JSON) file
 truthy() {
 	local got
@@ -273,5 +250,4 @@ same "the store gives the same matches as the files it was imported from" \
 	"$(jq -c "$matchset" "$work/store.jsonl")" "$(jq -c "$matchset" "$work/files.jsonl")"
 expect "--store names another store" 1 screen --store "sqlite:$work/empty.db" "Mahan Air"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
