@@ -686,6 +686,15 @@ int cmd_screen(int argc, char **argv)
 		screen_usage(stderr);
 		return CLI_USAGE;
 	}
+	/* What the command line got wrong is a usage error, found before any list is loaded. */
+	if (name && !*name) {
+		fprintf(stderr, "embargo screen: the name is empty\n");
+		return CLI_USAGE;
+	}
+	if (single.type && em_entity_type_parse(single.type) == EM_ENTITY_UNKNOWN) {
+		fprintf(stderr, "embargo screen: --type must be person, organization, vessel or aircraft\n");
+		return CLI_USAGE;
+	}
 	loaded_lists ll;
 	if (load_lists(&ll, files, n_files, store_url) != 0)
 		return CLI_FAIL;

@@ -228,6 +228,8 @@ expect "-j 65" 2 screen --list "$SDN" -j 65 --batch "$work/names.txt"
 expect "unknown option" 2 screen --list "$SDN" --frobnicate 1 "Mahan Air"
 expect "option without its value" 2 screen "Mahan Air" --list
 expect "a name that is not UTF-8" 2 screen --list "$SDN" $'\xff\xfe'
+expect "an empty name" 2 screen --list "$SDN" ""
+expect "an unknown --type" 2 screen --list "$SDN" "Mahan Air" --type spaceship
 expect "a list file that does not exist" 1 screen --list "$work/nothing.csv" "Mahan Air"
 expect "a batch file that does not exist" 1 screen --list "$SDN" --batch "$work/nothing.txt"
 expect "help" 0 screen --help
