@@ -52,6 +52,11 @@ size_t em_text_phonetic(const char *s, size_t n, char *out, size_t cap)
 		default: tmp[o++] = c;
 		}
 	}
+	/* A final -ce is an s (finance, service: Russian финанс, сервис). */
+	if (o >= 4 && tmp[o - 1] == 'e' && tmp[o - 2] == 'k' && n >= 2 && s[n - 2] == 'c') {
+		tmp[o - 2] = 's';
+		o--;
+	}
 	/* -off / -eff endings are Russian -ov / -ev */
 	if (o >= 4 && tmp[o - 1] == 'f' && tmp[o - 2] == 'f' && (tmp[o - 3] == 'o' || tmp[o - 3] == 'e')) {
 		tmp[o - 2] = 'v';
@@ -115,7 +120,8 @@ size_t em_text_skeleton_with(const char *s, size_t n, char *out, size_t cap, int
 		}
 		if (vowel(c) || c == 'w' || c == 'v' || (c == 'h' && i + 1 == n))
 			continue; /* vowels, the letters of long vowels, a final h */
-		char m = c == 'c' || c == 'q' ? 'k' : c == 'd' ? 'z' : c;
+		/* c before e, i, y is s in Romance spellings (Belgacem). */
+		char m = c == 'c' ? ((d == 'e' || d == 'i' || d == 'y') ? 's' : 'k') : c == 'q' ? 'k' : c == 'd' ? 'z' : c;
 		/* Doubled letters (gemination) count once. */
 		if (!(o > 0 && i > 0 && s[i - 1] == c && tmp[o - 1] == m))
 			tmp[o++] = m;

@@ -67,7 +67,9 @@ static void split_articles(em_tokens *t)
 		const em_token *k = &t->tok[i];
 		if (t->comma_at == (int)i)
 			out.comma_at = (int)out.n;
-		if (k->len >= 5 && k->text[0] == 'a' && k->text[1] == 'l' && out.n + 2 <= EM_TEXT_MAX_TOKENS) {
+		/* "allh" is Allah, not an article: it stays whole. */
+		if (k->len >= 4 && k->text[0] == 'a' && k->text[1] == 'l' && strcmp(k->text, "allh") != 0 &&
+		    out.n + 2 <= EM_TEXT_MAX_TOKENS) {
 			push(&out, "al", 2);
 			push(&out, k->text + 2, k->len - 2u);
 		} else {
