@@ -23,8 +23,10 @@ typedef struct got {
 static int keep(void *ctx, const em_ais_msg *m)
 {
 	got *g = ctx;
-	if (g->n < MAXMSG)
-		g->m[g->n++] = *m;
+	if (g->n < MAXMSG) {
+		g->m[g->n] = *m;
+		g->m[g->n++].input = "test"; /* the decoder's name dies with the decoder */
+	}
 	return 0;
 }
 
