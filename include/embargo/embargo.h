@@ -7,4 +7,5 @@
 #include "em_diff.h"
 #include "em_store.h"
 #include "em_update.h"
+#include "em_ais.h"
 #endif
