@@ -8,4 +8,5 @@
 #include "em_store.h"
 #include "em_update.h"
 #include "em_screen.h"
+#include "em_ais.h"
 #endif

@@ -16,6 +16,7 @@ enum {
 
 int cmd_lists(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
+int cmd_ais(int argc, char **argv);
 /* `lists update` (lists_update.c); argv[0] is "update", --store was taken out by cmd_lists. */
 int cmd_lists_update(const char *store_url, int argc, char **argv);
 

@@ -15,6 +15,7 @@ static const struct {
 } commands[] = {
 	{"lists", cmd_lists, "read, import, compare and update sanctions lists"},
 	{"screen", cmd_screen, "screen names (one, or a batch) against the lists"},
+	{"ais", cmd_ais, "decode AIS position and identity messages"},
 };
 
 static void usage(FILE *f)

@@ -606,6 +606,15 @@ int cmd_screen(int argc, char **argv)
 			screen_usage(stdout);
 			return CLI_OK;
 		}
+		if (a[0] == '-' && a[1] == 'j' && a[2] >= '0' && a[2] <= '9') { /* -j4 */
+			char *end;
+			threads = strtol(a + 2, &end, 10);
+			if (*end || threads < 1 || threads > 64) {
+				fprintf(stderr, "embargo screen: -j must be 1..64\n");
+				return CLI_USAGE;
+			}
+			continue;
+		}
 		if (!strcmp(a, "--fail-on-alert")) {
 			fail_on_alert = true;
 			continue;

@@ -1021,8 +1021,12 @@ static void adjust(const em_query *q, const em_entity *e, const em_date *qdob, b
 	adj->id_hit = id_hit;
 	if (kind == EM_NAME_AKA_WEAK)
 		adj_add(adj, "weak_alias", -0.05, "matched a low-quality alias");
-	if (q->type != EM_ENTITY_UNKNOWN && e->type != EM_ENTITY_UNKNOWN && q->type != e->type)
-		adj_add(adj, "type", -0.12, "the listed entity is of another type");
+	if (q->type != EM_ENTITY_UNKNOWN && e->type != EM_ENTITY_UNKNOWN && q->type != e->type) {
+		/* A company may carry a person's name; a person is never a ship or an aircraft. */
+		bool near_kind = (q->type == EM_ENTITY_PERSON || q->type == EM_ENTITY_ORGANIZATION) &&
+				 (e->type == EM_ENTITY_PERSON || e->type == EM_ENTITY_ORGANIZATION);
+		adj_add(adj, "type", near_kind ? -0.12 : -0.2, "the listed entity is of another type");
+	}
 	else if (q->type == EM_ENTITY_UNKNOWN && looks_org && e->type == EM_ENTITY_PERSON)
 		adj_add(adj, "type", -0.08, "the query names a legal form, the listed entity is a person");
 	if (qdob && qdob->year && e->n_birth_dates) {
@@ -1044,10 +1048,22 @@ static void adjust(const em_query *q, const em_entity *e, const em_date *qdob, b
 		bool any_year = false;
 		for (size_t i = 0; i < e->n_birth_dates; i++)
 			any_year |= e->birth_dates[i].year != 0;
+		/* How far the nearest listed year is: a few years may be a mistake, a decade is not. */
+		int gap = 9999;
+		for (size_t i = 0; i < e->n_birth_dates; i++) {
+			const em_date *d = &e->birth_dates[i];
+			if (!d->year)
+				continue;
+			int hi = d->kind == EM_DATE_RANGE ? d->year2 : d->year;
+			int g = qdob->year < d->year ? d->year - qdob->year : qdob->year > hi ? qdob->year - hi : 0;
+			gap = g < gap ? g : gap;
+		}
 		if (exact)
 			adj_add(adj, "dob", 0.05, "the date of birth agrees");
 		else if (near)
 			adj_add(adj, "dob", 0.01, "the year of birth is close");
+		else if (any_year && gap >= 5)
+			adj_add(adj, "dob", -0.22, "the date of birth is years apart");
 		else if (any_year)
 			adj_add(adj, "dob", -0.15, "the date of birth is clearly different");
 	}
@@ -1178,6 +1194,16 @@ static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, co
 	if (!a)
 		return EM_ENOMEM;
 	memcpy(a, adj.a, adj.n * sizeof *a);
+	/* An identical identifier sets the score rather than adding to it: show what it added. */
+	double others = 0;
+	for (size_t k = 0; k < adj.n; k++)
+		if (strcmp(a[k].field, "id") != 0)
+			others += a[k].effect;
+	for (size_t k = 0; k < adj.n; k++)
+		if (strcmp(a[k].field, "id") == 0) {
+			double added = m->score - m->name_score - others;
+			a[k].effect = added > 0 ? added : 0;
+		}
 	m->adjustments = a;
 	m->n_adjustments = adj.n;
 	return 0;
