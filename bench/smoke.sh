@@ -58,11 +58,13 @@ check "screen: loads timed, totals add up" "$S" \
 check "screen: latency percentiles ordered" "$S" \
 	'all(.sets[]; .single.p50_us > 0 and .single.p50_us <= .single.p99_us and .multi.p50_us <= .multi.p99_us)'
 check "screen: throughput measured on 1 and 2 threads" "$S" \
-	'all(.sets[]; .single.qps > 0 and .multi.qps > 0 and .multi.threads == 2)'
+	'all(.sets[]; .single.qps > 0 and .single.qps_per_cpu_second > 0 and .multi.qps > 0 and .multi.qps_per_cpu_second > 0 and .multi.threads == 2)'
+check "screen: query time broken down" "$S" \
+	'all(.sets[]; .single.candidates_per_query > 0 and (.single.slowest | length) == 3 and .single.slowest[0].ms >= .single.slowest[2].ms and .single.mean_us_ascii > 0)'
 check "screen: threads find what one thread finds" "$S" 'all(.sets[]; .single.hits == .multi.hits)'
 check "screen: listed names in the mix are found" "$S" 'all(.sets[]; .single.hits_positive > 0)'
 check "screen: baseline timed on 3 queries" "$S" \
-	'all(.sets[]; .baseline.queries == 3 and .baseline.ms_per_query > 0 and .baseline.engine_ms_per_query > 0 and .baseline.speedup > 0 and .baseline.names >= .index.entities)'
+	'all(.sets[]; .baseline.queries == 3 and .baseline.ms_per_query > 0 and .baseline.engine_ms_per_query > 0 and .baseline.speedup > 0 and .baseline.speedup_cpu > 0 and .baseline.names >= .index.entities)'
 check "screen: peak RSS covers the lists" "$S" \
 	'all(.sets[]; .load_cold.peak_rss_kb >= .load_cold.lists_peak_rss_kb and .load_cold.lists_peak_rss_kb > 0)'
 check "screen: targets reported" "$S" 'all(.sets[]; .targets | has("qps_per_core") and has("speedup") and has("index_load_cold"))'
