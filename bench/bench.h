@@ -84,6 +84,9 @@ bool bench_opt_size(int argc, char **argv, int *i, const char *name, size_t *out
 /* The same for a string value. */
 bool bench_opt_str(int argc, char **argv, int *i, const char *name, const char **out);
 
+/* Whether text contains one of the comma-separated parts ("un/,bis/"). */
+bool bench_match_any(const char *text, const char *parts);
+
 /* "PASS" or "FAIL", for the target markers. */
 const char *bench_mark(bool ok);
 

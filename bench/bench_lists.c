@@ -329,23 +329,6 @@ static void print_json(const bench_list_files *lists, file_result *res, size_t r
 	json_decref(root);
 }
 
-/* Whether path contains one of the comma-separated parts of `list`. */
-static bool matches_any(const char *path, const char *list)
-{
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ",");
-		char part[256];
-		if (n && n < sizeof part) {
-			memcpy(part, p, n);
-			part[n] = '\0';
-			if (strstr(path, part))
-				return true;
-		}
-		p += n + (p[n] == ',');
-	}
-	return false;
-}
-
 static void usage(void)
 {
 	fputs("usage: bench_lists [--shared DIR] [--runs N] [--only A,B...] [--quick] [--json]\n"
@@ -389,7 +372,7 @@ int main(int argc, char **argv)
 	/* Keep only the files asked for; the rest are freed with the set. */
 	size_t kept = 0;
 	for (size_t i = 0; i < lists.count; i++) {
-		if (only && !matches_any(lists.items[i].path, only))
+		if (only && !bench_match_any(lists.items[i].path, only))
 			continue;
 		bench_list_file t = lists.items[kept];
 		lists.items[kept++] = lists.items[i];

@@ -383,6 +383,22 @@ void bench_tempdir_remove(const char *dir)
 
 /* --- options --- */
 
+bool bench_match_any(const char *text, const char *parts)
+{
+	for (const char *p = parts; *p;) {
+		size_t n = strcspn(p, ",");
+		char part[256];
+		if (n && n < sizeof part) {
+			memcpy(part, p, n);
+			part[n] = '\0';
+			if (strstr(text, part))
+				return true;
+		}
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
 bool bench_opt_str(int argc, char **argv, int *i, const char *name, const char **out)
 {
 	if (strcmp(argv[*i], name))
