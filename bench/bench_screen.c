@@ -15,7 +15,8 @@
  * query against every listed name (normalized once beforehand), threshold 0.88.
  *
  * usage: bench_screen [--shared DIR] [--queries N] [--threads N] [--baseline-queries N]
- *                     [--runs N] [--set sdn|all] [--seed N] [--quick] [--json]
+ *                     [--runs N] [--set sdn|all] [--lists A,B] [--seed N] [--positive-pct N]
+ *                     [--quick] [--json]
  */
 #include <jansson.h>
 #include <pthread.h>
