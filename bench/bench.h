@@ -70,7 +70,10 @@ int bench_in_child(bench_child_fn fn, void *arg, double *vals, size_t cap, size_
 /* The peak resident set of this process so far, in KiB. */
 long bench_maxrss_kb(void);
 
-/* Creates a fresh folder under $TMPDIR (or /tmp); returns a malloc'd path or NULL. */
+/*
+ * Creates a fresh folder under $TMPDIR (or /tmp); returns a malloc'd path or NULL. A folder
+ * still there when the process that made it exits is removed then.
+ */
 char *bench_tempdir_new(const char *prefix);
 /* Removes the files in a folder made by bench_tempdir_new (one level deep) and the folder. */
 void bench_tempdir_remove(const char *dir);

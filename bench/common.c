@@ -347,24 +347,18 @@ long bench_maxrss_kb(void)
 
 /* --- temporary folders --- */
 
-char *bench_tempdir_new(const char *prefix)
-{
-	const char *tmp = getenv("TMPDIR");
-	char path[PATH_MAX];
-	if ((size_t)snprintf(path, sizeof path, "%s/%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", prefix) >=
-	    sizeof path)
-		return NULL;
-	if (!mkdtemp(path)) {
-		fprintf(stderr, "bench: mkdtemp %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	return xstrdup(path);
-}
+/*
+ * The folders not removed yet, so that a benchmark that stops on an error (exit) leaves none
+ * behind. Only the process that made a folder removes it: a child exiting must not take away
+ * its parent's store.
+ */
+static struct {
+	char *path;
+	pid_t owner;
+} live_dirs[16];
 
-void bench_tempdir_remove(const char *dir)
+static void remove_files_and_dir(const char *dir)
 {
-	if (!dir)
-		return;
 	DIR *d = opendir(dir);
 	if (d) {
 		struct dirent *de;
@@ -379,6 +373,47 @@ void bench_tempdir_remove(const char *dir)
 	}
 	if (rmdir(dir))
 		fprintf(stderr, "bench: could not remove %s: %s\n", dir, strerror(errno));
+}
+
+static void remove_live_dirs(void)
+{
+	for (size_t i = 0; i < sizeof live_dirs / sizeof *live_dirs; i++)
+		if (live_dirs[i].path && live_dirs[i].owner == getpid())
+			remove_files_and_dir(live_dirs[i].path);
+}
+
+char *bench_tempdir_new(const char *prefix)
+{
+	static bool registered;
+	if (!registered)
+		registered = atexit(remove_live_dirs) == 0;
+	const char *tmp = getenv("TMPDIR");
+	char path[PATH_MAX];
+	if ((size_t)snprintf(path, sizeof path, "%s/%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", prefix) >=
+	    sizeof path)
+		return NULL;
+	if (!mkdtemp(path)) {
+		fprintf(stderr, "bench: mkdtemp %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	char *dir = xstrdup(path);
+	for (size_t i = 0; i < sizeof live_dirs / sizeof *live_dirs; i++)
+		if (!live_dirs[i].path) {
+			live_dirs[i].path = dir;
+			live_dirs[i].owner = getpid();
+			break;
+		}
+	return dir;
+}
+
+void bench_tempdir_remove(const char *dir)
+{
+	if (!dir)
+		return;
+	for (size_t i = 0; i < sizeof live_dirs / sizeof *live_dirs; i++)
+		if (live_dirs[i].path == dir)
+			live_dirs[i].path = NULL;
+	remove_files_and_dir(dir);
 }
 
 /* --- options --- */
