@@ -7,4 +7,8 @@
 #include "em_diff.h"
 #include "em_store.h"
 #include "em_update.h"
+#include "em_screen.h"
+#include "em_ais.h"
+#include "em_audit.h"
+#include "em_keys.h"
 #endif

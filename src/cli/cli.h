@@ -18,6 +18,7 @@ enum {
 
 int cmd_lists(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
+int cmd_ais(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

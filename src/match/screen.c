@@ -710,13 +710,25 @@ typedef struct cpair {
  */
 static bool abjad_fits(const char *q, const char *c);
 
-static float join_similarity(const char *single, const char *single_skel, const char *const *parts,
-			     const char *const *part_skels, size_t np, bool abjad, bool exact, bool single_is_query)
+/* One side of a join: a word or words with their lengths and skeletons. */
+typedef struct join_side {
+	const char *text[3];
+	const char *skel[3];
+	size_t len[3];
+	size_t slen[3];
+	size_t n;
+} join_side;
+
+static float join_similarity(const join_side *one, const join_side *many, bool abjad, bool exact,
+			     bool single_is_query)
 {
+	const char *single = one->text[0], *single_skel = one->skel[0];
+	const char *const *parts = many->text;
+	size_t np = many->n;
 	/* Cheap tests first: this runs for every run of words of every candidate name. */
-	size_t sl = strlen(single), total = 0;
+	size_t sl = one->len[0], total = 0;
 	for (size_t k = 0; k < np; k++)
-		total += strlen(parts[k]);
+		total += many->len[k];
 	bool spelled = sl + 1 >= total && sl <= total + 1 && single[0] == parts[0][0];
 	if (!spelled && !abjad)
 		return 0;
@@ -735,7 +747,7 @@ static float join_similarity(const char *single, const char *single_skel, const 
 	 * The skeletons must agree (the parts' skeletons written together, the article left in or
 	 * assimilated), then the Arabic-script side must fit the Latin side, long vowels and all.
 	 */
-	size_t ssl = strlen(single_skel);
+	size_t ssl = one->slen[0];
 	if (ssl < 2)
 		return 0;
 	for (int assimilate = 0; assimilate < 2; assimilate++) {
@@ -745,12 +757,12 @@ static float join_similarity(const char *single, const char *single_skel, const 
 		for (size_t k = 0; k < np && fits_len; k++) {
 			if (assimilate && k + 1 < np && strcmp(parts[k], "al") == 0 && sun_letter(parts[k + 1][0]))
 				continue;
-			size_t pl = strlen(part_skels[k]);
+			size_t pl = many->slen[k];
 			if (o + pl >= sizeof sk || o + pl > ssl) {
 				fits_len = false;
 				break;
 			}
-			memcpy(sk + o, part_skels[k], pl);
+			memcpy(sk + o, many->skel[k], pl);
 			o += pl;
 		}
 		if (!fits_len || o != ssl || memcmp(sk, single_skel, ssl) != 0)
@@ -798,18 +810,23 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 	for (size_t i = 0; i < c->n; i++) {
 		if (qused[i] || c->q[i].term.orig_len < 4)
 			continue;
+		const qterm *qt = &c->q[i];
+		join_side one = {{qt->term.orig}, {qt->skel}, {qt->term.orig_len}, {qt->slen}, 1};
 		for (size_t np = 2; np <= 3 && !qused[i]; np++) {
 			for (size_t j = 0; j + np <= nc; j++) {
-				const char *parts[3], *skels[3];
+				join_side many = {.n = np};
 				bool free_run = true;
 				for (size_t k = 0; k < np; k++) {
+					size_t t = nm->terms + j + k;
 					free_run &= !cused[j + k];
-					parts[k] = s->term_orig[nm->terms + j + k];
-					skels[k] = s->term_skel[nm->terms + j + k];
+					many.text[k] = s->term_orig[t];
+					many.skel[k] = s->term_skel[t];
+					many.len[k] = s->term_orig_len[t];
+					many.slen[k] = s->term_skel_len[t];
 				}
 				if (!free_run)
 					continue;
-				float sim = join_similarity(c->q[i].term.orig, c->q[i].skel, parts, skels, np, abjad, exact, true);
+				float sim = join_similarity(&one, &many, abjad, exact, true);
 				if (sim == 0)
 					continue;
 				float w = 0;
@@ -827,21 +844,25 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 		}
 	}
 	for (size_t j = 0; j < nc; j++) {
-		const char *single = s->term_orig[nm->terms + j];
-		if (cused[j] || strlen(single) < 4)
+		size_t t = nm->terms + j;
+		if (cused[j] || s->term_orig_len[t] < 4)
 			continue;
+		join_side one = {{s->term_orig[t]}, {s->term_skel[t]}, {s->term_orig_len[t]}, {s->term_skel_len[t]}, 1};
 		for (size_t np = 2; np <= 3 && !cused[j]; np++) {
 			for (size_t i = 0; i + np <= c->n; i++) {
-				const char *parts[3], *skels[3];
+				join_side many = {.n = np};
 				bool free_run = true;
 				for (size_t k = 0; k < np; k++) {
+					const qterm *qk = &c->q[i + k];
 					free_run &= !qused[i + k];
-					parts[k] = c->q[i + k].term.orig;
-					skels[k] = c->q[i + k].skel;
+					many.text[k] = qk->term.orig;
+					many.skel[k] = qk->skel;
+					many.len[k] = qk->term.orig_len;
+					many.slen[k] = qk->slen;
 				}
 				if (!free_run)
 					continue;
-				float sim = join_similarity(single, s->term_skel[nm->terms + j], parts, skels, np, abjad, exact, false);
+				float sim = join_similarity(&one, &many, abjad, exact, false);
 				if (sim == 0)
 					continue;
 				for (size_t k = 0; k < np; k++)
@@ -1000,8 +1021,12 @@ static void adjust(const em_query *q, const em_entity *e, const em_date *qdob, b
 	adj->id_hit = id_hit;
 	if (kind == EM_NAME_AKA_WEAK)
 		adj_add(adj, "weak_alias", -0.05, "matched a low-quality alias");
-	if (q->type != EM_ENTITY_UNKNOWN && e->type != EM_ENTITY_UNKNOWN && q->type != e->type)
-		adj_add(adj, "type", -0.12, "the listed entity is of another type");
+	if (q->type != EM_ENTITY_UNKNOWN && e->type != EM_ENTITY_UNKNOWN && q->type != e->type) {
+		/* A company may carry a person's name; a person is never a ship or an aircraft. */
+		bool near_kind = (q->type == EM_ENTITY_PERSON || q->type == EM_ENTITY_ORGANIZATION) &&
+				 (e->type == EM_ENTITY_PERSON || e->type == EM_ENTITY_ORGANIZATION);
+		adj_add(adj, "type", near_kind ? -0.12 : -0.2, "the listed entity is of another type");
+	}
 	else if (q->type == EM_ENTITY_UNKNOWN && looks_org && e->type == EM_ENTITY_PERSON)
 		adj_add(adj, "type", -0.08, "the query names a legal form, the listed entity is a person");
 	if (qdob && qdob->year && e->n_birth_dates) {
@@ -1023,10 +1048,22 @@ static void adjust(const em_query *q, const em_entity *e, const em_date *qdob, b
 		bool any_year = false;
 		for (size_t i = 0; i < e->n_birth_dates; i++)
 			any_year |= e->birth_dates[i].year != 0;
+		/* How far the nearest listed year is: a few years may be a mistake, a decade is not. */
+		int gap = 9999;
+		for (size_t i = 0; i < e->n_birth_dates; i++) {
+			const em_date *d = &e->birth_dates[i];
+			if (!d->year)
+				continue;
+			int hi = d->kind == EM_DATE_RANGE ? d->year2 : d->year;
+			int g = qdob->year < d->year ? d->year - qdob->year : qdob->year > hi ? qdob->year - hi : 0;
+			gap = g < gap ? g : gap;
+		}
 		if (exact)
 			adj_add(adj, "dob", 0.05, "the date of birth agrees");
 		else if (near)
 			adj_add(adj, "dob", 0.01, "the year of birth is close");
+		else if (any_year && gap >= 5)
+			adj_add(adj, "dob", -0.22, "the date of birth is years apart");
 		else if (any_year)
 			adj_add(adj, "dob", -0.15, "the date of birth is clearly different");
 	}
@@ -1157,6 +1194,16 @@ static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, co
 	if (!a)
 		return EM_ENOMEM;
 	memcpy(a, adj.a, adj.n * sizeof *a);
+	/* An identical identifier sets the score rather than adding to it: show what it added. */
+	double others = 0;
+	for (size_t k = 0; k < adj.n; k++)
+		if (strcmp(a[k].field, "id") != 0)
+			others += a[k].effect;
+	for (size_t k = 0; k < adj.n; k++)
+		if (strcmp(a[k].field, "id") == 0) {
+			double added = m->score - m->name_score - others;
+			a[k].effect = added > 0 ? added : 0;
+		}
 	m->adjustments = a;
 	m->n_adjustments = adj.n;
 	return 0;
