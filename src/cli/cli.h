@@ -22,6 +22,8 @@ int cmd_ais(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_rescreen(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
 /* `lists update` (lists_update.c); argv[0] is "update", --store was taken out by cmd_lists. */
 int cmd_lists_update(const char *store_url, int argc, char **argv);
 

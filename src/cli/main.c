@@ -18,6 +18,8 @@ static const struct {
 	{"ais", cmd_ais, "decode AIS position and identity messages"},
 	{"serve", cmd_serve, "run the HTTP API and the analysts' web page"},
 	{"keys", cmd_keys, "add, list and revoke the server's API keys"},
+	{"alerts", cmd_alerts, "the alert queue, and analysts' decisions"},
+	{"rescreen", cmd_rescreen, "re-screen stored customers after a list update"},
 	{"audit", cmd_audit, "export the audit trail of screenings"},
 };
 

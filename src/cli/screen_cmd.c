@@ -2,7 +2,9 @@
  * screen_cmd.c: `embargo screen`: one name from the command line, or a batch (one name a line,
  * or a CSV with a header) screened on several threads, written in input order as text, JSON,
  * JSON lines or CSV, with a progress bar on a terminal and a summary at the end. A bad input
- * line is reported in its own record and the rest are screened.
+ * line is reported in its own record and the rest are screened. Every screening is recorded
+ * in the store's audit trail (who: "cli") before its record is written out, a chunk at a time,
+ * and matches at or above the threshold open alerts there.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -20,10 +22,12 @@
 #include "cli.h"
 #include "embargo/embargo.h"
 #include "embargo/em_screen.h"
+#include "embargo/em_audit.h"
 #include "embargo/em_store.h"
 
 #define MAX_LISTS 64
 #define MAX_IDS 8
+#define AUDIT_CHUNK 256 /* screenings recorded in one transaction */
 
 typedef enum { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_CSV } out_format;
 
@@ -31,12 +35,14 @@ typedef struct batch_item {
 	size_t line;              /* 1-based input line */
 	char *raw;                /* the input line */
 	char *name, *type, *dob, *country;
+	char *customer_ref;       /* the CSV column customer_ref, or --customer-ref */
 	char *ids[MAX_IDS];
 	size_t n_ids;
 	json_t *extra;            /* carried CSV columns, or NULL */
 	char *error;              /* why the line could not be screened, or NULL */
 	char *output;             /* rendered record */
 	size_t n_matches;
+	em_result *result;        /* kept until the screening is recorded */
 	atomic_int done;
 } batch_item;
 
@@ -50,6 +56,10 @@ typedef struct screen_job {
 	atomic_size_t finished;
 	char **extra_cols;        /* CSV input: the carried columns in header order, or NULL */
 	int n_extra;
+	em_store *audit;          /* the store recording the screenings */
+	const em_list_ref *lists; /* the list versions screened against */
+	size_t n_lists;
+	size_t alerts_opened;     /* OUT */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 } screen_job;
@@ -68,8 +78,11 @@ static void screen_usage(FILE *f)
 		"  --format F         text, json, jsonl or csv (default text)\n"
 		"  -j N               threads for a batch (default: all cores)\n"
 		"  --fail-on-alert    exit with status 3 when any query has a match\n"
+		"  --customer-ref R   the customer's reference (one name): kept for `embargo rescreen`\n"
 		"batch input: one name a line, or a CSV whose header names the columns name, type, dob,\n"
-		"country, id (other columns are carried through to the output).\n",
+		"country, id, customer_ref (other columns are carried through to the output).\n"
+		"Every screening is recorded in the store's audit trail (--store) before it is written out;\n"
+		"matches at or above the default threshold open alerts.\n",
 		EM_SCREEN_DEFAULT_THRESHOLD);
 }
 
@@ -234,7 +247,61 @@ static void screen_item(screen_job *job, batch_item *it)
 	}
 	it->n_matches = r ? r->n_matches : 0;
 	it->output = render(job, it, r);
-	em_result_free(r);
+	it->result = r; /* freed once recorded */
+}
+
+/* Records the screened items in the audit trail (one transaction) and frees their results. */
+static int record_items(screen_job *job, batch_item *items, size_t n)
+{
+	em_screening *sc = calloc(n ? n : 1, sizeof *sc);
+	em_screening **ptrs = calloc(n ? n : 1, sizeof *ptrs);
+	em_query *qs = calloc(n ? n : 1, sizeof *qs);
+	em_alert_ref **alerts = calloc(n ? n : 1, sizeof *alerts);
+	int rc = !sc || !ptrs || !qs || !alerts ? EM_ENOMEM : 0;
+	size_t k = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		batch_item *it = &items[i];
+		if (it->error || !it->result)
+			continue; /* not screened: nothing to record */
+		qs[k] = (em_query){it->name, em_entity_type_parse(it->type), it->dob, it->country,
+				   (const char *const *)it->ids, it->n_ids};
+		sc[k] = (em_screening)EM_SCREENING_INIT;
+		sc[k].who = "cli";
+		sc[k].channel = "cli";
+		sc[k].customer_ref = it->customer_ref;
+		sc[k].query = &qs[k];
+		sc[k].result = it->result;
+		sc[k].threshold = job->params.threshold;
+		sc[k].lists = job->lists;
+		sc[k].n_lists = job->n_lists;
+		if (!(alerts[k] = calloc(it->result->n_matches + 1, sizeof *alerts[k]))) {
+			rc = EM_ENOMEM;
+			break;
+		}
+		sc[k].alerts = alerts[k];
+		ptrs[k] = &sc[k];
+		k++;
+	}
+	if (!rc)
+		rc = em_audit_record(job->audit, ptrs, k);
+	for (size_t i = 0; i < k; i++)
+		for (size_t m = 0; !rc && m < sc[i].result->n_matches; m++)
+			job->alerts_opened += alerts[i][m].outcome == EM_OUTCOME_OPENED;
+	for (size_t i = 0; alerts && i < n; i++)
+		free(alerts[i]);
+	for (size_t i = 0; i < n; i++) {
+		em_result_free(items[i].result);
+		items[i].result = NULL;
+	}
+	free(sc);
+	free(ptrs);
+	free(qs);
+	free(alerts);
+	if (rc == EM_ENOMEM)
+		fprintf(stderr, "embargo screen: out of memory recording the audit trail\n");
+	else if (rc)
+		cli_report_error("recording the audit trail (nothing more is written)");
+	return rc;
 }
 
 static void *worker(void *arg)
@@ -309,7 +376,7 @@ typedef struct csv_header {
 	int ncols;
 	char *buf;                /* the split header line the columns point into */
 	char *cols[64];
-	int name, type, dob, country, id;
+	int name, type, dob, country, id, ref;
 	char *extra[64];          /* the other columns, carried through to the output */
 	int n_extra;
 } csv_header;
@@ -348,6 +415,7 @@ static int parse_header(char *line, csv_header *h)
 	h->dob = col_index(h, "dob");
 	h->country = col_index(h, "country");
 	h->id = col_index(h, "id");
+	h->ref = col_index(h, "customer_ref"); /* also carried through */
 	for (int i = 0; i < n; i++)
 		if (i != h->name && i != h->type && i != h->dob && i != h->country && i != h->id)
 			h->extra[h->n_extra++] = h->cols[i];
@@ -419,6 +487,8 @@ static void fill_item(batch_item *it, const csv_header *h, char *line)
 			it->dob = strdup(trim(f[h->dob]));
 		if (h->country >= 0)
 			it->country = strdup(trim(f[h->country]));
+		if (h->ref >= 0 && *trim(f[h->ref]))
+			it->customer_ref = strdup(trim(f[h->ref]));
 		if (h->id >= 0) {
 			char *save = NULL;
 			for (char *t = strtok_r(f[h->id], ";|", &save); t && it->n_ids < MAX_IDS; t = strtok_r(NULL, ";|", &save))
@@ -447,8 +517,10 @@ static void free_item(batch_item *it)
 	for (size_t i = 0; i < it->n_ids; i++)
 		free(it->ids[i]);
 	json_decref(it->extra);
+	free(it->customer_ref);
 	free(it->error);
 	free(it->output);
+	em_result_free(it->result);
 }
 
 /* ---- the command ----------------------------------------------------------------------------- */
@@ -482,32 +554,45 @@ static int run_batch(screen_job *job, int threads, FILE *out, bool show_progress
 		fputs("[\n", out);
 	if (job->format == FMT_CSV)
 		csv_header_print(job, out);
-	/* Write records in input order as they complete. */
-	for (size_t i = 0; i < job->n_items; i++) {
-		pthread_mutex_lock(&job->mu);
-		while (!atomic_load(&job->items[i].done))
-			pthread_cond_wait(&job->cv, &job->mu);
-		pthread_mutex_unlock(&job->mu);
-		batch_item *it = &job->items[i];
-		if (job->format == FMT_JSON && i)
-			fputs(",\n", out);
-		fputs(it->output ? it->output : "", out);
-		if (job->format != FMT_JSON)
-			fputc('\n', out);
-		free(it->output);
-		it->output = NULL;
-		if (show_progress && (now_s() - last > 0.2 || i + 1 == job->n_items)) {
+	/* Records are recorded in the audit trail a chunk at a time, then written in input order. */
+	int rc = 0;
+	for (size_t from = 0; from < job->n_items;) {
+		size_t to = from + AUDIT_CHUNK < job->n_items ? from + AUDIT_CHUNK : job->n_items;
+		for (size_t i = from; i < to; i++) {
+			pthread_mutex_lock(&job->mu);
+			while (!atomic_load(&job->items[i].done))
+				pthread_cond_wait(&job->cv, &job->mu);
+			pthread_mutex_unlock(&job->mu);
+		}
+		if (!rc)
+			rc = record_items(job, job->items + from, to - from);
+		for (size_t i = from; !rc && i < to; i++) {
+			batch_item *it = &job->items[i];
+			if (job->format == FMT_JSON && i)
+				fputs(",\n", out);
+			fputs(it->output ? it->output : "", out);
+			if (job->format != FMT_JSON)
+				fputc('\n', out);
+		}
+		for (size_t i = from; i < to; i++) {
+			free(job->items[i].output);
+			job->items[i].output = NULL;
+			em_result_free(job->items[i].result);
+			job->items[i].result = NULL;
+		}
+		from = to;
+		if (!rc && show_progress && (now_s() - last > 0.2 || to == job->n_items)) {
 			last = now_s();
-			progress(i + 1, job->n_items, t0);
+			progress(to, job->n_items, t0);
 		}
 	}
-	if (job->format == FMT_JSON)
+	if (!rc && job->format == FMT_JSON)
 		fputs("\n]\n", out);
 	for (int i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	if (show_progress)
 		fputc('\n', stderr);
-	return 0;
+	return rc;
 }
 
 int cmd_screen(int argc, char **argv)
@@ -555,6 +640,8 @@ int cmd_screen(int argc, char **argv)
 			files[n_files++] = argv[++i];
 		} else if (!strcmp(a, "--store")) {
 			store_url = argv[++i];
+		} else if (!strcmp(a, "--customer-ref")) {
+			single.customer_ref = argv[++i];
 		} else if (!strcmp(a, "--batch")) {
 			batch = argv[++i];
 		} else if (!strcmp(a, "--threshold")) {
@@ -637,6 +724,18 @@ int cmd_screen(int argc, char **argv)
 		return cli_report_error("building the index");
 	}
 	job.screener = scr;
+	em_list_ref *refs = calloc(ll.versions.count ? ll.versions.count : 1, sizeof *refs);
+	if (!refs || em_store_open(&job.audit, store_url) != 0) {
+		int r = refs ? cli_report_error("opening the store for the audit trail") : CLI_FAIL;
+		free(refs);
+		em_screener_free(scr);
+		em_active_lists_free(&ll);
+		return r;
+	}
+	for (size_t i = 0; i < ll.versions.count; i++)
+		refs[i] = (em_list_ref){ll.versions.items[i].source, ll.versions.items[i].id, ll.versions.items[i].sha256};
+	job.lists = refs;
+	job.n_lists = ll.versions.count;
 	pthread_mutex_init(&job.mu, NULL);
 	pthread_cond_init(&job.cv, NULL);
 	int rc = CLI_OK;
@@ -650,18 +749,23 @@ int cmd_screen(int argc, char **argv)
 			rc = CLI_USAGE;
 		} else {
 			screen_item(&job, &single);
-			if (job.format == FMT_CSV)
-				csv_header_print(&job, stdout);
-			if (job.format == FMT_JSON)
-				printf("[\n%s\n]\n", single.output ? single.output : "");
-			else
-				printf("%s\n", single.output ? single.output : "");
+			if (record_items(&job, &single, 1)) {
+				rc = CLI_FAIL;
+			} else {
+				if (job.format == FMT_CSV)
+					csv_header_print(&job, stdout);
+				if (job.format == FMT_JSON)
+					printf("[\n%s\n]\n", single.output ? single.output : "");
+				else
+					printf("%s\n", single.output ? single.output : "");
+			}
 			alerts = single.n_matches > 0;
 			if (single.error)
 				rc = CLI_FAIL;
 		}
 		free(single.output);
 		free(single.error);
+		em_result_free(single.result);
 	} else {
 		FILE *in = strcmp(batch, "-") ? fopen(batch, "r") : stdin;
 		if (!in) {
@@ -707,7 +811,8 @@ int cmd_screen(int argc, char **argv)
 				job.n_items = n_items;
 				job.extra_cols = h.extra;
 				job.n_extra = h.n_extra;
-				run_batch(&job, (int)threads, stdout, isatty(STDERR_FILENO) && n_items > 1);
+				if (run_batch(&job, (int)threads, stdout, isatty(STDERR_FILENO) && n_items > 1))
+					rc = CLI_FAIL;
 				for (size_t i = 0; i < n_items; i++) {
 					alerts += items[i].n_matches > 0;
 					if (items[i].error) {
@@ -718,6 +823,8 @@ int cmd_screen(int argc, char **argv)
 				double el = now_s() - t0;
 				fprintf(stderr, "screened %zu queries in %.2f s (%.0f/s, %ld threads): %zu with matches, %zu bad lines\n",
 					n_items - errors, el, el > 0 ? (double)n_items / el : 0.0, threads, alerts, errors);
+				fprintf(stderr, "recorded in the audit trail of %s: %zu alerts opened\n", em_store_url(job.audit),
+					job.alerts_opened);
 			}
 			for (size_t i = 0; i < n_items; i++)
 				free_item(&items[i]);
@@ -730,6 +837,8 @@ int cmd_screen(int argc, char **argv)
 	pthread_cond_destroy(&job.cv);
 	em_screener_free(scr);
 	em_active_lists_free(&ll);
+	em_store_free(job.audit);
+	free(refs);
 	if (rc == CLI_OK && fail_on_alert && alerts)
 		rc = 3;
 	return rc;

@@ -6,11 +6,10 @@
 # the OpenAPI document and the web page, concurrent requests, and the index swapped to the
 # 2024-05-03 list while requests keep coming (none may fail). Ends with a clean SIGTERM stop.
 set -u
-: "${EMBARGO:?set EMBARGO to the embargo binary}" "${EM_SHARED_DIR:?set EM_SHARED_DIR}"
+. "$(dirname "$0")/lib/harness.sh"
 H=$EM_SHARED_DIR/data/ofac/sdn-history
 A=$H/sdn-2024-04-26.csv
 B=$H/sdn-2024-05-03.csv
-work=$(mktemp -d)
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -18,13 +17,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-export EMBARGO_HOME=$work/home
-unset EMBARGO_STORE XDG_DATA_HOME
 
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 ('$2' != '$3')"; fi; }
 check() { if eval "$2"; then ok "$1"; else bad "$1 ($2)"; fi; }
 
 # start_server NAME ARGS...: runs the server in the background, sets PORT and PID
@@ -294,5 +287,4 @@ if [ "$fail" -gt 0 ]; then
 		grep -v '"msg":"request"' "$log" | tail -n 30
 	done
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
