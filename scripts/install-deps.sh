@@ -4,11 +4,15 @@ set -euo pipefail
 PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
       libicu-dev libxml2-dev libsqlite3-dev libjansson-dev libcurl4-openssl-dev libssl-dev
       libmicrohttpd-dev libpq-dev postgresql sqlite3 python3 jq
-      gpsd-clients)
+      gpsd-clients
+      curl wrk chromium nodejs)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm for the browser test's playwright-core: Debian's package, unless the installed nodejs
+# already brings npm (NodeSource builds do, and conflict with Debian's npm)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO=sudo
