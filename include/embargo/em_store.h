@@ -107,6 +107,14 @@ int em_store_activate(em_store *store, int64_t version_id);
 /* The canonical JSON of one entity of the active version of `source`; caller frees. */
 int em_store_get_entity(em_store *store, const char *source, const char *source_id, char **json);
 
+/*
+ * How commits wait for the disk on this connection. full (the default): a commit returns once
+ * its data is on the disk, so it survives a power loss. Not full: a commit survives a crash of
+ * the program but not of the machine, and the disk is flushed far less often (SQLite:
+ * synchronous NORMAL in WAL mode). A backend that has no such choice ignores it.
+ */
+int em_store_set_durability(em_store *store, int full);
+
 /* Small key-value settings kept in the store (download validators, schedules...). */
 int em_store_meta_get(em_store *store, const char *key, char **value); /* EM_ENOTFOUND if unset */
 int em_store_meta_set(em_store *store, const char *key, const char *value);

@@ -36,7 +36,10 @@ static void serve_usage(FILE *f)
 		"  --access-log on|off    one log line per request (default on)\n"
 		"  --keys-refresh S       seconds between re-reading the API keys (default 5)\n"
 		"  --reload-poll S        seconds between checks for newly activated lists (default 0: never)\n"
-		"  --web-root DIR         serve the web page from DIR instead of the built-in copy\n",
+		"  --web-root DIR         serve the web page from DIR instead of the built-in copy\n"
+		"  --audit-fsync on|off   on: each audit commit reaches the disk before its responses go out;\n"
+		"                         off: commits survive a crash of the server, not of the machine,\n"
+		"                         with far fewer disk flushes (default on)\n",
 		EM_SCREEN_DEFAULT_THRESHOLD, EM_SCREEN_DEFAULT_THRESHOLD);
 }
 

@@ -41,6 +41,7 @@ static const setting settings[] = {
 	{"keys_refresh", K_UINT, AT(keys_refresh), 1, 86400},
 	{"reload_poll", K_UINT, AT(reload_poll), 0, 86400},
 	{"web_root", K_PATH, AT(web_root), 0, 0},
+	{"audit_fsync", K_BOOL, AT(audit_fsync), 0, 0},
 };
 
 void em_server_config_init(em_server_config *c)
@@ -55,6 +56,7 @@ void em_server_config_init(em_server_config *c)
 	c->access_log = 1;
 	c->keys_refresh = 5;
 	c->reload_poll = 0;
+	c->audit_fsync = 1;
 }
 
 void em_server_config_free(em_server_config *c)

@@ -137,6 +137,16 @@ int index_build(served_index **out, const em_server_config *cfg, uint64_t genera
 		index_free(ix);
 		return rc;
 	}
+	/* Screen a name in a few scripts now, so that the transliteration set-up they need (tens
+	 * of milliseconds, once a process) is not paid by the first requests. */
+	static const char *const warm[] = {"Ivan Petrov", "Иван Петров", "محمد علي", "김정은", "王小明",
+					   "Ελένη Παππά", "יוסף כהן"};
+	for (size_t i = 0; i < sizeof warm / sizeof warm[0]; i++) {
+		em_query q = {warm[i], EM_ENTITY_UNKNOWN, NULL, NULL, NULL, 0};
+		em_result *res = NULL;
+		if (em_screen(ix->screener, &q, NULL, &res) == 0)
+			em_result_free(res);
+	}
 	ix->loaded_unix = now_unix();
 	time_t t = (time_t)ix->loaded_unix;
 	struct tm tm;

@@ -119,8 +119,8 @@ struct audit_job {
 };
 
 typedef struct audit_writer audit_writer;
-/* Starts the writer thread on its own store connection. */
-int writer_start(audit_writer **out, const char *store_url, metrics *m);
+/* Starts the writer thread on its own store connection; fsync: see em_store_set_durability. */
+int writer_start(audit_writer **out, const char *store_url, int fsync, metrics *m);
 /* Queues a job; false when the queue is full or the writer stopped (the job is not run). */
 bool writer_submit(audit_writer *w, audit_job *job);
 size_t writer_depth(audit_writer *w);

@@ -587,7 +587,7 @@ int em_server_run(const em_server_config *cfg)
 	if (cfg->rate_limit > 0 && !(srv->rate = rate_new(cfg->rate_limit, cfg->rate_burst)))
 		return fail_start(srv, "out of memory", NULL);
 	/* the writer has a connection of its own to the same store */
-	if (writer_start(&srv->writer, cfg->store, &srv->metrics))
+	if (writer_start(&srv->writer, cfg->store, cfg->audit_fsync, &srv->metrics))
 		return fail_start(srv, "could not start the audit writer", em_error_last()->message);
 	uint64_t gen;
 	bool unchanged;

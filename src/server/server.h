@@ -30,6 +30,7 @@ typedef struct em_server_config {
 	unsigned keys_refresh;   /* seconds between re-reading API keys from the store */
 	unsigned reload_poll;    /* seconds between checks for newly activated lists (0: never) */
 	char *web_root;          /* serve the web page from this folder instead of the built-in copy */
+	int audit_fsync;         /* 1: each audit commit reaches the disk before responses go out */
 } em_server_config;
 
 /* Fills the defaults. */

@@ -92,7 +92,7 @@ static char *query_json(const em_query *q)
 	return dump(o);
 }
 
-static char *lists_json(const em_list_ref *lists, size_t n)
+static char *lists_json_of(const em_list_ref *lists, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -135,7 +135,9 @@ static int64_t version_of(const em_screening *sc, const char *source)
 	return 0;
 }
 
-static int make_row(const em_screening *sc, const char *node, const char *now,
+/* `lists_json`: the JSON of sc->lists when the previous screening had the same (a server's
+ * batch shares one index), or NULL to make it. */
+static int make_row(const em_screening *sc, const char *node, const char *now, const char *lists_json,
 		    em_store_screening_row *r, row_mem *m)
 {
 	const em_query *q = sc->query;
@@ -144,7 +146,7 @@ static int make_row(const em_screening *sc, const char *node, const char *now,
 	double alert_at = sc->alert_threshold > 0 ? sc->alert_threshold : EM_SCREEN_DEFAULT_THRESHOLD;
 	m->alert_at = alert_at;
 	if (!(m->query_json = query_json(q)) || !(m->ids_json = dump(ids_array(q))) ||
-	    !(m->lists_json = lists_json(sc->lists, sc->n_lists)) ||
+	    (!lists_json && !(m->lists_json = lists_json_of(sc->lists, sc->n_lists))) ||
 	    (!sc->results_json && !(m->results_json = em_result_matches_json(res))))
 		return em_fail(EM_ENOMEM, "out of memory recording a screening");
 	size_t n_alerts = 0;
@@ -180,7 +182,7 @@ static int make_row(const em_screening *sc, const char *node, const char *now,
 	r->query_country = q->country && *q->country ? q->country : NULL;
 	r->query_ids_json = m->ids_json;
 	r->query_json = m->query_json;
-	r->lists_json = m->lists_json;
+	r->lists_json = lists_json ? lists_json : m->lists_json;
 	r->results_json = sc->results_json ? sc->results_json : m->results_json;
 	r->threshold = sc->threshold > 0 ? sc->threshold : EM_SCREEN_DEFAULT_THRESHOLD;
 	r->match_count = n_matches;
@@ -217,7 +219,9 @@ int em_audit_record(em_store *s, em_screening *const *items, size_t n)
 				snprintf(host, sizeof host, "localhost");
 			node = host;
 		}
-		rc = make_row(items[i], node, now, &rows[i], &mem[i]);
+		int same_lists = i > 0 && items[i]->lists == items[i - 1]->lists &&
+				 items[i]->n_lists == items[i - 1]->n_lists;
+		rc = make_row(items[i], node, now, same_lists ? rows[i - 1].lists_json : NULL, &rows[i], &mem[i]);
 	}
 	if (!rc)
 		rc = s->ops->record(s->db, rows, n, alert_policy);

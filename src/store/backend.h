@@ -148,6 +148,8 @@ typedef struct em_backend_ops {
 		      const char *who, const char *at);
 	/* Customers with ref > after (NULL: all), by ref, at most limit; em_customer_set_add. */
 	int (*customers)(em_backend *db, const char *after, size_t limit, em_customer_set *out);
+	/* Commits wait for the disk (full) or survive only a program crash (0); see em_store.h. */
+	int (*set_durability)(em_backend *db, int full);
 	/* Inserts a key (id ignored); EM_EREFUSED when a valid key has the same name. */
 	int (*key_add)(em_backend *db, const em_api_key *key);
 	int (*keys)(em_backend *db, em_key_set *out); /* all, oldest first, em_key_set_add */

@@ -580,6 +580,11 @@ int em_store_get_entity(em_store *s, const char *source, const char *source_id, 
 	return s->ops->get_entity(s->db, source, source_id, json);
 }
 
+int em_store_set_durability(em_store *s, int full)
+{
+	return s->ops->set_durability ? s->ops->set_durability(s->db, full) : 0;
+}
+
 int em_store_meta_get(em_store *s, const char *key, char **value)
 {
 	*value = NULL;

@@ -950,6 +950,11 @@ static int sqlite_customers(em_backend *b, const char *after, size_t limit, em_c
 	return rc;
 }
 
+static int sqlite_set_durability(em_backend *b, int full)
+{
+	return exec(b, full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", "setting durability");
+}
+
 static int sqlite_key_add(em_backend *b, const em_api_key *k)
 {
 	int rc = begin_write(b);
@@ -1026,6 +1031,7 @@ const em_backend_ops em_backend_sqlite = {
 	.alerts_count = sqlite_alerts_count,
 	.decide = sqlite_decide,
 	.customers = sqlite_customers,
+	.set_durability = sqlite_set_durability,
 	.key_add = sqlite_key_add,
 	.keys = sqlite_keys,
 	.key_revoke = sqlite_key_revoke,

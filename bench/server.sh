@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Benchmarks `embargo serve` with wrk on loopback: requests a second and p50/p90/p99 latency
+# for single screenings (POST /v1/screen, each request a different name) against the full OFAC
+# SDN of 2024-05-03 from the store, and, in the same run, a baseline that does no screening
+# (GET /healthz) to show what HTTP alone costs on this machine. Every screening is recorded in
+# the audit trail before its response is sent, as in production, and the run reports how many
+# were recorded. The screenings are measured twice: with the default audit_fsync = on (each
+# commit flushed to the disk) and with audit_fsync = off (commits survive a server crash, not a
+# machine crash).
+#
+# The names are a fixed mix from ../shared/eval: ordinary names of the negatives (13 locales,
+# several scripts) and perturbed listed names of the positives (most of them match), nine to
+# one. The server and wrk share the machine: the figures are what both together get.
+#
+# usage: bench/server.sh [--seconds N] [--connections N] [--threads N] [--wrk-threads N]
+#   BUILD_DIR (default build-rel, a release build is made), EM_SHARED_DIR (default ../shared)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build-rel}
+SHARED=${EM_SHARED_DIR:-../shared}
+seconds=10 connections=32 threads=2 wrk_threads=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--seconds) seconds=$2; shift ;;
+	--connections) connections=$2; shift ;;
+	--threads) threads=$2; shift ;;
+	--wrk-threads) wrk_threads=$2; shift ;;
+	*) echo "usage: bench/server.sh [--seconds N] [--connections N] [--threads N] [--wrk-threads N]" >&2; exit 2 ;;
+	esac
+	shift
+done
+command -v wrk >/dev/null || { echo "bench/server.sh: wrk is not installed (scripts/install-deps.sh)" >&2; exit 1; }
+SDN=$SHARED/data/ofac/sdn-history/sdn-2024-05-03.csv
+[ -f "$SDN" ] || { echo "bench/server.sh: no $SDN" >&2; exit 1; }
+
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEM_SANITIZE=OFF >/dev/null
+cmake --build "$BUILD_DIR" -j"$(nproc)" --target embargo_cli >/dev/null
+EMBARGO=$BUILD_DIR/embargo
+
+work=$(mktemp -d)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+export EMBARGO_HOME=$work/home
+unset EMBARGO_STORE XDG_DATA_HOME
+"$EMBARGO" lists import "$SDN" >/dev/null 2>&1
+
+# 2700 ordinary names and 300 listed ones, in a fixed interleaved order
+awk -F'\t' 'NR % 17 == 0 && NF >= 3 && n < 2700 {print $3; n++}' "$SHARED/eval/negatives.tsv" >"$work/neg"
+awk -F'\t' 'NR % 5 == 0 && n < 300 {print $1; n++}' "$SHARED/eval/positives.tsv" >"$work/pos"
+awk 'FNR == NR {pos[n++] = $0; next} {print; if (FNR % 9 == 0 && m < n) print pos[m++]}' \
+	"$work/pos" "$work/neg" >"$work/names"
+
+# start_server ARGS...: a server on a free port; sets pid and url
+start_server() {
+	"$EMBARGO" serve --listen 127.0.0.1:0 --threads "$threads" --access-log off "$@" 2>"$work/server.log" &
+	pid=$!
+	local port=
+	for _ in $(seq 300); do
+		port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$work/server.log" | grep -o '[0-9]*$' || true)
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	[ -n "$port" ] || { echo "bench/server.sh: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+	url=http://127.0.0.1:$port
+	curl -s -o /dev/null -H 'Content-Type: application/json' -d '{"name":"warm up"}' "$url/v1/screen"
+}
+stop_server() {
+	kill "$pid"
+	wait "$pid" || true
+	pid=
+}
+metric() { curl -s "$url/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+
+# server_cpu: CPU seconds the server has used (user + system)
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat"; }
+
+# run NAME URL [NAMES]: one wrk run; prints a result line and sets last_requests
+run() {
+	local name=$1 target=$2 cpu0
+	cpu0=$(server_cpu)
+	NAMES=${3:-} wrk -t"$wrk_threads" -c"$connections" -d"${seconds}s" --latency -s bench/server.lua "$target" \
+		>"$work/run.out" 2>&1
+	local r
+	r=$(grep '^RESULT' "$work/run.out") || { cat "$work/run.out" >&2; exit 1; }
+	echo "$r" | awk -v name="$name" -v cpu="$(echo "$(server_cpu) $cpu0" | awk '{print $1 - $2}')" '{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "%-22s %8.0f req/s   p50 %6.2f ms   p90 %6.2f ms   p99 %6.2f ms   max %7.2f ms   server CPU %5.1f us/request\n",
+			name, v["requests"] / v["seconds"], v["p50_us"] / 1000, v["p90_us"] / 1000, v["p99_us"] / 1000,
+			v["max_us"] / 1000, cpu * 1e6 / v["requests"]
+		printf "%-22s (%d requests, %d non-2xx, %d socket errors; %.0f requests per second of server CPU)\n",
+			"", v["requests"], v["non2xx"], v["errors"], v["requests"] / cpu }'
+	last_requests=$(echo "$r" | sed -E 's/.*requests=([0-9]+).*/\1/')
+}
+
+start_server
+entities=$(metric embargo_index_entities)
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# server: $threads worker threads, $entities entities (OFAC SDN 2024-05-03); wrk: $wrk_threads thread, $connections connections, ${seconds} s per run"
+run "baseline GET /healthz" "$url/healthz"
+# audit_report: what the audit trail holds after a run
+audit_report() {
+	local recorded=$(($(metric embargo_audit_records_total) - $1)) commits=$(($(metric embargo_audit_commits_total) - $2))
+	echo "#   audit trail: $recorded screenings recorded in $commits commits for $last_requests responses counted by wrk (requests in flight when wrk stops are recorded too)"
+}
+r0=$(metric embargo_audit_records_total) c0=$(metric embargo_audit_commits_total)
+run "POST /v1/screen" "$url/v1/screen" "$work/names"
+audit_report "$r0" "$c0"
+stop_server
+start_server --audit-fsync off
+r0=$(metric embargo_audit_records_total) c0=$(metric embargo_audit_commits_total)
+run "  with audit-fsync off" "$url/v1/screen" "$work/names"
+audit_report "$r0" "$c0"
+echo "# load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
