@@ -13,24 +13,7 @@
 
 #include "internal.h"
 
-#define MAX_IDS 20
-#define MAX_NAME_BYTES 1024
-#define MAX_FIELD_BYTES 256
-#define MAX_LIMIT 100
-
 /* ---- one query ----------------------------------------------------------------------------- */
-
-typedef struct screen_item {
-	const char *type_text;
-	const char *ids[MAX_IDS];
-	em_query q;
-	em_screen_params params;
-	const char *customer_ref;
-	em_result *res;
-	char *matches_json;
-	em_alert_ref *alerts;
-	em_screening sc;
-} screen_item;
 
 struct screen_work {
 	json_t *root;       /* owns every string the items point to */
@@ -57,137 +40,14 @@ void screen_work_free(struct screen_work *w)
 	free(w);
 }
 
-/* A request problem: the code for the client, the message naming the field. */
-typedef struct problem {
-	const char *code;
-	char message[512];
-} problem;
-
-static int fail(problem *p, const char *code, const char *where, const char *field, const char *what)
-{
-	p->code = code;
-	snprintf(p->message, sizeof p->message, "%s%s%s: %s", where, *where ? "." : "", field, what);
-	return -1;
-}
-
-/* An optional string field: NULL when absent or null. -1 with a problem for other types or
- * lengths. */
-static int opt_string(json_t *o, const char *key, size_t max, const char **out, const char *where,
-		      problem *p)
-{
-	*out = NULL;
-	json_t *v = json_object_get(o, key);
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_string(v))
-		return fail(p, "invalid_field", where, key, "expected a string");
-	if (json_string_length(v) > max) {
-		char what[64];
-		snprintf(what, sizeof what, "longer than %zu bytes", max);
-		return fail(p, "invalid_field", where, key, what);
-	}
-	if (strlen(json_string_value(v)) != json_string_length(v))
-		return fail(p, "invalid_field", where, key, "contains a NUL character");
-	*out = json_string_value(v);
-	return 0;
-}
-
-static bool blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (!isspace((unsigned char)*s))
-			return false;
-	return true;
-}
-
-static int parse_query(json_t *o, screen_item *it, const em_server_config *cfg, const char *where, problem *p)
-{
-	if (!json_is_object(o))
-		return fail(p, "invalid_field", where, where[0] ? "" : "body", "expected a JSON object");
-	static const char *const known[] = {"name", "type", "dob", "country", "ids", "customer_ref",
-					    "threshold", "limit"};
-	const char *key;
-	json_t *v;
-	json_object_foreach(o, key, v)
-	{
-		bool ok = false;
-		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-			ok |= !strcmp(key, known[i]);
-		if (!ok)
-			return fail(p, "unknown_field", where, key,
-				    "unknown field (expected name, type, dob, country, ids, customer_ref, threshold, limit)");
-	}
-	const char *name;
-	if (opt_string(o, "name", MAX_NAME_BYTES, &name, where, p) ||
-	    opt_string(o, "type", MAX_FIELD_BYTES, &it->type_text, where, p) ||
-	    opt_string(o, "dob", MAX_FIELD_BYTES, &it->q.dob, where, p) ||
-	    opt_string(o, "country", MAX_FIELD_BYTES, &it->q.country, where, p) ||
-	    opt_string(o, "customer_ref", MAX_FIELD_BYTES, &it->customer_ref, where, p))
-		return -1;
-	if (!name)
-		return fail(p, "missing_field", where, "name", "required: the name to screen");
-	if (blank(name))
-		return fail(p, "invalid_field", where, "name", "is empty");
-	it->q.name = name;
-	if (it->type_text) {
-		it->q.type = em_entity_type_parse(it->type_text);
-		if (it->q.type == EM_ENTITY_UNKNOWN)
-			return fail(p, "invalid_field", where, "type", "expected person, organization, vessel or aircraft");
-	}
-	if (it->customer_ref && blank(it->customer_ref))
-		return fail(p, "invalid_field", where, "customer_ref", "is empty");
-	json_t *ids = json_object_get(o, "ids");
-	if (ids && !json_is_null(ids)) {
-		if (!json_is_array(ids))
-			return fail(p, "invalid_field", where, "ids", "expected an array of strings");
-		if (json_array_size(ids) > MAX_IDS)
-			return fail(p, "invalid_field", where, "ids", "at most 20 identifiers");
-		size_t i;
-		json_array_foreach(ids, i, v)
-		{
-			if (!json_is_string(v) || json_string_length(v) > MAX_FIELD_BYTES ||
-			    strlen(json_string_value(v)) != json_string_length(v))
-				return fail(p, "invalid_field", where, "ids", "expected strings of at most 256 bytes");
-			it->ids[it->q.n_ids++] = json_string_value(v);
-		}
-		it->q.ids = it->ids;
-	}
-	it->params = (em_screen_params)EM_SCREEN_PARAMS_INIT;
-	it->params.threshold = cfg->threshold;
-	it->params.limit = cfg->limit;
-	if ((v = json_object_get(o, "threshold")) && !json_is_null(v)) {
-		double t = json_number_value(v);
-		if (!json_is_number(v) || !(t > 0 && t <= 1))
-			return fail(p, "invalid_field", where, "threshold", "expected a number above 0 and at most 1");
-		it->params.threshold = t;
-	}
-	if ((v = json_object_get(o, "limit")) && !json_is_null(v)) {
-		if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > MAX_LIMIT)
-			return fail(p, "invalid_field", where, "limit", "expected a whole number from 1 to 100");
-		it->params.limit = (size_t)json_integer_value(v);
-	}
-	return 0;
-}
-
-/* Parses the body as JSON after the byte-level checks; NULL after answering 400. */
+/* Parses the body as JSON after the byte-level checks; NULL after answering 400 or 415. */
 static json_t *parse_body(request *r)
 {
-	const char *message = NULL;
-	const char *code = body_check(r->body.data ? r->body.data : "", r->body.len, r->srv->cfg.max_depth, &message);
-	if (code) {
-		respond_error(r, 400, code, "%s", message);
-		return NULL;
-	}
+	problem p;
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (ct && strncasecmp(ct, "application/json", 16) != 0) {
-		respond_error(r, 415, "unsupported_media_type", "send the body as application/json, not %s", ct);
-		return NULL;
-	}
-	json_error_t err;
-	json_t *root = json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES, &err);
+	json_t *root = request_json(r->body.data, r->body.len, ct, r->srv->cfg.max_depth, &p);
 	if (!root)
-		respond_error(r, 400, "invalid_json", "the body is not valid JSON: %s (line %d, column %d)", err.text,
-			      err.line, err.column);
+		respond_error(r, p.status, p.code, "%s", p.message);
 	return root;
 }
 
@@ -355,8 +215,8 @@ void handle_screen(request *r)
 	if (!w)
 		return;
 	problem p;
-	if (parse_query(root, &w->items[0], &r->srv->cfg, "", &p)) {
-		respond_error(r, 400, p.code, "%s", p.message);
+	if (request_query(root, &w->items[0], &r->srv->cfg, "", &p)) {
+		respond_error(r, p.status, p.code, "%s", p.message);
 		return;
 	}
 	screen_and_record(r, w);
@@ -367,48 +227,22 @@ void handle_batch(request *r)
 	json_t *root = parse_body(r);
 	if (!root)
 		return;
-	json_t *queries = json_object_get(root, "queries");
-	const char *key;
-	json_t *v;
-	if (!json_is_object(root)) {
-		json_decref(root);
-		respond_error(r, 400, "invalid_field", "body: expected a JSON object {\"queries\": [...]}");
-		return;
-	}
-	json_object_foreach(root, key, v)
-	{
-		if (strcmp(key, "queries") != 0) {
-			respond_error(r, 400, "unknown_field", "%s: unknown field (expected queries)", key);
-			json_decref(root);
-			return;
-		}
-	}
+	problem p;
+	json_t *queries = request_batch(root, r->srv->cfg.max_batch, &p);
 	if (!queries) {
 		json_decref(root);
-		respond_error(r, 400, "missing_field", "queries: required: an array of queries");
-		return;
-	}
-	if (!json_is_array(queries) || json_array_size(queries) == 0) {
-		json_decref(root);
-		respond_error(r, 400, "invalid_field", "queries: expected a non-empty array of queries");
+		respond_error(r, p.status, p.code, "%s", p.message);
 		return;
 	}
 	size_t n = json_array_size(queries);
-	if (n > r->srv->cfg.max_batch) {
-		json_decref(root);
-		respond_error(r, 413, "batch_too_large", "queries: %zu queries, at most %zu in one batch", n,
-			      r->srv->cfg.max_batch);
-		return;
-	}
 	struct screen_work *w = work_new(r, root, n, true);
 	if (!w)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		char where[32];
 		snprintf(where, sizeof where, "queries[%zu]", i);
-		problem p;
-		if (parse_query(json_array_get(queries, i), &w->items[i], &r->srv->cfg, where, &p)) {
-			respond_error(r, 400, p.code, "%s", p.message);
+		if (request_query(json_array_get(queries, i), &w->items[i], &r->srv->cfg, where, &p)) {
+			respond_error(r, p.status, p.code, "%s", p.message);
 			return;
 		}
 	}
@@ -656,29 +490,10 @@ void handle_decision(request *r, int64_t id)
 		return;
 	problem p;
 	const char *decision = NULL, *reason = NULL;
-	const char *key;
-	json_t *v;
-	int bad = !json_is_object(root) ? fail(&p, "invalid_field", "", "body", "expected a JSON object") : 0;
-	if (!bad) {
-		json_object_foreach(root, key, v)
-		{
-			if (!bad && strcmp(key, "decision") && strcmp(key, "reason"))
-				bad = fail(&p, "unknown_field", "", key, "unknown field (expected decision, reason)");
-		}
-	}
-	if (!bad)
-		bad = opt_string(root, "decision", MAX_FIELD_BYTES, &decision, "", &p) ||
-		      opt_string(root, "reason", 4096, &reason, "", &p);
-	int d = decision ? em_alert_status_parse(decision) : -1;
-	if (!bad && !decision)
-		bad = fail(&p, "missing_field", "", "decision", "required: true_match or false_positive");
-	if (!bad && d != EM_STATUS_TRUE_MATCH && d != EM_STATUS_FALSE_POSITIVE)
-		bad = fail(&p, "invalid_field", "", "decision", "expected true_match or false_positive");
-	if (!bad && d == EM_STATUS_FALSE_POSITIVE && blank(reason))
-		bad = fail(&p, "missing_field", "", "reason", "a false positive needs a reason");
-	if (bad) {
+	int d = request_decision(root, &decision, &reason, &p);
+	if (d < 0) {
 		json_decref(root);
-		respond_error(r, 400, p.code, "%s", p.message);
+		respond_error(r, p.status, p.code, "%s", p.message);
 		return;
 	}
 	pthread_mutex_lock(&r->srv->store_mu);

@@ -180,11 +180,42 @@ void respond_json(request *r, unsigned status, char *json, size_t len);
 void respond_error(request *r, unsigned status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* ---- request handling -------------------------------------------------------------------- */
+/* ---- reading request bodies (request.c) ------------------------------------------------ */
 
-/* Checks a request body before parsing: valid UTF-8, no NUL, nesting at most max_depth.
- * Returns NULL when fine, else the error code and sets *message. */
-const char *body_check(const char *body, size_t len, unsigned max_depth, const char **message);
+#define EM_SERVER_MAX_IDS 20
+
+/* What is wrong with a request: the HTTP status, the error code, a message naming the field. */
+typedef struct problem {
+	unsigned status;
+	const char *code;
+	char message[512];
+} problem;
+
+/* One query of a screening request, and what becomes of it. */
+typedef struct screen_item {
+	const char *type_text;
+	const char *ids[EM_SERVER_MAX_IDS];
+	em_query q;                /* strings point into the parsed body */
+	em_screen_params params;
+	const char *customer_ref;
+	em_result *res;
+	char *matches_json;
+	em_alert_ref *alerts;
+	em_screening sc;
+} screen_item;
+
+/* Checks and parses a body (content type: the header, or NULL); NULL with a problem. The body
+ * is `len` bytes followed by a NUL (as a request's sbuf always is), or NULL for none. */
+json_t *request_json(const char *body, size_t len, const char *content_type, unsigned max_depth, problem *p);
+/* Fills `it` (zeroed) from one query object; `where` prefixes field names ("queries[3]"). */
+int request_query(json_t *o, screen_item *it, const em_server_config *cfg, const char *where, problem *p);
+/* The queries array of a batch body (1..max_batch of them); NULL with a problem. */
+json_t *request_batch(json_t *root, size_t max_batch, problem *p);
+/* The decision of a decision body (EM_STATUS_TRUE_MATCH or _FALSE_POSITIVE), or -1 with a
+ * problem; decision and reason point into root. */
+int request_decision(json_t *root, const char **decision, const char **reason, problem *p);
+
+/* ---- request handling -------------------------------------------------------------------- */
 
 /* Each handler queues a response, or suspends the connection for the audit writer. */
 void handle_screen(request *r);
