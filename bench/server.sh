@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build-rel}
 SHARED=${EM_SHARED_DIR:-../shared}
-seconds=10 connections=32 threads=2 wrk_threads=1
+seconds=10 connections=16 threads=2 wrk_threads=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seconds) seconds=$2; shift ;;
