@@ -7,4 +7,6 @@
 #include "em_diff.h"
 #include "em_store.h"
 #include "em_update.h"
+#include "em_screen.h"
+#include "em_goods.h"
 #endif

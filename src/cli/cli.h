@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+#include "embargo/em_lists.h"
+
 /* Exit codes shared by every command. */
 enum {
 	CLI_OK = 0,       /* success (for screening: no match) */
@@ -16,10 +18,32 @@ enum {
 
 int cmd_lists(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
+int cmd_goods(int argc, char **argv);
 /* `lists update` (lists_update.c); argv[0] is "update", --store was taken out by cmd_lists. */
 int cmd_lists_update(const char *store_url, int argc, char **argv);
 
 /* Prints "embargo: <message of em_error_last()>" to stderr and returns CLI_FAIL. */
 int cli_report_error(const char *what);
+
+/* ---- cli_common.c ---- */
+
+#define CLI_MAX_LISTS 64
+
+/* The lists a command screens against. */
+typedef struct cli_lists {
+	em_list *lists[CLI_MAX_LISTS];
+	size_t n;
+} cli_lists;
+
+/*
+ * Reads the files given (--list FILE...) or, when there are none, the active versions in the
+ * store at store_url (NULL: the default store). Reports on stderr and returns CLI_FAIL when a
+ * file does not read or there is no list at all.
+ */
+int cli_lists_load(cli_lists *ll, char **files, size_t n_files, const char *store_url);
+void cli_lists_free(cli_lists *ll);
+
+/* Writes one CSV field, quoted when it has to be. */
+void cli_csv_field(FILE *f, const char *s);
 
 #endif

@@ -20,9 +20,7 @@
 #include "cli.h"
 #include "embargo/embargo.h"
 #include "embargo/em_screen.h"
-#include "embargo/em_store.h"
 
-#define MAX_LISTS 64
 #define MAX_IDS 8
 
 typedef enum { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_CSV } out_format;
@@ -116,23 +114,6 @@ static json_t *record_json(const batch_item *it, const em_result *r)
 	return o;
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (!s)
-		s = "";
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static char *render(const screen_job *job, const batch_item *it, const em_result *r)
 {
 	char *buf = NULL;
@@ -153,16 +134,16 @@ static char *render(const screen_job *job, const batch_item *it, const em_result
 	}
 	case FMT_CSV: {
 		fprintf(f, "%zu,", it->line);
-		csv_field(f, it->name ? it->name : it->raw);
+		cli_csv_field(f, it->name ? it->name : it->raw);
 		const em_match *b = r && r->n_matches ? &r->matches[0] : NULL;
 		fprintf(f, ",%s,%zu,", b ? "yes" : "no", r ? r->n_matches : 0);
-		csv_field(f, b ? b->entity->source : "");
+		cli_csv_field(f, b ? b->entity->source : "");
 		fputc(',', f);
-		csv_field(f, b ? b->entity->source_id : "");
+		cli_csv_field(f, b ? b->entity->source_id : "");
 		fputc(',', f);
-		csv_field(f, b && b->entity->n_names ? b->entity->names[0].full : "");
+		cli_csv_field(f, b && b->entity->n_names ? b->entity->names[0].full : "");
 		fputc(',', f);
-		csv_field(f, b ? b->matched_name : "");
+		cli_csv_field(f, b ? b->matched_name : "");
 		if (b)
 			fprintf(f, ",%.4f,", b->score);
 		else
@@ -174,16 +155,16 @@ static char *render(const screen_job *job, const batch_item *it, const em_result
 			o += (size_t)snprintf(all + o, sizeof all - o, "%s%s:%s:%.4f", i ? ";" : "",
 					      r->matches[i].entity->source, r->matches[i].entity->source_id,
 					      r->matches[i].score);
-		csv_field(f, all);
+		cli_csv_field(f, all);
 		fputc(',', f);
-		csv_field(f, it->error);
+		cli_csv_field(f, it->error);
 		if (it->extra) {
 			const char *key;
 			json_t *v;
 			json_object_foreach(it->extra, key, v)
 			{
 				fputc(',', f);
-				csv_field(f, json_string_value(v));
+				cli_csv_field(f, json_string_value(v));
 			}
 		}
 		break;
@@ -418,62 +399,6 @@ static void free_item(batch_item *it)
 	free(it->output);
 }
 
-/* ---- lists ----------------------------------------------------------------------------------- */
-
-typedef struct loaded_lists {
-	em_list *lists[MAX_LISTS];
-	size_t n;
-} loaded_lists;
-
-static void lists_free(loaded_lists *ll)
-{
-	for (size_t i = 0; i < ll->n; i++)
-		em_list_free(ll->lists[i]);
-	ll->n = 0;
-}
-
-/* The given files, or the active versions in the store. */
-static int load_lists(loaded_lists *ll, char **files, size_t n_files, const char *store_url)
-{
-	ll->n = 0;
-	if (n_files) {
-		for (size_t i = 0; i < n_files; i++) {
-			if (em_list_read_file(&ll->lists[ll->n], files[i], NULL) != 0) {
-				lists_free(ll);
-				return cli_report_error(NULL);
-			}
-			ll->n++;
-		}
-		return 0;
-	}
-	em_store *st;
-	if (em_store_open(&st, store_url) != 0)
-		return cli_report_error("opening the store");
-	em_version_set vs;
-	if (em_store_versions(st, 1, &vs) != 0) {
-		em_store_free(st);
-		return cli_report_error("reading list versions");
-	}
-	int rc = 0;
-	for (size_t i = 0; i < vs.count && ll->n < MAX_LISTS; i++) {
-		if (em_store_load_version(st, vs.items[i].id, &ll->lists[ll->n]) != 0) {
-			rc = cli_report_error("loading a list version");
-			break;
-		}
-		ll->n++;
-	}
-	em_version_set_free(&vs);
-	em_store_free(st);
-	if (!rc && ll->n == 0) {
-		fprintf(stderr, "embargo: no list to screen against: import one with `embargo lists import FILE` "
-				"or pass --list FILE\n");
-		rc = CLI_FAIL;
-	}
-	if (rc)
-		lists_free(ll);
-	return rc;
-}
-
 /* ---- the command ----------------------------------------------------------------------------- */
 
 static void progress(size_t done, size_t total, double t0)
@@ -511,7 +436,7 @@ static int run_batch(screen_job *job, int threads, FILE *out, bool show_progress
 			json_object_foreach(job->items[0].extra, key, v)
 			{
 				fputc(',', out);
-				csv_field(out, key);
+				cli_csv_field(out, key);
 			}
 		}
 		fputc('\n', out);
@@ -546,7 +471,7 @@ static int run_batch(screen_job *job, int threads, FILE *out, bool show_progress
 
 int cmd_screen(int argc, char **argv)
 {
-	char *files[MAX_LISTS];
+	char *files[CLI_MAX_LISTS];
 	size_t n_files = 0;
 	const char *name = NULL, *batch = NULL, *store_url = NULL;
 	batch_item single;
@@ -573,8 +498,8 @@ int cmd_screen(int argc, char **argv)
 			return CLI_USAGE;
 		}
 		if (!strcmp(a, "--list")) {
-			if (n_files == MAX_LISTS) {
-				fprintf(stderr, "embargo screen: at most %d lists\n", MAX_LISTS);
+			if (n_files == CLI_MAX_LISTS) {
+				fprintf(stderr, "embargo screen: at most %d lists\n", CLI_MAX_LISTS);
 				return CLI_USAGE;
 			}
 			files[n_files++] = argv[++i];
@@ -644,12 +569,12 @@ int cmd_screen(int argc, char **argv)
 		screen_usage(stderr);
 		return CLI_USAGE;
 	}
-	loaded_lists ll;
-	if (load_lists(&ll, files, n_files, store_url) != 0)
+	cli_lists ll;
+	if (cli_lists_load(&ll, files, n_files, store_url) != 0)
 		return CLI_FAIL;
 	em_screener *scr;
 	if (em_screener_new(&scr, (const em_list *const *)ll.lists, ll.n) != 0) {
-		lists_free(&ll);
+		cli_lists_free(&ll);
 		return cli_report_error("building the index");
 	}
 	job.screener = scr;
@@ -740,7 +665,7 @@ int cmd_screen(int argc, char **argv)
 	pthread_mutex_destroy(&job.mu);
 	pthread_cond_destroy(&job.cv);
 	em_screener_free(scr);
-	lists_free(&ll);
+	cli_lists_free(&ll);
 	if (rc == CLI_OK && fail_on_alert && alerts)
 		rc = 3;
 	return rc;
