@@ -44,10 +44,12 @@ typedef struct em_goods_options {
 	const em_screener *screener;   /* an index over `lists` to use (borrowed), or NULL to build
 					  one when n_lists > 0 */
 	double threshold;              /* party match threshold (0 = EM_SCREEN_DEFAULT_THRESHOLD) */
+	size_t max_components;         /* most matching component rows a flag lists
+					  (0 = EM_GOODS_MAX_COMPONENTS) */
 } em_goods_options;
 
 #define EM_GOODS_OPTIONS_VERSION 1
-#define EM_GOODS_OPTIONS_INIT {EM_GOODS_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0.0}
+#define EM_GOODS_OPTIONS_INIT {EM_GOODS_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0.0, 0}
 
 /* The components file used when neither the options nor $EMBARGO_COMPONENTS name one. */
 const char *em_goods_components_default(void);
@@ -62,8 +64,12 @@ void em_goods_free(em_goods *g);
 typedef struct em_goods_stats {
 	size_t hs_codes;            /* rows of the HS table (CHPL and Iran UAV) */
 	size_t country_names;       /* names and codes the country table resolves */
-	size_t components;          /* rows of the components file */
-	size_t components_with_part;/* rows with at least one usable part number */
+	size_t component_rows;      /* rows of the components file */
+	size_t components;          /* distinct components (rows repeating a component_id are
+				       exact duplicates in the published file and are read once) */
+	size_t components_named;    /* components whose marking names something ("(unspecified)"
+				       and empty markings do not) */
+	size_t components_with_part;/* components with at least one usable part number */
 	size_t part_keys;           /* distinct part numbers indexed */
 	size_t party_lists;         /* lists screened for the parties (0: parties not screened) */
 } em_goods_stats;
@@ -139,7 +145,7 @@ typedef struct em_goods_flag {
 				    code, the part number as written, the party name */
 	const char *reason;      /* one sentence for a person */
 	em_goods_source source;  /* what the flag rests on */
-	/* PART_IN_WEAPON: the matching rows (at most EM_GOODS_MAX_COMPONENTS, best first) */
+	/* PART_IN_WEAPON: the matching rows (at most max_components, best first) */
 	const em_goods_component *components;
 	size_t n_components;
 	size_t components_total;   /* all matching rows */

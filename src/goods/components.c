@@ -93,7 +93,9 @@ int goods_components_load(goods_components *c, const char *path, const goods_tab
 			goto done;
 		}
 	}
+	em_strmap seen = {0};
 	while ((rc = em_csv_next(&csv)) == 1) {
+		c->n_read++;
 		if (em_csv_count(&csv) != ncols) {
 			rc = em_fail(EM_EPARSE, "%s:%zu: expected %zu fields as in the header, found %zu", path, csv.line, ncols,
 				     em_csv_count(&csv));
@@ -122,7 +124,14 @@ int goods_components_load(goods_components *c, const char *path, const goods_tab
 			rc = em_fail(EM_EPARSE, "%s:%zu: field 'component_id': empty", path, csv.line);
 			goto done;
 		}
+		size_t dummy;
+		if (em_strmap_get(&seen, f[C_ID], &dummy))
+			continue; /* the published file repeats a few components row for row */
 		r->id = em_arena_strdup(arena, f[C_ID]);
+		if (!r->id || em_strmap_put(&seen, r->id, c->n_rows)) {
+			rc = em_fail(EM_ENOMEM, "out of memory reading %s", path);
+			goto done;
+		}
 		r->marking = unknown_text(f[C_MARKING]) ? NULL : em_arena_strdup(arena, f[C_MARKING]);
 		r->manufacturer = unknown_text(f[C_MANUFACTURER]) ? NULL : em_arena_strdup(arena, f[C_MANUFACTURER]);
 		char words[256];
@@ -141,6 +150,7 @@ int goods_components_load(goods_components *c, const char *path, const goods_tab
 		for (size_t i = 0; i < np; i++)
 			if ((rc = goods_index_add(&c->index, &parts[i], (uint32_t)c->n_rows, arena)) != 0)
 				goto done;
+		c->named += r->marking != NULL;
 		if (np) {
 			r->part = em_arena_strndup(arena, parts[0].key, parts[0].len);
 			c->with_part++;
@@ -151,6 +161,7 @@ int goods_components_load(goods_components *c, const char *path, const goods_tab
 		goto done;
 	rc = goods_index_finish(&c->index);
 done:
+	em_strmap_free(&seen);
 	em_csv_free(&csv);
 	free(data);
 	if (rc < 0)

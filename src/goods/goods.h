@@ -194,8 +194,10 @@ typedef struct goods_component_row {
 
 typedef struct goods_components {
 	goods_component_row *rows;
-	size_t n_rows;
-	size_t with_part;         /* rows with a usable part number */
+	size_t n_rows;            /* distinct components */
+	size_t n_read;            /* rows read, duplicates included */
+	size_t named;             /* components whose marking names something */
+	size_t with_part;         /* components with a usable part number */
 	char sha256[65];
 	char last_verified[16];
 	goods_part_index index;

@@ -253,15 +253,33 @@ static bool has_letter(const goods_part *p)
 	return false;
 }
 
-/* Whether a marking split A and B that belong together ("TMS 320VC5416", "AD7450 BR",
- * "TMS320 F28335PGFA"); the joined key goes in *j. */
-static bool join(const token *a, const token *b, token *j)
+static bool digits_only(const goods_part *p)
+{
+	for (size_t i = 0; i < p->len; i++)
+		if (!is_digit(p->key[i]))
+			return false;
+	return p->len > 0;
+}
+
+/* Digits and a unit ("24V", "100MHZ"): a quantity, which joins nothing. */
+static bool quantity(const goods_partstop *ps, const goods_part *p)
+{
+	size_t d = 0, dummy;
+	while (d < p->len && is_digit(p->key[d]))
+		d++;
+	return ps && d && d < p->len && em_strmap_get(&ps->digits_unit, p->key + d, &dummy);
+}
+
+/* Whether a marking split A and B that belong together ("TMS 320VC5416", "ATMEGA 328",
+ * "AD7450 BR", "TMS320 F28335PGFA"); the joined key goes in *j. */
+static bool join(const goods_partstop *ps, const token *a, const token *b, token *j)
 {
 	const goods_part *A = &a->p, *B = &b->p;
 	if (!a->space_after || a->too_long || b->too_long || !A->len || !B->len || A->len + B->len > GOODS_PART_MAX)
 		return false;
 	bool ok = false;
-	if (letters_only(A) && !a->has_lower && A->len >= 2 && A->len <= 4 && is_digit(B->key[0]))
+	if (letters_only(A) && !a->has_lower && A->len >= 2 && is_digit(B->key[0]) && !quantity(ps, B) &&
+	    (A->len <= 4 || (A->len <= 6 && digits_only(B) && B->len >= 3)))
 		ok = true; /* a family prefix written apart */
 	else if (is_digit(A->key[A->len - 1]) && has_letter(A) && letters_only(B) && !b->has_lower && B->len <= 4)
 		ok = true; /* a grade or package suffix written apart */
@@ -329,7 +347,7 @@ size_t goods_parts_extract(const goods_partstop *ps, const char *text, goods_par
 				cur.space_after = cls == CH_SPACE;
 				token_parts(ps, &cur, out, &n, max);
 				token joined;
-				if (have_prev && join(&prev, &cur, &joined)) {
+				if (have_prev && join(ps, &prev, &cur, &joined)) {
 					token_parts(ps, &joined, out, &n, max);
 					prev = joined;
 				} else {
@@ -406,7 +424,13 @@ static bool specific(const goods_part *s)
 	return (s->len >= 5 && d >= 2) || s->len >= 6;
 }
 
-/* Whether x[p..] reads as an ordering suffix after its first p characters. */
+/*
+ * Whether x[p..] reads as an ordering suffix after its first p characters. A number is never
+ * cut in two (MAX203 / MAX2035). While the first part has few digits it may be only a family
+ * (STM32, TMS320, STM32F), so a new number after it starts another device (STM32 + F405,
+ * TMS320 + C6713, STM32F + 405); once it has four digits or more the device is named, and what
+ * follows is ordering detail (IDT71016 + S12YG: speed grade and package).
+ */
 static bool suffix_ok(const goods_part *x, size_t p)
 {
 	size_t r = x->len - p;
@@ -415,13 +439,23 @@ static bool suffix_ok(const goods_part *x, size_t p)
 	if (bound_at(x->bounds, p))
 		return true; /* "NEO-M8N" + "-0", "PIC16C65A" + "-20/P" */
 	const char *k = x->key;
-	if (is_digit(k[p])) {
-		if (is_digit(k[p - 1]))
-			return false; /* MAX203 / MAX2035: a number cut in two */
-		return !(r >= 2 && is_digit(k[p + 1])); /* STM32F + 405: a new number */
-	}
-	/* STM32 + F405, TMS320 + C6713: a letter and a number start another device */
+	if (is_digit(k[p]) && is_digit(k[p - 1]))
+		return false;
+	size_t letters, digits;
+	count_kinds(k, p, &letters, &digits);
+	if (digits >= 4)
+		return true;
+	if (is_digit(k[p]))
+		return !(r >= 2 && is_digit(k[p + 1]));
 	return !(r >= 3 && is_digit(k[p + 1]) && is_digit(k[p + 2]));
+}
+
+/* Whether q's first p characters are a base that variants can share (STM32F405, TMP36G). */
+static bool variant_base(const goods_part *q, size_t p)
+{
+	size_t l, d;
+	count_kinds(q->key, p, &l, &d);
+	return p >= 5 && l >= 1 && (d >= 3 || (d >= 2 && p >= 6));
 }
 
 goods_match_kind goods_part_compare(const goods_part *q, const goods_part *k)
@@ -435,13 +469,9 @@ goods_match_kind goods_part_compare(const goods_part *q, const goods_part *k)
 		const goods_part *shorter = p == q->len ? q : k, *longer = p == q->len ? k : q;
 		return specific(shorter) && suffix_ok(longer, p) ? GOODS_PART_SUFFIX : GOODS_PART_NONE;
 	}
-	if (p < 5)
+	if (!variant_base(q, p))
 		return GOODS_PART_NONE;
-	size_t l, d;
-	count_kinds(q->key, p, &l, &d);
-	if (l < 1 || d < 3)
-		return GOODS_PART_NONE;
-	if ((q->len - p > 6 && !bound_at(q->bounds, p)) || (k->len - p > 6 && !bound_at(k->bounds, p)))
+	if ((q->len - p > 8 && !bound_at(q->bounds, p)) || (k->len - p > 8 && !bound_at(k->bounds, p)))
 		return GOODS_PART_NONE;
 	return suffix_ok(q, p) && suffix_ok(k, p) ? GOODS_PART_VARIANT : GOODS_PART_NONE;
 }
@@ -572,9 +602,7 @@ void goods_index_find(const goods_part_index *ix, const goods_part *q, goods_hit
 			try_entry(ix, i, q, fn, ctx, GOODS_PART_NONE);
 	/* the keys that share a base and differ after it (STM32F405VGT6 finds STM32F405RGT6) */
 	for (size_t p = q->len - 1; p >= 5; p--) {
-		size_t l, d;
-		count_kinds(q->key, p, &l, &d);
-		if (l < 1 || d < 3 || !suffix_ok(q, p) || (q->len - p > 6 && !bound_at(q->bounds, p)))
+		if (!variant_base(q, p) || !suffix_ok(q, p) || (q->len - p > 8 && !bound_at(q->bounds, p)))
 			continue; /* no key can be a variant of q on this base */
 		memcpy(buf, q->key, p);
 		buf[p] = '\0';

@@ -31,6 +31,7 @@ struct em_goods {
 	em_screener *own_screener;
 	const em_screener *screener;
 	double threshold;
+	size_t max_components;
 	em_goods_version versions[MAX_VERSIONS];
 	size_t n_versions;
 	em_goods_source components_source;
@@ -101,7 +102,7 @@ static void versions_build(em_goods *g, const char *data_dir)
 			dd = g->t.dests[i].source.date;
 	version_add(g, "destinations", dd);
 	if (g->have_components) {
-		snprintf(buf, sizeof buf, "sha256:%.16s, %zu rows, last verified %s", g->comp.sha256, g->comp.n_rows,
+		snprintf(buf, sizeof buf, "sha256:%.16s, %zu rows, last verified %s", g->comp.sha256, g->comp.n_read,
 			 g->comp.last_verified[0] ? g->comp.last_verified : "unknown");
 		version_add(g, "gur-components", buf);
 	} else {
@@ -151,6 +152,7 @@ int em_goods_new(em_goods **out, const em_goods_options *opts)
 	g->lists = o.lists;
 	g->n_lists = o.lists ? o.n_lists : 0;
 	g->threshold = o.threshold > 0 ? o.threshold : EM_SCREEN_DEFAULT_THRESHOLD;
+	g->max_components = o.max_components ? o.max_components : EM_GOODS_MAX_COMPONENTS;
 	g->screener = o.screener;
 	if (!g->screener && g->n_lists) {
 		if ((rc = em_screener_new(&g->own_screener, g->lists, g->n_lists)) != 0)
@@ -183,7 +185,9 @@ void em_goods_get_stats(const em_goods *g, em_goods_stats *out)
 	out->hs_codes = g->t.n_hs;
 	out->country_names = g->t.country_names;
 	if (g->have_components) {
+		out->component_rows = g->comp.n_read;
 		out->components = g->comp.n_rows;
+		out->components_named = g->comp.named;
 		out->components_with_part = g->comp.with_part;
 		out->part_keys = g->comp.index.n;
 	}
@@ -390,7 +394,7 @@ static int part_flag(result_impl *r, const em_goods *g, const order_part *op, pa
 	if (!f)
 		return EM_ENOMEM;
 	f->components_total = n;
-	size_t shown = n < EM_GOODS_MAX_COMPONENTS ? n : EM_GOODS_MAX_COMPONENTS;
+	size_t shown = n < g->max_components ? n : g->max_components;
 	em_goods_component *comps = em_arena_calloc(&r->arena, (shown ? shown : 1) * sizeof *comps);
 	size_t n_weapons = 0;
 	for (size_t i = 0; i < n; i++)
