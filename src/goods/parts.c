@@ -190,6 +190,17 @@ static void part_push(goods_part *out, size_t *n, size_t max, const goods_part *
 	out[(*n)++] = *p;
 }
 
+/* Takes back a candidate pushed earlier from the same place in the text. */
+static void part_drop(goods_part *out, size_t *n, const goods_part *p)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (out[i].at == p->at && out[i].len == p->len && !memcmp(out[i].key, p->key, p->len)) {
+			memmove(out + i, out + i + 1, (*n - i - 1) * sizeof *out);
+			(*n)--;
+			return;
+		}
+}
+
 static void push_usable(const goods_partstop *ps, goods_part *out, size_t *n, size_t max, const goods_part *p)
 {
 	if (goods_part_usable(ps, p))
@@ -271,9 +282,11 @@ static bool quantity(const goods_partstop *ps, const goods_part *p)
 }
 
 /* Whether a marking split A and B that belong together ("TMS 320VC5416", "ATMEGA 328",
- * "AD7450 BR", "TMS320 F28335PGFA"); the joined key goes in *j. */
-static bool join(const goods_partstop *ps, const token *a, const token *b, token *j)
+ * "AD7450 BR", "TMS320 F28335PGFA"); the joined key goes in *j. *family is set when A is only
+ * the family of the device B names (TMS320), and so no part number of its own. */
+static bool join(const goods_partstop *ps, const token *a, const token *b, token *j, bool *family)
 {
+	*family = false;
 	const goods_part *A = &a->p, *B = &b->p;
 	if (!a->space_after || a->too_long || b->too_long || !A->len || !B->len || A->len + B->len > GOODS_PART_MAX)
 		return false;
@@ -285,7 +298,7 @@ static bool join(const goods_partstop *ps, const token *a, const token *b, token
 		ok = true; /* a grade or package suffix written apart */
 	else if (is_digit(A->key[A->len - 1]) && has_letter(A) && A->len <= 6 && B->len >= 2 && !is_digit(B->key[0]) &&
 		 is_digit(B->key[1]))
-		ok = true; /* a family and its device written apart */
+		ok = *family = true; /* a family and its device written apart */
 	if (!ok)
 		return false;
 	*j = *a;
@@ -347,7 +360,10 @@ size_t goods_parts_extract(const goods_partstop *ps, const char *text, goods_par
 				cur.space_after = cls == CH_SPACE;
 				token_parts(ps, &cur, out, &n, max);
 				token joined;
-				if (have_prev && join(ps, &prev, &cur, &joined)) {
+				bool family;
+				if (have_prev && join(ps, &prev, &cur, &joined, &family)) {
+					if (family)
+						part_drop(out, &n, &prev.p);
 					token_parts(ps, &joined, out, &n, max);
 					prev = joined;
 				} else {
@@ -440,6 +456,12 @@ static bool suffix_ok(const goods_part *x, size_t p)
 		return true; /* "NEO-M8N" + "-0", "PIC16C65A" + "-20/P" */
 	const char *k = x->key;
 	if (is_digit(k[p]) && is_digit(k[p - 1]))
+		return false;
+	/* nor a word after a hyphen (ESP32-WROOM / ESP32-WROVER) */
+	size_t b = p;
+	while (b > 0 && !bound_at(x->bounds, b) && !is_digit(k[b - 1]))
+		b--;
+	if (!is_digit(k[p]) && b > 0 && b < p && bound_at(x->bounds, b))
 		return false;
 	size_t letters, digits;
 	count_kinds(k, p, &letters, &digits);
