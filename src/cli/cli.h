@@ -46,4 +46,25 @@ void cli_lists_free(cli_lists *ll);
 /* Writes one CSV field, quoted when it has to be. */
 void cli_csv_field(FILE *f, const char *s);
 
+/* Output formats of the screening commands. */
+typedef enum { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_JSONL, CLI_FORMAT_CSV } cli_format;
+
+/* The options the screening commands share. */
+typedef struct cli_screen_opts {
+	char *files[CLI_MAX_LISTS]; /* --list FILE, in order */
+	size_t n_files;
+	const char *store_url;      /* --store URL, or NULL */
+	double threshold;           /* --threshold X, or 0 for the default */
+	cli_format format;          /* --format F (default text) */
+	long threads;               /* -j N (default: the online processors) */
+} cli_screen_opts;
+
+void cli_screen_opts_init(cli_screen_opts *o);
+/*
+ * When argv[*i] is one of the shared options (--list, --store, --threshold, --format, -j or
+ * --jobs), takes it and its value, advances *i and returns 1; returns 0 for any other argument,
+ * and -1 after a message on stderr (prefixed with `cmd`) when the value is missing or bad.
+ */
+int cli_screen_option(const char *cmd, int argc, char **argv, int *i, cli_screen_opts *o);
+
 #endif

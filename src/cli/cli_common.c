@@ -1,9 +1,13 @@
 /*
- * cli_common.c: what several commands share: loading the lists to screen against (the files
- * given with --list, or the active versions in the store) and writing a CSV field.
+ * cli_common.c: what several commands share: the options of the screening commands, loading
+ * the lists to screen against (the files given with --list, or the active versions in the
+ * store) and writing a CSV field.
  */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "embargo/em_store.h"
@@ -71,4 +75,61 @@ void cli_csv_field(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+void cli_screen_opts_init(cli_screen_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->format = CLI_FORMAT_TEXT;
+	o->threads = sysconf(_SC_NPROCESSORS_ONLN);
+	if (o->threads < 1)
+		o->threads = 1;
+}
+
+int cli_screen_option(const char *cmd, int argc, char **argv, int *i, cli_screen_opts *o)
+{
+	const char *a = argv[*i];
+	bool ours = !strcmp(a, "--list") || !strcmp(a, "--store") || !strcmp(a, "--threshold") ||
+		    !strcmp(a, "--format") || !strcmp(a, "-j") || !strcmp(a, "--jobs");
+	if (!ours)
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "%s: %s needs a value\n", cmd, a);
+		return -1;
+	}
+	const char *v = argv[++*i];
+	char *end;
+	if (!strcmp(a, "--list")) {
+		if (o->n_files == CLI_MAX_LISTS) {
+			fprintf(stderr, "%s: at most %d lists\n", cmd, CLI_MAX_LISTS);
+			return -1;
+		}
+		o->files[o->n_files++] = argv[*i];
+	} else if (!strcmp(a, "--store")) {
+		o->store_url = v;
+	} else if (!strcmp(a, "--threshold")) {
+		o->threshold = strtod(v, &end);
+		if (*end || o->threshold <= 0 || o->threshold > 1) {
+			fprintf(stderr, "%s: --threshold must be a number in (0, 1]\n", cmd);
+			return -1;
+		}
+	} else if (!strcmp(a, "--format")) {
+		static const char *const names[] = {"text", "json", "jsonl", "csv"};
+		int f = -1;
+		for (int k = 0; k < 4; k++)
+			if (!strcmp(v, names[k]))
+				f = k;
+		if (f < 0) {
+			fprintf(stderr, "%s: unknown format '%s' (text, json, jsonl, csv)\n", cmd, v);
+			return -1;
+		}
+		o->format = (cli_format)f;
+	} else {
+		o->threads = strtol(v, &end, 10);
+		if (*end || o->threads < 1 || o->threads > 64) {
+			fprintf(stderr, "%s: -j must be 1..64\n", cmd);
+			return -1;
+		}
+	}
+	return 1;
 }

@@ -21,7 +21,6 @@
 #include "cli.h"
 #include "embargo/em_goods.h"
 
-typedef enum { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_CSV } goods_format;
 
 /* One order line as read, with its own copies of the strings. */
 typedef struct goods_item {
@@ -39,7 +38,7 @@ typedef struct goods_item {
 typedef struct goods_job {
 	const em_goods *g;
 	const char *input_name;
-	goods_format format;
+	cli_format format;
 	goods_item *items;
 	size_t n_items;
 	atomic_size_t next;
@@ -279,14 +278,14 @@ static void render_csv(FILE *f, const goods_item *it, const em_goods_result *r)
 
 static char *render(const goods_job *job, const goods_item *it, const em_goods_result *r)
 {
-	if (job->format == OUT_JSON || job->format == OUT_JSONL)
+	if (job->format == CLI_FORMAT_JSON || job->format == CLI_FORMAT_JSONL)
 		return render_json(it, r);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return NULL;
-	if (job->format == OUT_CSV)
+	if (job->format == CLI_FORMAT_CSV)
 		render_csv(f, it, r);
 	else
 		render_text(f, it, r);
@@ -402,14 +401,11 @@ static void print_versions(const em_goods *g, FILE *out)
 
 static int goods_screen(int argc, char **argv)
 {
-	char *files[CLI_MAX_LISTS];
-	size_t n_files = 0;
-	const char *store_url = NULL, *input = NULL, *data_dir = NULL, *components = NULL;
+	cli_screen_opts so;
+	cli_screen_opts_init(&so);
+	const char *input = NULL, *data_dir = NULL, *components = NULL;
 	bool no_parties = false, fail_on_set = false;
 	em_goods_risk fail_on = EM_GOODS_RISK_PROHIBITED;
-	goods_format format = OUT_TEXT;
-	double threshold = 0;
-	long threads = sysconf(_SC_NPROCESSORS_ONLN);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -425,50 +421,19 @@ static int goods_screen(int argc, char **argv)
 			components = "";
 			continue;
 		}
+		int shared = cli_screen_option("embargo goods screen", argc, argv, &i, &so);
+		if (shared < 0)
+			return CLI_USAGE;
+		if (shared)
+			continue;
 		if (a[0] == '-' && a[1] != '\0' && !v) {
 			fprintf(stderr, "embargo goods screen: %s needs a value\n", a);
 			return CLI_USAGE;
 		}
-		if (!strcmp(a, "--list")) {
-			if (n_files == CLI_MAX_LISTS) {
-				fprintf(stderr, "embargo goods screen: at most %d lists\n", CLI_MAX_LISTS);
-				return CLI_USAGE;
-			}
-			files[n_files++] = argv[++i];
-		} else if (!strcmp(a, "--store")) {
-			store_url = argv[++i];
-		} else if (!strcmp(a, "--components")) {
+		if (!strcmp(a, "--components")) {
 			components = argv[++i];
 		} else if (!strcmp(a, "--data")) {
 			data_dir = argv[++i];
-		} else if (!strcmp(a, "--threshold")) {
-			char *end;
-			threshold = strtod(argv[++i], &end);
-			if (*end || threshold <= 0 || threshold > 1) {
-				fprintf(stderr, "embargo goods screen: --threshold must be a number in (0, 1]\n");
-				return CLI_USAGE;
-			}
-		} else if (!strcmp(a, "--format")) {
-			const char *f = argv[++i];
-			if (!strcmp(f, "text"))
-				format = OUT_TEXT;
-			else if (!strcmp(f, "json"))
-				format = OUT_JSON;
-			else if (!strcmp(f, "jsonl"))
-				format = OUT_JSONL;
-			else if (!strcmp(f, "csv"))
-				format = OUT_CSV;
-			else {
-				fprintf(stderr, "embargo goods screen: unknown format '%s' (text, json, jsonl, csv)\n", f);
-				return CLI_USAGE;
-			}
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-			char *end;
-			threads = strtol(argv[++i], &end, 10);
-			if (*end || threads < 1 || threads > 64) {
-				fprintf(stderr, "embargo goods screen: -j must be 1..64\n");
-				return CLI_USAGE;
-			}
 		} else if (!strcmp(a, "--fail-on")) {
 			if (em_goods_risk_parse(argv[++i], &fail_on) != 0 || fail_on == EM_GOODS_RISK_NONE) {
 				fprintf(stderr, "embargo goods screen: --fail-on takes low, medium, high or prohibited\n");
@@ -490,19 +455,19 @@ static int goods_screen(int argc, char **argv)
 		goods_usage(stderr);
 		return CLI_USAGE;
 	}
-	if (no_parties && n_files) {
+	if (no_parties && so.n_files) {
 		fprintf(stderr, "embargo goods screen: --no-parties and --list exclude each other\n");
 		return CLI_USAGE;
 	}
 	cli_lists ll = {{0}, 0};
-	if (!no_parties && cli_lists_load(&ll, files, n_files, store_url) != 0)
+	if (!no_parties && cli_lists_load(&ll, so.files, so.n_files, so.store_url) != 0)
 		return CLI_FAIL;
 	em_goods_options opts = EM_GOODS_OPTIONS_INIT;
 	opts.data_dir = data_dir;
 	opts.components_path = components;
 	opts.lists = (const em_list *const *)ll.lists;
 	opts.n_lists = ll.n;
-	opts.threshold = threshold;
+	opts.threshold = so.threshold;
 	em_goods *g;
 	if (em_goods_new(&g, &opts) != 0) {
 		cli_lists_free(&ll);
@@ -525,22 +490,22 @@ static int goods_screen(int argc, char **argv)
 	}
 	if (rc == CLI_OK) {
 		double t0 = now_s();
-		goods_job job = {g, name, format, items, n_items, 0};
-		run(&job, threads - 1);
-		if (format == OUT_TEXT)
+		goods_job job = {g, name, so.format, items, n_items, 0};
+		run(&job, so.threads - 1);
+		if (so.format == CLI_FORMAT_TEXT)
 			print_versions(g, stdout);
-		if (format == OUT_JSON)
+		if (so.format == CLI_FORMAT_JSON)
 			fputs("[\n", stdout);
-		if (format == OUT_CSV)
+		if (so.format == CLI_FORMAT_CSV)
 			fputs("line,line_id,risk,risk_rule,hs6,destination,flags,weapons,parties,reasons,error\n", stdout);
 		size_t by_risk[5] = {0}, errors = 0;
 		bool failed = false;
 		for (size_t i = 0; i < n_items; i++) {
 			goods_item *it = &items[i];
-			if (format == OUT_JSON && i)
+			if (so.format == CLI_FORMAT_JSON && i)
 				fputs(",\n", stdout);
 			fputs(it->output ? it->output : "", stdout);
-			if (format != OUT_JSON)
+			if (so.format != CLI_FORMAT_JSON)
 				fputc('\n', stdout);
 			if (it->error) {
 				errors++;
@@ -550,7 +515,7 @@ static int goods_screen(int argc, char **argv)
 				failed |= fail_on_set && it->risk >= fail_on;
 			}
 		}
-		if (format == OUT_JSON)
+		if (so.format == CLI_FORMAT_JSON)
 			fputs(n_items ? "\n]\n" : "]\n", stdout);
 		double el = now_s() - t0;
 		fprintf(stderr,

@@ -23,7 +23,7 @@
 
 #define MAX_IDS 8
 
-typedef enum { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_CSV } out_format;
+typedef enum { FMT_TEXT = CLI_FORMAT_TEXT, FMT_JSON = CLI_FORMAT_JSON, FMT_JSONL = CLI_FORMAT_JSONL, FMT_CSV = CLI_FORMAT_CSV } out_format;
 
 typedef struct batch_item {
 	size_t line;              /* 1-based input line */
@@ -471,16 +471,14 @@ static int run_batch(screen_job *job, int threads, FILE *out, bool show_progress
 
 int cmd_screen(int argc, char **argv)
 {
-	char *files[CLI_MAX_LISTS];
-	size_t n_files = 0;
-	const char *name = NULL, *batch = NULL, *store_url = NULL;
+	cli_screen_opts so;
+	cli_screen_opts_init(&so);
+	const char *name = NULL, *batch = NULL;
 	batch_item single;
 	memset(&single, 0, sizeof single);
 	screen_job job;
 	memset(&job, 0, sizeof job);
 	job.params = (em_screen_params)EM_SCREEN_PARAMS_INIT;
-	job.format = FMT_TEXT;
-	long threads = sysconf(_SC_NPROCESSORS_ONLN);
 	bool fail_on_alert = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -493,27 +491,17 @@ int cmd_screen(int argc, char **argv)
 			fail_on_alert = true;
 			continue;
 		}
+		int shared = cli_screen_option("embargo screen", argc, argv, &i, &so);
+		if (shared < 0)
+			return CLI_USAGE;
+		if (shared)
+			continue;
 		if (a[0] == '-' && a[1] != '\0' && !v) {
 			fprintf(stderr, "embargo screen: %s needs a value\n", a);
 			return CLI_USAGE;
 		}
-		if (!strcmp(a, "--list")) {
-			if (n_files == CLI_MAX_LISTS) {
-				fprintf(stderr, "embargo screen: at most %d lists\n", CLI_MAX_LISTS);
-				return CLI_USAGE;
-			}
-			files[n_files++] = argv[++i];
-		} else if (!strcmp(a, "--store")) {
-			store_url = argv[++i];
-		} else if (!strcmp(a, "--batch")) {
+		if (!strcmp(a, "--batch")) {
 			batch = argv[++i];
-		} else if (!strcmp(a, "--threshold")) {
-			char *end;
-			job.params.threshold = strtod(argv[++i], &end);
-			if (*end || job.params.threshold <= 0 || job.params.threshold > 1) {
-				fprintf(stderr, "embargo screen: --threshold must be a number in (0, 1]\n");
-				return CLI_USAGE;
-			}
 		} else if (!strcmp(a, "--limit")) {
 			char *end;
 			long n = strtol(argv[++i], &end, 10);
@@ -522,27 +510,6 @@ int cmd_screen(int argc, char **argv)
 				return CLI_USAGE;
 			}
 			job.params.limit = (size_t)n;
-		} else if (!strcmp(a, "--format")) {
-			const char *f = argv[++i];
-			if (!strcmp(f, "text"))
-				job.format = FMT_TEXT;
-			else if (!strcmp(f, "json"))
-				job.format = FMT_JSON;
-			else if (!strcmp(f, "jsonl"))
-				job.format = FMT_JSONL;
-			else if (!strcmp(f, "csv"))
-				job.format = FMT_CSV;
-			else {
-				fprintf(stderr, "embargo screen: unknown format '%s' (text, json, jsonl, csv)\n", f);
-				return CLI_USAGE;
-			}
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-			char *end;
-			threads = strtol(argv[++i], &end, 10);
-			if (*end || threads < 1 || threads > 64) {
-				fprintf(stderr, "embargo screen: -j must be 1..64\n");
-				return CLI_USAGE;
-			}
 		} else if (!strcmp(a, "--type")) {
 			single.type = argv[++i];
 		} else if (!strcmp(a, "--dob")) {
@@ -569,8 +536,11 @@ int cmd_screen(int argc, char **argv)
 		screen_usage(stderr);
 		return CLI_USAGE;
 	}
+	job.params.threshold = so.threshold;
+	job.format = (out_format)so.format;
+	long threads = so.threads;
 	cli_lists ll;
-	if (cli_lists_load(&ll, files, n_files, store_url) != 0)
+	if (cli_lists_load(&ll, so.files, so.n_files, so.store_url) != 0)
 		return CLI_FAIL;
 	em_screener *scr;
 	if (em_screener_new(&scr, (const em_list *const *)ll.lists, ll.n) != 0) {

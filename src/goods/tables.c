@@ -171,6 +171,22 @@ int goods_norm(const char *text, char *out, size_t cap)
 	return (int)o;
 }
 
+/* The array `items` (n used, *cap allocated) with room for one more: the same array, a larger
+ * one, or NULL when out of memory (the old one is then still valid). */
+static void *grow(void *items, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return items;
+	size_t c = *cap ? *cap * 2 : 64;
+	void *p = realloc(items, c * size);
+	if (!p) {
+		em_fail(EM_ENOMEM, "out of memory reading the goods tables");
+		return NULL;
+	}
+	*cap = c;
+	return p;
+}
+
 /* ---- HS codes ------------------------------------------------------------------------------ */
 
 typedef struct load_ctx {
@@ -197,13 +213,10 @@ static int hs_row(void *vctx, char **f, const char *table, size_t line)
 			       table, line, f[2]);
 	if (!*f[4])
 		return em_fail(EM_EPARSE, "%s:%zu: field 'source': empty", table, line);
-	if (t->n_hs == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 64;
-		goods_hs_row *p = realloc(t->hs, c->cap * sizeof *p);
-		if (!p)
-			return em_fail(EM_ENOMEM, "out of memory");
-		t->hs = p;
-	}
+	void *grown = grow(t->hs, &c->cap, t->n_hs, sizeof *t->hs);
+	if (!grown)
+		return EM_ENOMEM;
+	t->hs = grown;
 	goods_hs_row *r = &t->hs[t->n_hs++];
 	memcpy(r->hs6, f[0], 7);
 	r->list = em_arena_strdup(c->arena, f[1]);
@@ -264,13 +277,10 @@ static int country_row(void *vctx, char **f, const char *table, size_t line)
 		return em_fail(EM_EPARSE, "%s:%zu: field 'name': empty", table, line);
 	size_t ci;
 	if (!em_strmap_get(&c->by_code, code, &ci)) {
-		if (t->n_countries == c->cap) {
-			c->cap = c->cap ? c->cap * 2 : 256;
-			goods_country *p = realloc(t->countries, c->cap * sizeof *p);
-			if (!p)
-				return em_fail(EM_ENOMEM, "out of memory");
-			t->countries = p;
-		}
+		void *grown = grow(t->countries, &c->cap, t->n_countries, sizeof *t->countries);
+		if (!grown)
+			return EM_ENOMEM;
+		t->countries = grown;
 		ci = t->n_countries++;
 		t->countries[ci].code = em_arena_strdup(c->arena, code);
 		t->countries[ci].name = NULL;
@@ -340,13 +350,10 @@ static int dest_row(void *vctx, char **f, const char *table, size_t line)
 			       table, line, f[1]);
 	if (!*f[0] || !*f[3] || !*f[4])
 		return em_fail(EM_EPARSE, "%s:%zu: field '%s': empty", table, line, !*f[0] ? "code" : !*f[3] ? "alert" : "source");
-	if (t->n_dests == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 32;
-		goods_dest_row *p = realloc(t->dests, c->cap * sizeof *p);
-		if (!p)
-			return em_fail(EM_ENOMEM, "out of memory");
-		t->dests = p;
-	}
+	void *grown = grow(t->dests, &c->cap, t->n_dests, sizeof *t->dests);
+	if (!grown)
+		return EM_ENOMEM;
+	t->dests = grown;
 	goods_dest_row *r = &t->dests[t->n_dests++];
 	r->code = em_arena_strdup(c->arena, f[0]);
 	r->kind = kind;
@@ -407,13 +414,10 @@ static int word_row(void *vctx, char **f, const char *table, size_t line)
 	w.source.name = em_arena_strdup(c->arena, f[3]);
 	w.source.date = dup_or_null(c->arena, f[4]);
 	w.source.url = NULL;
-	if (t->n_words == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 128;
-		goods_word *p = realloc(t->words, c->cap * sizeof *p);
-		if (!p)
-			return em_fail(EM_ENOMEM, "out of memory");
-		t->words = p;
-	}
+	void *grown = grow(t->words, &c->cap, t->n_words, sizeof *t->words);
+	if (!grown)
+		return EM_ENOMEM;
+	t->words = grown;
 	t->words[t->n_words++] = w;
 	return 0;
 }
@@ -481,13 +485,10 @@ static int mfr_row(void *vctx, char **f, const char *table, size_t line)
 	char canon[256];
 	if (goods_norm(f[2], canon, sizeof canon) <= 0)
 		return em_fail(EM_EPARSE, "%s:%zu: field 'canonical': empty", table, line);
-	if (m->n_canon == m->cap_canon) {
-		m->cap_canon = m->cap_canon ? m->cap_canon * 2 : 64;
-		const char **p = realloc(m->canon, m->cap_canon * sizeof *p);
-		if (!p)
-			return em_fail(EM_ENOMEM, "out of memory");
-		m->canon = p;
-	}
+	void *grown = grow(m->canon, &m->cap_canon, m->n_canon, sizeof *m->canon);
+	if (!grown)
+		return EM_ENOMEM;
+	m->canon = grown;
 	m->canon[m->n_canon] = em_arena_strdup(c->arena, canon);
 	if (em_strmap_put(&m->alias, em_arena_strdup(c->arena, key), m->n_canon++))
 		return em_fail(EM_ENOMEM, "out of memory");
