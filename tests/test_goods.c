@@ -116,6 +116,7 @@ static void countries(void)
 	em_goods_stats st;
 	em_goods_get_stats(G, &st);
 	CHECK(st.country_names > 2000);
+	CHECK_EQ_INT(T.country_ambiguous, 0); /* no name in the table stands for two countries */
 }
 
 /* ---- part numbers ------------------------------------------------------------------------- */
