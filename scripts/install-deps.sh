@@ -3,7 +3,8 @@
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
       libicu-dev libxml2-dev libsqlite3-dev libjansson-dev libcurl4-openssl-dev libssl-dev
-      libmicrohttpd-dev libpq-dev postgresql sqlite3 python3 jq)
+      libmicrohttpd-dev libpq-dev postgresql sqlite3 python3 jq
+      gpsd-clients)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,7 +4,7 @@
  * alerts per 1000 on negatives.tsv per locale, all at one threshold. Prints a report; with
  * --misses / --alerts it also lists the failures, to study them.
  *
- * usage: eval-screening [--shared DIR] [--threshold X] [--misses N] [--alerts N] [--json]
+ * usage: eval-screening [--shared DIR] [--threshold X] [--misses N] [--alerts N]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,9 +85,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--threshold") && i + 1 < argc)
 			params.threshold = strtod(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--misses") && i + 1 < argc)
-			show_misses = atoi(argv[++i]);
+			show_misses = (int)strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--alerts") && i + 1 < argc)
-			show_alerts = atoi(argv[++i]);
+			show_alerts = (int)strtol(argv[++i], NULL, 10);
 		else {
 			fprintf(stderr, "usage: eval-screening [--shared DIR] [--threshold X] [--misses N] [--alerts N]\n");
 			return 2;

@@ -9,4 +9,5 @@
 #include "em_update.h"
 #include "em_screen.h"
 #include "em_goods.h"
+#include "em_ais.h"
 #endif

@@ -19,6 +19,7 @@ enum {
 int cmd_lists(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_goods(int argc, char **argv);
+int cmd_ais(int argc, char **argv);
 /* `lists update` (lists_update.c); argv[0] is "update", --store was taken out by cmd_lists. */
 int cmd_lists_update(const char *store_url, int argc, char **argv);
 
@@ -61,8 +62,8 @@ typedef struct cli_screen_opts {
 
 void cli_screen_opts_init(cli_screen_opts *o);
 /*
- * When argv[*i] is one of the shared options (--list, --store, --threshold, --format, -j or
- * --jobs), takes it and its value, advances *i and returns 1; returns 0 for any other argument,
+ * When argv[*i] is one of the shared options (--list, --store, --threshold, --format, -j N,
+ * -jN or --jobs), takes it and its value, advances *i and returns 1; returns 0 for any other argument,
  * and -1 after a message on stderr (prefixed with `cmd`) when the value is missing or bad.
  */
 int cli_screen_option(const char *cmd, int argc, char **argv, int *i, cli_screen_opts *o);

@@ -89,22 +89,23 @@ void cli_screen_opts_init(cli_screen_opts *o)
 int cli_screen_option(const char *cmd, int argc, char **argv, int *i, cli_screen_opts *o)
 {
 	const char *a = argv[*i];
+	bool attached = a[0] == '-' && a[1] == 'j' && a[2] >= '0' && a[2] <= '9'; /* -j4 */
 	bool ours = !strcmp(a, "--list") || !strcmp(a, "--store") || !strcmp(a, "--threshold") ||
-		    !strcmp(a, "--format") || !strcmp(a, "-j") || !strcmp(a, "--jobs");
+		    !strcmp(a, "--format") || !strcmp(a, "-j") || !strcmp(a, "--jobs") || attached;
 	if (!ours)
 		return 0;
-	if (*i + 1 >= argc) {
+	if (!attached && *i + 1 >= argc) {
 		fprintf(stderr, "%s: %s needs a value\n", cmd, a);
 		return -1;
 	}
-	const char *v = argv[++*i];
+	const char *v = attached ? a + 2 : argv[++*i];
 	char *end;
 	if (!strcmp(a, "--list")) {
 		if (o->n_files == CLI_MAX_LISTS) {
 			fprintf(stderr, "%s: at most %d lists\n", cmd, CLI_MAX_LISTS);
 			return -1;
 		}
-		o->files[o->n_files++] = argv[*i];
+		o->files[o->n_files++] = argv[*i]; /* argv, not v: the caller keeps char * */
 	} else if (!strcmp(a, "--store")) {
 		o->store_url = v;
 	} else if (!strcmp(a, "--threshold")) {

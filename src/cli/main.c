@@ -16,6 +16,7 @@ static const struct {
 	{"lists", cmd_lists, "read, import, compare and update sanctions lists"},
 	{"screen", cmd_screen, "screen names (one, or a batch) against the lists"},
 	{"goods", cmd_goods, "screen order lines: high-priority goods, weapon parts, destinations, red flags"},
+	{"ais", cmd_ais, "decode AIS position and identity messages"},
 };
 
 static void usage(FILE *f)

@@ -46,6 +46,8 @@ typedef struct screen_job {
 	size_t n_items;
 	atomic_size_t next;
 	atomic_size_t finished;
+	char **extra_cols;        /* CSV input: the carried columns in header order, or NULL */
+	int n_extra;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 } screen_job;
@@ -114,6 +116,16 @@ static json_t *record_json(const batch_item *it, const em_result *r)
 	return o;
 }
 
+static void csv_header_print(const screen_job *job, FILE *out)
+{
+	fputs("line,query,alert,matches,source,source_id,name,matched_name,score,all_matches,error", out);
+	for (int k = 0; k < job->n_extra; k++) {
+		fputc(',', out);
+		cli_csv_field(out, job->extra_cols[k]);
+	}
+	fputc('\n', out);
+}
+
 static char *render(const screen_job *job, const batch_item *it, const em_result *r)
 {
 	char *buf = NULL;
@@ -158,14 +170,11 @@ static char *render(const screen_job *job, const batch_item *it, const em_result
 		cli_csv_field(f, all);
 		fputc(',', f);
 		cli_csv_field(f, it->error);
-		if (it->extra) {
-			const char *key;
-			json_t *v;
-			json_object_foreach(it->extra, key, v)
-			{
-				fputc(',', f);
-				cli_csv_field(f, json_string_value(v));
-			}
+		/* every carried column of the header, empty where the line could not be split */
+		for (int k = 0; k < job->n_extra; k++) {
+			json_t *v = it->extra ? json_object_get(it->extra, job->extra_cols[k]) : NULL;
+			fputc(',', f);
+			cli_csv_field(f, v ? json_string_value(v) : "");
 		}
 		break;
 	}
@@ -299,8 +308,11 @@ static char *trim(char *s)
 typedef struct csv_header {
 	int is_csv;
 	int ncols;
+	char *buf;                /* the split header line the columns point into */
 	char *cols[64];
 	int name, type, dob, country, id;
+	char *extra[64];          /* the other columns, carried through to the output */
+	int n_extra;
 } csv_header;
 
 static int col_index(const csv_header *h, const char *name)
@@ -322,6 +334,7 @@ static int parse_header(char *line, csv_header *h)
 		free(copy);
 		return 0;
 	}
+	h->buf = copy;
 	h->ncols = n;
 	for (int i = 0; i < n; i++)
 		h->cols[i] = trim(h->cols[i]);
@@ -336,16 +349,56 @@ static int parse_header(char *line, csv_header *h)
 	h->dob = col_index(h, "dob");
 	h->country = col_index(h, "country");
 	h->id = col_index(h, "id");
+	for (int i = 0; i < n; i++)
+		if (i != h->name && i != h->type && i != h->dob && i != h->country && i != h->id)
+			h->extra[h->n_extra++] = h->cols[i];
 	return 0;
+}
+
+/*
+ * A copy of s with every byte that does not start a valid UTF-8 sequence replaced by U+FFFD,
+ * so that the record of a bad line can still show it in JSON, CSV or text.
+ */
+static char *utf8_lossy(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n * 3 + 1), *o = out;
+	if (!out)
+		return NULL;
+	while (*s) {
+		size_t len = 0;
+		for (size_t k = 4; k >= 1 && !len; k--) {
+			char seq[5] = {0};
+			size_t m = strnlen(s, k);
+			if (m < k)
+				continue;
+			memcpy(seq, s, k);
+			if (em_utf8_valid_text(seq))
+				len = k;
+		}
+		if (len) {
+			memcpy(o, s, len);
+			o += len;
+			s += len;
+		} else {
+			memcpy(o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			s++;
+		}
+	}
+	*o = '\0';
+	return out;
 }
 
 static void fill_item(batch_item *it, const csv_header *h, char *line)
 {
-	it->raw = strdup(trim(line));
-	if (!em_utf8_valid_text(it->raw)) {
+	line = trim(line);
+	if (!em_utf8_valid_text(line)) {
+		it->raw = utf8_lossy(line);
 		it->error = strdup("not valid UTF-8");
 		return;
 	}
+	it->raw = strdup(line);
 	if (!h->is_csv) {
 		it->name = strdup(it->raw);
 		return;
@@ -428,19 +481,8 @@ static int run_batch(screen_job *job, int threads, FILE *out, bool show_progress
 		worker(job);
 	if (job->format == FMT_JSON)
 		fputs("[\n", out);
-	if (job->format == FMT_CSV) {
-		fputs("line,query,alert,matches,source,source_id,name,matched_name,score,all_matches,error", out);
-		if (job->n_items && job->items[0].extra) {
-			const char *key;
-			json_t *v;
-			json_object_foreach(job->items[0].extra, key, v)
-			{
-				fputc(',', out);
-				cli_csv_field(out, key);
-			}
-		}
-		fputc('\n', out);
-	}
+	if (job->format == FMT_CSV)
+		csv_header_print(job, out);
 	/* Write records in input order as they complete. */
 	for (size_t i = 0; i < job->n_items; i++) {
 		pthread_mutex_lock(&job->mu);
@@ -536,6 +578,15 @@ int cmd_screen(int argc, char **argv)
 		screen_usage(stderr);
 		return CLI_USAGE;
 	}
+	/* What the command line got wrong is a usage error, found before any list is loaded. */
+	if (name && !*name) {
+		fprintf(stderr, "embargo screen: the name is empty\n");
+		return CLI_USAGE;
+	}
+	if (single.type && em_entity_type_parse(single.type) == EM_ENTITY_UNKNOWN) {
+		fprintf(stderr, "embargo screen: --type must be person, organization, vessel or aircraft\n");
+		return CLI_USAGE;
+	}
 	job.params.threshold = so.threshold;
 	job.format = (out_format)so.format;
 	long threads = so.threads;
@@ -561,6 +612,8 @@ int cmd_screen(int argc, char **argv)
 			rc = CLI_USAGE;
 		} else {
 			screen_item(&job, &single);
+			if (job.format == FMT_CSV)
+				csv_header_print(&job, stdout);
 			if (job.format == FMT_JSON)
 				printf("[\n%s\n]\n", single.output ? single.output : "");
 			else
@@ -585,6 +638,8 @@ int cmd_screen(int argc, char **argv)
 			batch_item *items = NULL;
 			while ((got = getline(&line, &cap, in)) >= 0) {
 				lineno++;
+				if (lineno == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
+					memmove(line, line + 3, strlen(line + 3) + 1); /* a byte order mark */
 				if (lineno == 1)
 					parse_header(line, &h);
 				if (lineno == 1 && h.is_csv)
@@ -609,11 +664,11 @@ int cmd_screen(int argc, char **argv)
 			free(line);
 			if (in != stdin)
 				fclose(in);
-			if (h.is_csv)
-				free(h.cols[0]);
 			if (rc == CLI_OK) {
 				job.items = items;
 				job.n_items = n_items;
+				job.extra_cols = h.extra;
+				job.n_extra = h.n_extra;
 				run_batch(&job, (int)threads, stdout, isatty(STDERR_FILENO) && n_items > 1);
 				for (size_t i = 0; i < n_items; i++) {
 					alerts += items[i].n_matches > 0;
@@ -629,6 +684,7 @@ int cmd_screen(int argc, char **argv)
 			for (size_t i = 0; i < n_items; i++)
 				free_item(&items[i]);
 			free(items);
+			free(h.buf);
 		}
 	}
 	fflush(stdout);

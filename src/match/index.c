@@ -149,6 +149,8 @@ void em_screener_free(em_screener *s)
 	free(s->term_family);
 	free(s->term_orig);
 	free(s->term_skel);
+	free(s->term_orig_len);
+	free(s->term_skel_len);
 	free(s->vocab);
 	free(s->postings);
 	free(s->legal_vocab);
@@ -222,6 +224,14 @@ static int grow_names(em_screener *s, size_t *cap_names, size_t *cap_terms, size
 		if (!k)
 			return em_fail(EM_ENOMEM, "out of memory building the index");
 		s->term_skel = k;
+		uint8_t *ol = realloc(s->term_orig_len, *cap_terms);
+		if (!ol)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		s->term_orig_len = ol;
+		uint8_t *sl = realloc(s->term_skel_len, *cap_terms);
+		if (!sl)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		s->term_skel_len = sl;
 	}
 	return 0;
 }
@@ -278,6 +288,8 @@ static int index_name(em_screener *s, uint32_t ei, size_t name_idx, size_t *cap_
 			if (!s->term_skel[s->n_terms])
 				return em_fail(EM_ENOMEM, "out of memory building the index");
 		}
+		s->term_orig_len[s->n_terms] = (uint8_t)strlen(s->term_orig[s->n_terms]);
+		s->term_skel_len[s->n_terms] = (uint8_t)strlen(s->term_skel[s->n_terms]);
 		s->n_terms++;
 	}
 	s->n_names++;

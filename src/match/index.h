@@ -51,6 +51,8 @@ struct em_screener {
 	uint8_t *term_family;   /* EM_TERM_FLAG_* bits of that term */
 	const char **term_orig; /* each term as written in the list (before name knowledge) */
 	const char **term_skel; /* the consonant skeleton of each term as written */
+	uint8_t *term_orig_len; /* strlen(term_orig[i]) */
+	uint8_t *term_skel_len; /* strlen(term_skel[i]) */
 	size_t n_terms;
 	em_vocab *vocab;
 	size_t n_vocab;

@@ -43,12 +43,22 @@ typedef struct qterm {
 	size_t n_m;
 } qterm;
 
+/* A (listed term, query term) similarity, kept sorted by listed term for the alignment. */
+typedef struct vmatch {
+	uint32_t vocab;
+	uint8_t qi;
+	uint8_t how;
+	float sim;
+} vmatch;
+
 typedef struct query_ctx {
 	const em_screener *s;
 	qterm q[EM_TEXT_MAX_TOKENS];
 	size_t n;
 	em_script_class script;
 	float total_weight;
+	vmatch by_vocab[EM_TEXT_MAX_TOKENS * MAX_TERM_MATCHES];
+	size_t n_by_vocab;
 } query_ctx;
 
 /* Per-thread scratch: one accumulator per indexed name, reset after each query. */
@@ -500,6 +510,23 @@ static void match_terms(query_ctx *c, const em_screener *s)
 	}
 }
 
+static int cmp_vmatch(const void *a, const void *b)
+{
+	const vmatch *x = a, *y = b;
+	return (x->vocab > y->vocab) - (x->vocab < y->vocab);
+}
+
+/* Indexes every query term's matches by listed term, so aligning a name costs a lookup a word. */
+static void index_matches(query_ctx *c)
+{
+	c->n_by_vocab = 0;
+	for (size_t i = 0; i < c->n; i++)
+		for (size_t k = 0; k < c->q[i].n_m; k++)
+			c->by_vocab[c->n_by_vocab++] = (vmatch){c->q[i].m[k].vocab, (uint8_t)i, c->q[i].m[k].how,
+								c->q[i].m[k].sim};
+	qsort(c->by_vocab, c->n_by_vocab, sizeof *c->by_vocab, cmp_vmatch);
+}
+
 static void load_terms(query_ctx *c, const em_terms *terms)
 {
 	c->n = terms->n;
@@ -521,6 +548,7 @@ static void prepare_query(query_ctx *c, const em_screener *s, const char *name, 
 		load_terms(c, &terms);
 		match_terms(c, s);
 	}
+	index_matches(c);
 }
 
 /* ---- retrieval ------------------------------------------------------------------------------ */
@@ -710,13 +738,25 @@ typedef struct cpair {
  */
 static bool abjad_fits(const char *q, const char *c);
 
-static float join_similarity(const char *single, const char *single_skel, const char *const *parts,
-			     const char *const *part_skels, size_t np, bool abjad, bool exact, bool single_is_query)
+/* One side of a join: a word or words with their lengths and skeletons. */
+typedef struct join_side {
+	const char *text[3];
+	const char *skel[3];
+	size_t len[3];
+	size_t slen[3];
+	size_t n;
+} join_side;
+
+static float join_similarity(const join_side *one, const join_side *many, bool abjad, bool exact,
+			     bool single_is_query)
 {
+	const char *single = one->text[0], *single_skel = one->skel[0];
+	const char *const *parts = many->text;
+	size_t np = many->n;
 	/* Cheap tests first: this runs for every run of words of every candidate name. */
-	size_t sl = strlen(single), total = 0;
+	size_t sl = one->len[0], total = 0;
 	for (size_t k = 0; k < np; k++)
-		total += strlen(parts[k]);
+		total += many->len[k];
 	bool spelled = sl + 1 >= total && sl <= total + 1 && single[0] == parts[0][0];
 	if (!spelled && !abjad)
 		return 0;
@@ -735,7 +775,7 @@ static float join_similarity(const char *single, const char *single_skel, const 
 	 * The skeletons must agree (the parts' skeletons written together, the article left in or
 	 * assimilated), then the Arabic-script side must fit the Latin side, long vowels and all.
 	 */
-	size_t ssl = strlen(single_skel);
+	size_t ssl = one->slen[0];
 	if (ssl < 2)
 		return 0;
 	for (int assimilate = 0; assimilate < 2; assimilate++) {
@@ -745,12 +785,12 @@ static float join_similarity(const char *single, const char *single_skel, const 
 		for (size_t k = 0; k < np && fits_len; k++) {
 			if (assimilate && k + 1 < np && strcmp(parts[k], "al") == 0 && sun_letter(parts[k + 1][0]))
 				continue;
-			size_t pl = strlen(part_skels[k]);
+			size_t pl = many->slen[k];
 			if (o + pl >= sizeof sk || o + pl > ssl) {
 				fits_len = false;
 				break;
 			}
-			memcpy(sk + o, part_skels[k], pl);
+			memcpy(sk + o, many->skel[k], pl);
 			o += pl;
 		}
 		if (!fits_len || o != ssl || memcmp(sk, single_skel, ssl) != 0)
@@ -767,15 +807,6 @@ static float join_similarity(const char *single, const char *single_skel, const 
 	return 0;
 }
 
-static float sim_of(const qterm *q, uint32_t vocab, uint8_t *how)
-{
-	for (size_t k = 0; k < q->n_m; k++)
-		if (q->m[k].vocab == vocab) {
-			*how = q->m[k].how;
-			return q->m[k].sim;
-		}
-	return 0.0f;
-}
 
 static double combine(double qcov, double ccov)
 {
@@ -798,18 +829,33 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 	for (size_t i = 0; i < c->n; i++) {
 		if (qused[i] || c->q[i].term.orig_len < 4)
 			continue;
+		const qterm *qt = &c->q[i];
+		join_side one = {{qt->term.orig}, {qt->skel}, {qt->term.orig_len}, {qt->slen}, 1};
 		for (size_t np = 2; np <= 3 && !qused[i]; np++) {
 			for (size_t j = 0; j + np <= nc; j++) {
-				const char *parts[3], *skels[3];
+				/* Lengths and first letters rule out almost every run before any work. */
+				size_t tl = 0, ts = 0;
+				for (size_t k = 0; k < np; k++) {
+					tl += s->term_orig_len[nm->terms + j + k];
+					ts += s->term_skel_len[nm->terms + j + k];
+				}
+				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 &&
+					       one.text[0][0] == s->term_orig[nm->terms + j][0];
+				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
+					continue;
+				join_side many = {.n = np};
 				bool free_run = true;
 				for (size_t k = 0; k < np; k++) {
+					size_t t = nm->terms + j + k;
 					free_run &= !cused[j + k];
-					parts[k] = s->term_orig[nm->terms + j + k];
-					skels[k] = s->term_skel[nm->terms + j + k];
+					many.text[k] = s->term_orig[t];
+					many.skel[k] = s->term_skel[t];
+					many.len[k] = s->term_orig_len[t];
+					many.slen[k] = s->term_skel_len[t];
 				}
 				if (!free_run)
 					continue;
-				float sim = join_similarity(c->q[i].term.orig, c->q[i].skel, parts, skels, np, abjad, exact, true);
+				float sim = join_similarity(&one, &many, abjad, exact, true);
 				if (sim == 0)
 					continue;
 				float w = 0;
@@ -827,21 +873,34 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 		}
 	}
 	for (size_t j = 0; j < nc; j++) {
-		const char *single = s->term_orig[nm->terms + j];
-		if (cused[j] || strlen(single) < 4)
+		size_t t = nm->terms + j;
+		if (cused[j] || s->term_orig_len[t] < 4)
 			continue;
+		join_side one = {{s->term_orig[t]}, {s->term_skel[t]}, {s->term_orig_len[t]}, {s->term_skel_len[t]}, 1};
 		for (size_t np = 2; np <= 3 && !cused[j]; np++) {
 			for (size_t i = 0; i + np <= c->n; i++) {
-				const char *parts[3], *skels[3];
+				size_t tl = 0, ts = 0;
+				for (size_t k = 0; k < np; k++) {
+					tl += c->q[i + k].term.orig_len;
+					ts += c->q[i + k].slen;
+				}
+				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 &&
+					       one.text[0][0] == c->q[i].term.orig[0];
+				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
+					continue;
+				join_side many = {.n = np};
 				bool free_run = true;
 				for (size_t k = 0; k < np; k++) {
+					const qterm *qk = &c->q[i + k];
 					free_run &= !qused[i + k];
-					parts[k] = c->q[i + k].term.orig;
-					skels[k] = c->q[i + k].skel;
+					many.text[k] = qk->term.orig;
+					many.skel[k] = qk->skel;
+					many.len[k] = qk->term.orig_len;
+					many.slen[k] = qk->slen;
 				}
 				if (!free_run)
 					continue;
-				float sim = join_similarity(single, s->term_skel[nm->terms + j], parts, skels, np, abjad, exact, false);
+				float sim = join_similarity(&one, &many, abjad, exact, false);
 				if (sim == 0)
 					continue;
 				for (size_t k = 0; k < np; k++)
@@ -869,25 +928,39 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 	/* Candidate pairs, best first (greedy assignment is near optimal for names this short). */
 	cpair cands[EM_TEXT_MAX_TOKENS * 8];
 	size_t ncand = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		for (size_t j = 0; j < nc && ncand < sizeof cands / sizeof cands[0]; j++) {
-			uint8_t how = HOW_EXACT;
-			float sim = sim_of(&c->q[i], cv[j], &how);
-			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && c->q[i].slen == 1 && s->vocab[cv[j]].slen == 1 &&
-			    c->q[i].skel[0] == s->vocab[cv[j]].skel[0] && abjad_fits(c->q[i].phon, s->vocab[cv[j]].phon)) {
-				sim = 0.85f; /* "dy" and "uday": too short to look up, plain once aligned */
-				how = HOW_SKELETON;
-			}
-			if (sim < (float)SIM_MIN)
+	for (size_t j = 0; j < nc; j++) {
+		/* The query terms that matched this listed term: a binary search in by_vocab. */
+		size_t lo = 0, hi = c->n_by_vocab;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (c->by_vocab[mid].vocab < cv[j])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < c->n_by_vocab && c->by_vocab[k].vocab == cv[j]; k++) {
+			const vmatch *vm = &c->by_vocab[k];
+			if (vm->sim < (float)SIM_MIN || ncand >= sizeof cands / sizeof cands[0])
 				continue;
+			size_t i = vm->qi;
 			/* Prefer the pair that matters most; break ties toward keeping order. */
-			float key = sim * s->vocab[cv[j]].weight - 0.001f * (float)(i > j ? i - j : j - i);
-			cands[ncand].sim = sim;
-			cands[ncand].key = key;
-			cands[ncand].qi = (uint8_t)i;
-			cands[ncand].ci = (uint8_t)j;
-			cands[ncand].how = how;
-			ncand++;
+			cands[ncand++] = (cpair){vm->sim, vm->sim * s->vocab[cv[j]].weight - 0.001f * (float)(i > j ? i - j : j - i),
+						 (uint8_t)i, (uint8_t)j, vm->how};
+		}
+	}
+	/* Arabic-script words of one consonant ("dy" / Uday) are too short to look up: compare them here. */
+	if (c->script == EM_SCRIPT_ABJAD) {
+		for (size_t i = 0; i < c->n; i++) {
+			if (c->q[i].slen != 1)
+				continue;
+			for (size_t j = 0; j < nc && ncand < sizeof cands / sizeof cands[0]; j++) {
+				const em_vocab *v = &s->vocab[cv[j]];
+				bool paired = false;
+				for (size_t k = 0; k < ncand; k++)
+					paired |= cands[k].qi == i && cands[k].ci == j;
+				if (!paired && v->slen == 1 && c->q[i].skel[0] == v->skel[0] && abjad_fits(c->q[i].phon, v->phon))
+					cands[ncand++] = (cpair){0.85f, 0.85f * v->weight, (uint8_t)i, (uint8_t)j, HOW_SKELETON};
+			}
 		}
 	}
 	/* Sort by key, descending (insertion sort: a few dozen pairs). */
@@ -1000,8 +1073,12 @@ static void adjust(const em_query *q, const em_entity *e, const em_date *qdob, b
 	adj->id_hit = id_hit;
 	if (kind == EM_NAME_AKA_WEAK)
 		adj_add(adj, "weak_alias", -0.05, "matched a low-quality alias");
-	if (q->type != EM_ENTITY_UNKNOWN && e->type != EM_ENTITY_UNKNOWN && q->type != e->type)
-		adj_add(adj, "type", -0.12, "the listed entity is of another type");
+	if (q->type != EM_ENTITY_UNKNOWN && e->type != EM_ENTITY_UNKNOWN && q->type != e->type) {
+		/* A company may carry a person's name; a person is never a ship or an aircraft. */
+		bool near_kind = (q->type == EM_ENTITY_PERSON || q->type == EM_ENTITY_ORGANIZATION) &&
+				 (e->type == EM_ENTITY_PERSON || e->type == EM_ENTITY_ORGANIZATION);
+		adj_add(adj, "type", near_kind ? -0.12 : -0.2, "the listed entity is of another type");
+	}
 	else if (q->type == EM_ENTITY_UNKNOWN && looks_org && e->type == EM_ENTITY_PERSON)
 		adj_add(adj, "type", -0.08, "the query names a legal form, the listed entity is a person");
 	if (qdob && qdob->year && e->n_birth_dates) {
@@ -1023,10 +1100,22 @@ static void adjust(const em_query *q, const em_entity *e, const em_date *qdob, b
 		bool any_year = false;
 		for (size_t i = 0; i < e->n_birth_dates; i++)
 			any_year |= e->birth_dates[i].year != 0;
+		/* How far the nearest listed year is: a few years may be a mistake, a decade is not. */
+		int gap = 9999;
+		for (size_t i = 0; i < e->n_birth_dates; i++) {
+			const em_date *d = &e->birth_dates[i];
+			if (!d->year)
+				continue;
+			int hi = d->kind == EM_DATE_RANGE ? d->year2 : d->year;
+			int g = qdob->year < d->year ? d->year - qdob->year : qdob->year > hi ? qdob->year - hi : 0;
+			gap = g < gap ? g : gap;
+		}
 		if (exact)
 			adj_add(adj, "dob", 0.05, "the date of birth agrees");
 		else if (near)
 			adj_add(adj, "dob", 0.01, "the year of birth is close");
+		else if (any_year && gap >= 5)
+			adj_add(adj, "dob", -0.22, "the date of birth is years apart");
 		else if (any_year)
 			adj_add(adj, "dob", -0.15, "the date of birth is clearly different");
 	}
@@ -1157,6 +1246,16 @@ static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, co
 	if (!a)
 		return EM_ENOMEM;
 	memcpy(a, adj.a, adj.n * sizeof *a);
+	/* An identical identifier sets the score rather than adding to it: show what it added. */
+	double others = 0;
+	for (size_t k = 0; k < adj.n; k++)
+		if (strcmp(a[k].field, "id") != 0)
+			others += a[k].effect;
+	for (size_t k = 0; k < adj.n; k++)
+		if (strcmp(a[k].field, "id") == 0) {
+			double added = m->score - m->name_score - others;
+			a[k].effect = added > 0 ? added : 0;
+		}
 	m->adjustments = a;
 	m->n_adjustments = adj.n;
 	return 0;

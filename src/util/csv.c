@@ -76,20 +76,29 @@ int em_csv_next(em_csv *c)
 					return em_fail(EM_ETRUNCATED,
 						       "%s:%zu: field %zu: quoted field never closed (file cut short?)",
 						       c->name, start_line, c->nfields);
-				ch = c->data[c->pos++];
-				if (ch == '"') {
-					if (c->pos < c->len && c->data[c->pos] == '"') {
-						c->pos++;
-					} else {
-						break;
-					}
-				} else if (ch == '\n') {
-					c->next_line++;
-				}
-				if ((rc = em_buf_putc(&c->text, ch)) != 0) {
+				/* Copy the run up to the next quote in one go, counting lines. */
+				const char *run = c->data + c->pos;
+				const char *q = memchr(run, '"', c->len - c->pos);
+				size_t n = q ? (size_t)(q - run) : c->len - c->pos;
+				for (size_t k = 0; k < n; k++)
+					c->next_line += run[k] == '\n';
+				if (n && (rc = em_buf_append(&c->text, run, n)) != 0) {
 					em_error_prefix("%s:%zu", c->name, c->line);
 					return rc;
 				}
+				c->pos += n;
+				if (c->pos >= c->len)
+					continue; /* reports the unterminated quote above */
+				c->pos++; /* the quote */
+				if (c->pos < c->len && c->data[c->pos] == '"') {
+					c->pos++;
+					if ((rc = em_buf_putc(&c->text, '"')) != 0) {
+						em_error_prefix("%s:%zu", c->name, c->line);
+						return rc;
+					}
+					continue;
+				}
+				break;
 			}
 			/* Only spaces may follow the closing quote before the delimiter. */
 			while (c->pos < c->len && c->data[c->pos] == ' ' && c->delim != ' ')
@@ -112,10 +121,16 @@ int em_csv_next(em_csv *c)
 			c->next_line += ch == '\n';
 			break;
 		}
-		if ((rc = em_buf_putc(&c->text, ch)) != 0) {
+		/* An unquoted run: copy up to the next delimiter or line end at once. */
+		size_t end = c->pos;
+		while (end < c->len && c->data[end] != c->delim && c->data[end] != '\n' && c->data[end] != '\r')
+			end++;
+		if ((rc = em_buf_putc(&c->text, ch)) != 0 ||
+		    (end > c->pos && (rc = em_buf_append(&c->text, c->data + c->pos, end - c->pos)) != 0)) {
 			em_error_prefix("%s:%zu", c->name, c->line);
 			return rc;
 		}
+		c->pos = end;
 	}
 	rc = csv_end_field(c);
 	return rc ? rc : 1;

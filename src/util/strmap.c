@@ -24,24 +24,29 @@ static int strmap_grow(em_strmap *m)
 	size_t cap = m->cap ? m->cap * 2 : 16;
 	const char **keys = calloc(cap, sizeof *keys);
 	size_t *vals = calloc(cap, sizeof *vals);
-	if (!keys || !vals) {
+	uint64_t *hashes = calloc(cap, sizeof *hashes);
+	if (!keys || !vals || !hashes) {
 		free(keys);
 		free(vals);
+		free(hashes);
 		return em_fail(EM_ENOMEM, "out of memory growing a hash map");
 	}
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->keys[i])
 			continue;
-		size_t j = em_hash_bytes(m->keys[i], strlen(m->keys[i])) & (cap - 1);
+		size_t j = m->hashes[i] & (cap - 1);
 		while (keys[j])
 			j = (j + 1) & (cap - 1);
 		keys[j] = m->keys[i];
 		vals[j] = m->vals[i];
+		hashes[j] = m->hashes[i];
 	}
 	free(m->keys);
 	free(m->vals);
+	free(m->hashes);
 	m->keys = keys;
 	m->vals = vals;
+	m->hashes = hashes;
 	m->cap = cap;
 	return 0;
 }
@@ -53,9 +58,10 @@ int em_strmap_put(em_strmap *m, const char *key, size_t val)
 		if (rc)
 			return rc;
 	}
-	size_t j = em_hash_bytes(key, strlen(key)) & (m->cap - 1);
+	uint64_t h = em_hash_bytes(key, strlen(key));
+	size_t j = h & (m->cap - 1);
 	while (m->keys[j]) {
-		if (strcmp(m->keys[j], key) == 0) {
+		if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0) {
 			m->vals[j] = val;
 			return 0;
 		}
@@ -63,6 +69,7 @@ int em_strmap_put(em_strmap *m, const char *key, size_t val)
 	}
 	m->keys[j] = key;
 	m->vals[j] = val;
+	m->hashes[j] = h;
 	m->count++;
 	return 0;
 }
@@ -71,9 +78,10 @@ bool em_strmap_get(const em_strmap *m, const char *key, size_t *val)
 {
 	if (!m->cap)
 		return false;
-	size_t j = em_hash_bytes(key, strlen(key)) & (m->cap - 1);
+	uint64_t h = em_hash_bytes(key, strlen(key));
+	size_t j = h & (m->cap - 1);
 	while (m->keys[j]) {
-		if (strcmp(m->keys[j], key) == 0) {
+		if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0) {
 			if (val)
 				*val = m->vals[j];
 			return true;
@@ -87,5 +95,6 @@ void em_strmap_free(em_strmap *m)
 {
 	free(m->keys);
 	free(m->vals);
+	free(m->hashes);
 	memset(m, 0, sizeof *m);
 }

@@ -63,6 +63,7 @@ char *em_buf_detach(em_buf *b);
 typedef struct em_strmap {
 	const char **keys;
 	size_t *vals;
+	uint64_t *hashes;  /* hash of each key: compared before the key, reused when growing */
 	size_t cap;   /* power of two */
 	size_t count;
 } em_strmap;

@@ -6,30 +6,12 @@
 # from a folder, threads, and the part-number measurement (tools/eval-parts) on the
 # hand-labelled samples. Needs EMBARGO, EM_SHARED_DIR, EM_FIXTURES_DIR and EM_BUILD_DIR.
 set -u
-: "${EMBARGO:?}" "${EM_SHARED_DIR:?}" "${EM_FIXTURES_DIR:?}" "${EM_BUILD_DIR:?}"
+. "$(dirname "$0")/lib/harness.sh"
+: "${EM_FIXTURES_DIR:?}" "${EM_BUILD_DIR:?}"
 F=$EM_FIXTURES_DIR/goods
 DATA=$EM_FIXTURES_DIR/../../data/goods
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export EMBARGO_HOME=$work/home
-unset EMBARGO_STORE XDG_DATA_HOME EMBARGO_COMPONENTS
+unset EMBARGO_COMPONENTS
 
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-# expect DESC WANTED_EXIT CMD...: runs CMD with stdout in $work/out and stderr in $work/err
-expect() {
-	local desc=$1 want=$2
-	shift 2
-	"$@" >"$work/out" 2>"$work/err"
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc"; else
-		bad "$desc (exit $got, wanted $want)"
-		sed 's/^/     /' "$work/err" | head -n 5
-	fi
-}
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 ('$2' != '$3')"; fi; }
-has() { if grep -Eq -- "$3" "$2"; then ok "$1"; else bad "$1 (no /$3/ in $2)"; sed 's/^/     /' "$2" | head -n 5; fi; }
 # risk DESC FILE LINE_ID WANTED: the JSON lines record of that line has that risk
 risk() { same "$1" "$(jq -r --arg id "$3" 'select(.line_id == $id) | .risk' "$2")" "$4"; }
 # flagged DESC FILE LINE_ID CODE: the record has a flag with that code
@@ -181,5 +163,4 @@ same "every negative query matches nothing" "$(jq '.negatives == .negatives_clea
 expect "eval-parts on the held-out sample" 0 "$EVAL" --json --labels "$F/labelled-parts-heldout.tsv"
 same "held-out precision at least 0.95 and recall at least 0.9" "$(jq '.precision >= 0.95 and .recall >= 0.9' "$work/out")" true
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,33 +4,10 @@
 # counts come from the published files themselves: consecutive snapshots 2024-04-26 and
 # 2024-05-03 differ by 305 entries added and 8 removed; 2023-06-08 and 2023-06-15 by 2 added.
 set -u
-: "${EMBARGO:?set EMBARGO to the embargo binary}" "${EM_SHARED_DIR:?set EM_SHARED_DIR}"
+. "$(dirname "$0")/lib/harness.sh"
 H=$EM_SHARED_DIR/data/ofac/sdn-history
 A=$H/sdn-2024-04-26.csv
 B=$H/sdn-2024-05-03.csv
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export EMBARGO_HOME=$work/home
-unset EMBARGO_STORE XDG_DATA_HOME
-
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-# expect DESC WANTED_EXIT CMD...: runs CMD with stdout in $work/out and stderr in $work/err
-expect() {
-	local desc=$1 want=$2
-	shift 2
-	"$@" >"$work/out" 2>"$work/err"
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc"; else
-		bad "$desc (exit $got, wanted $want)"
-		sed 's/^/     /' "$work/err" | head -n 5
-	fi
-}
-# same DESC A B: the two values are equal
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 ('$2' != '$3')"; fi; }
-# has DESC FILE PATTERN: the file has a line matching the extended regex
-has() { if grep -Eq -- "$3" "$2"; then ok "$1"; else bad "$1 (no /$3/ in $2)"; sed 's/^/     /' "$2" | head -n 5; fi; }
 active_json() { "$EMBARGO" lists --json; }
 
 # --- an empty store, options and usage errors ---
@@ -164,5 +141,4 @@ p2=$!
 wait $p1 && wait $p2 && ok "concurrent imports both succeed" || { bad "concurrent imports both succeed"; cat "$work/p1" "$work/p2"; }
 same "two versions, one active" "$("$EMBARGO" lists --store "$par" versions --json | jq -c '[length, (map(select(.active)) | length)]')" "[2,1]"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
