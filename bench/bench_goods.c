@@ -20,16 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
+#include "bench.h"
 #include "embargo/embargo.h"
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double cpu_now(void)
 {
@@ -196,13 +189,13 @@ typedef struct result {
 
 /* Best of `runs` timings of one phase on `threads` threads (each reads the whole file and
  * screens its share, so parsing is paid once per thread: the reader is not the point there). */
-static result measure(const char *name, const char *data, size_t len, const em_goods *g, int threads, int runs)
+static result measure(const char *name, const char *data, size_t len, const em_goods *g, int threads, size_t runs)
 {
 	result best = {name, 1e30, 0, 0, 0, {0}, threads};
-	for (int run = 0; run < runs; run++) {
+	for (size_t run = 0; run < runs; run++) {
 		phase ph[8];
 		pthread_t t[8];
-		double t0 = now(), c0 = cpu_now();
+		double t0 = bench_now(), c0 = cpu_now();
 		for (int i = 0; i < threads; i++) {
 			ph[i] = (phase){data, len, g, i, threads, 0, 0, {0}};
 			if (threads == 1)
@@ -212,7 +205,7 @@ static result measure(const char *name, const char *data, size_t len, const em_g
 		}
 		for (int i = 0; threads > 1 && i < threads; i++)
 			pthread_join(t[i], NULL);
-		double el = now() - t0, cpu = cpu_now() - c0;
+		double el = bench_now() - t0, cpu = cpu_now() - c0;
 		if (el < best.seconds) {
 			best.seconds = el;
 			best.cpu_seconds = cpu;
@@ -231,18 +224,14 @@ static result measure(const char *name, const char *data, size_t len, const em_g
 
 int main(int argc, char **argv)
 {
-	size_t n = 100000;
-	int runs = 1;
+	size_t n = 100000, runs = 1;
 	bool json = false, parties = true;
 	const char *list_path = EM_SHARED_DIR "/data/ofac/sdn-history/sdn-2024-05-03.csv";
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--lines") && i + 1 < argc)
-			n = strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
-			runs = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
-		else if (!strcmp(argv[i], "--list") && i + 1 < argc)
-			list_path = argv[++i];
-		else if (!strcmp(argv[i], "--no-parties"))
+		if (bench_opt_size(argc, argv, &i, "--lines", &n, false) || bench_opt_size(argc, argv, &i, "--runs", &runs, false) ||
+		    bench_opt_str(argc, argv, &i, "--list", &list_path))
+			continue;
+		if (!strcmp(argv[i], "--no-parties"))
 			parties = false;
 		else if (!strcmp(argv[i], "--json"))
 			json = true;
@@ -253,24 +242,20 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (n == 0) {
-		fprintf(stderr, "bench_goods: --lines must be > 0\n");
-		return 2;
-	}
 	size_t len = 0;
-	double t0 = now();
+	double t0 = bench_now();
 	char *data = generate(n, &len);
-	double gen_s = now() - t0;
+	double gen_s = bench_now() - t0;
 	if (!data)
 		return 1;
-	t0 = now();
+	t0 = bench_now();
 	em_goods *g;
 	em_goods_options o = EM_GOODS_OPTIONS_INIT;
 	if (em_goods_new(&g, &o) != 0) {
 		fprintf(stderr, "bench_goods: %s\n", em_error_last()->message);
 		return 1;
 	}
-	double load_s = now() - t0;
+	double load_s = bench_now() - t0;
 	result res[4];
 	int nres = 0;
 	res[nres++] = measure("parse", data, len, NULL, 1, runs);
@@ -279,7 +264,7 @@ int main(int argc, char **argv)
 	em_goods *gp = NULL;
 	double list_s = 0;
 	if (parties) {
-		t0 = now();
+		t0 = bench_now();
 		em_goods_options op = EM_GOODS_OPTIONS_INIT;
 		if (em_list_read_file(&list, list_path, NULL) != 0) {
 			fprintf(stderr, "bench_goods: %s\n", em_error_last()->message);
@@ -292,7 +277,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_goods: %s\n", em_error_last()->message);
 			return 1;
 		}
-		list_s = now() - t0;
+		list_s = bench_now() - t0;
 		res[nres++] = measure("parties", data, len, gp, 1, runs);
 		res[nres++] = measure("parties-2t", data, len, gp, 2, runs);
 	}

@@ -70,5 +70,13 @@ check "screen: peak RSS covers the lists" "$S" \
 check "screen: targets reported" "$S" 'all(.sets[]; .targets | has("qps_per_core") and has("speedup") and has("index_load_cold"))'
 check "screen: memory target for all lists" "$S" '.sets[1].targets | has("all_lists_memory")'
 
+G=$work/goods.json
+run "bench_goods --quick completes" "$G" "$BENCH_DIR/bench_goods" --quick --json --no-parties
+check "goods: every number finite and >= 0" "$G" "$sane"
+check "goods: the baseline and the screening phase" "$G" '[.phases[].name] == ["parse", "goods"]'
+check "goods: every generated line read and none bad" "$G" 'all(.phases[]; .lines == 5000 and .bad_lines == 0)'
+check "goods: every screened line has one risk level" "$G" '.phases[1].risk | add == 5000'
+check "goods: the mix has every level" "$G" 'all(.phases[1].risk[]; . > 0)'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
