@@ -48,7 +48,7 @@ S=$work/screen.json
 run "bench_screen --quick completes" "$S" "$BENCH_DIR/bench_screen" --quick --queries 60 --baseline-queries 3 \
 	--threads 2 --runs 1 --json --shared "$EM_SHARED_DIR"
 check "screen: every number finite and >= 0" "$S" "$sane"
-check "screen: both list sets measured" "$S" '[.sets[].name] == ["sdn-2024-05-03", "all"]'
+check "screen: both list sets measured" "$S" '[.sets[].name] == ["sdn-2024-05-03", "all sources"]'
 check "screen: query mix as asked" "$S" '.queries.count == 60 and .queries.positives > 0 and .queries.positives < 60'
 check "screen: the index holds every entity, at least one name each" "$S" \
 	'all(.sets[]; .index.entities > 0 and .index.names >= .index.entities and .index.vocabulary > 0 and .index.memory_bytes > 0)'

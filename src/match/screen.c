@@ -62,11 +62,14 @@ typedef struct query_ctx {
 } query_ctx;
 
 /* Per-thread scratch: one accumulator per indexed name, reset after each query. */
+struct query_work;
+
 typedef struct scratch {
 	float *acc;
 	uint32_t *touched;
 	size_t cap;
 	size_t n_touched;
+	struct query_work *work; /* the per-query buffers (large: kept per thread, not per query) */
 } scratch;
 
 static _Thread_local scratch tls_scratch;
@@ -77,6 +80,8 @@ static void scratch_destroy(void *p)
 {
 	scratch *sc = p;
 	if (sc) {
+		free(sc->work);
+		sc->work = NULL;
 		free(sc->acc);
 		free(sc->touched);
 		sc->acc = NULL;
@@ -608,12 +613,11 @@ static void reach(const em_screener *s, scratch *sc, uint32_t v, float gain)
 static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 {
 	const em_screener *s = c->s;
-	bool any_name_term = false;
-	for (size_t i = 0; i < c->n; i++)
-		any_name_term |= c->q[i].term.cls == EM_TERM_NAME && c->q[i].n_m > 0;
+	/* Only name words retrieve: a legal form or an article alone reaches thousands of names
+	 * and cannot carry a query to the threshold. */
 	for (size_t i = 0; i < c->n; i++) {
 		const qterm *q = &c->q[i];
-		if (any_name_term && q->term.cls != EM_TERM_NAME)
+		if (q->term.cls != EM_TERM_NAME)
 			continue;
 		for (size_t k = 0; k < q->n_m; k++) {
 			const em_vocab *v = &s->vocab[q->m[k].vocab];
@@ -1273,6 +1277,12 @@ static double final_score(double name_score, const adj_list *adj)
 	return sc;
 }
 
+struct query_work {
+	query_ctx ctx[EM_TRANSLIT_COUNT];
+	cand cands[MAX_CANDIDATES];
+	hit hits[MAX_CANDIDATES + 64];
+};
+
 int em_screen(const em_screener *s, const em_query *q, const em_screen_params *params, em_result **out)
 {
 	*out = NULL;
@@ -1286,25 +1296,23 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 	em_arena_init(&ri->arena);
 
 	query_ctx *ctx[EM_TRANSLIT_COUNT] = {NULL};
-	query_ctx *c = malloc(sizeof *c);
-	ctx[0] = c;
-	cand *cands = malloc(MAX_CANDIDATES * sizeof *cands);
-	hit *hits = malloc((MAX_CANDIDATES + 64) * sizeof *hits);
 	scratch *sc = get_scratch(s->n_names ? s->n_names : 1);
+	if (sc && !sc->work)
+		sc->work = malloc(sizeof *sc->work);
 	int rc = 0;
-	if (!c || !cands || !hits || !sc) {
-		rc = em_fail(EM_ENOMEM, "out of memory");
-		goto done;
+	if (!sc || !sc->work) {
+		em_result_free(&ri->pub);
+		return em_fail(EM_ENOMEM, "out of memory");
 	}
+	query_ctx *c = &sc->work->ctx[0];
+	ctx[0] = c;
+	cand *cands = sc->work->cands;
+	hit *hits = sc->work->hits;
 	/* Cyrillic has two plausible romanizations: read the query both ways, keep the better. */
 	prepare_query(c, s, q->name, EM_TRANSLIT_DEFAULT);
 	size_t n_variants = 1;
 	if (c->script == EM_SCRIPT_CYRILLIC) {
-		ctx[1] = malloc(sizeof *ctx[1]);
-		if (!ctx[1]) {
-			rc = em_fail(EM_ENOMEM, "out of memory");
-			goto done;
-		}
+		ctx[1] = &sc->work->ctx[1];
 		prepare_query(ctx[1], s, q->name, EM_TRANSLIT_PLAIN);
 		n_variants = 2;
 	}
@@ -1385,10 +1393,6 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 	ri->pub.matches = m;
 	ri->pub.n_matches = kept;
 done:
-	free(c);
-	free(ctx[1]);
-	free(cands);
-	free(hits);
 	if (rc) {
 		em_result_free(&ri->pub);
 		return rc;
