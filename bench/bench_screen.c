@@ -1112,7 +1112,7 @@ int main(int argc, char **argv)
 		}
 	sets[1].files = xmalloc(files.count * sizeof *sets[1].files);
 	for (size_t i = 0; i < files.count; i++) {
-		if (o.lists && !bench_match_any(files.items[i].path, o.lists))
+		if (o.lists && !bench_match_any(files.items[i].label, o.lists))
 			continue;
 		sets[1].files[sets[1].n_files++] = &files.items[i];
 		sets[1].bytes += files.items[i].bytes;
