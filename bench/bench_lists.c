@@ -372,7 +372,7 @@ int main(int argc, char **argv)
 	/* Keep only the files asked for; the rest are freed with the set. */
 	size_t kept = 0;
 	for (size_t i = 0; i < lists.count; i++) {
-		if (only && !bench_match_any(lists.items[i].path, only))
+		if (only && !bench_match_any(lists.items[i].label, only))
 			continue;
 		bench_list_file t = lists.items[kept];
 		lists.items[kept++] = lists.items[i];

@@ -48,7 +48,7 @@ S=$work/screen.json
 run "bench_screen --quick completes" "$S" "$BENCH_DIR/bench_screen" --quick --queries 60 --baseline-queries 3 \
 	--threads 2 --runs 1 --json --shared "$EM_SHARED_DIR"
 check "screen: every number finite and >= 0" "$S" "$sane"
-check "screen: both list sets measured" "$S" '[.sets[].name] == ["sdn-2024-05-03", "all"]'
+check "screen: both list sets measured" "$S" '[.sets[].name] == ["sdn-2024-05-03", "all sources"]'
 check "screen: query mix as asked" "$S" '.queries.count == 60 and .queries.positives > 0 and .queries.positives < 60'
 check "screen: the index holds every entity, at least one name each" "$S" \
 	'all(.sets[]; .index.entities > 0 and .index.names >= .index.entities and .index.vocabulary > 0 and .index.memory_bytes > 0)'
@@ -69,6 +69,14 @@ check "screen: peak RSS covers the lists" "$S" \
 	'all(.sets[]; .load_cold.peak_rss_kb >= .load_cold.lists_peak_rss_kb and .load_cold.lists_peak_rss_kb > 0)'
 check "screen: targets reported" "$S" 'all(.sets[]; .targets | has("qps_per_core") and has("speedup") and has("index_load_cold"))'
 check "screen: memory target for all lists" "$S" '.sets[1].targets | has("all_lists_memory")'
+
+G=$work/goods.json
+run "bench_goods --quick completes" "$G" "$BENCH_DIR/bench_goods" --quick --json --no-parties
+check "goods: every number finite and >= 0" "$G" "$sane"
+check "goods: the baseline and the screening phase" "$G" '[.phases[].name] == ["parse", "goods"]'
+check "goods: every generated line read and none bad" "$G" 'all(.phases[]; .lines == 5000 and .bad_lines == 0)'
+check "goods: every screened line has one risk level" "$G" '.phases[1].risk | add == 5000'
+check "goods: the mix has every level" "$G" 'all(.phases[1].risk[]; . > 0)'
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -581,18 +581,6 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Sanitizer builds run several times slower; timing bounds allow for it. */
-static int sanitized(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	return 1;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-	return 1;
-#endif
-#endif
-	return getenv("EM_SANITIZED") != NULL;
-}
 
 /*
  * Imports `l`, loads the version back and prints both times; the import must take seconds,
@@ -611,12 +599,12 @@ static em_list *timed_round_trip(em_store *s, const em_list *l, const char *labe
 	double load_s = seconds_since(&t0);
 	printf("     %s, %zu entities: import %.3f s, load %.3f s\n", label, em_list_count(l), import_s,
 	       load_s);
-	CHECK(import_s < (sanitized() ? 20.0 : 2.0));
+	/* Only printed: speed is measured by bench/bench_lists, never asserted in a test. */
 	return back;
 }
 
-/* 15,000 built entities go in one transaction. */
-static void import_is_fast(void)
+/* 15,000 built entities go in one transaction and come back. */
+static void large_import_round_trip(void)
 {
 	em_store *s = open_fresh();
 	em_list *l = make_list("big", 1, 15000, 1);
@@ -682,7 +670,7 @@ int main(void)
 	RUN(resolve_references);
 	RUN(urls_and_refusals);
 	RUN(default_location);
-	RUN(import_is_fast);
+	RUN(large_import_round_trip);
 	RUN(real_sdn_round_trip);
 	return TEST_REPORT();
 }

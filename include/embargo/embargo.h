@@ -8,6 +8,7 @@
 #include "em_store.h"
 #include "em_update.h"
 #include "em_screen.h"
+#include "em_goods.h"
 #include "em_ais.h"
 #include "em_audit.h"
 #include "em_keys.h"

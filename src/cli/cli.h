@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "embargo/em_audit.h"
 #include "embargo/em_store.h"
 
 /* Exit codes shared by every command. */
@@ -18,6 +19,7 @@ enum {
 
 int cmd_lists(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
+int cmd_goods(int argc, char **argv);
 int cmd_ais(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
@@ -27,15 +29,52 @@ int cmd_alerts(int argc, char **argv);
 /* `lists update` (lists_update.c); argv[0] is "update", --store was taken out by cmd_lists. */
 int cmd_lists_update(const char *store_url, int argc, char **argv);
 
-/*
- * The lists to screen against: the given files, or else the active versions in the store at
- * `store_url` (NULL: the default store). Reports failures (and an empty store) on stderr and
- * returns CLI_FAIL.
- */
-int cli_load_lists(em_active_lists *out, const char *const *files, size_t n_files,
-		   const char *store_url);
-
 /* Prints "embargo: <message of em_error_last()>" to stderr and returns CLI_FAIL. */
 int cli_report_error(const char *what);
+
+/* ---- cli_common.c ---- */
+
+#define CLI_MAX_LISTS 64
+
+/* The lists a command screens against, with the version each one is. */
+typedef struct cli_lists {
+	em_list *lists[CLI_MAX_LISTS]; /* the lists, n of them (owned by `all`) */
+	size_t n;
+	em_active_lists all;           /* the lists and their versions (id 0 for a file) */
+} cli_lists;
+
+/*
+ * Reads the files given (--list FILE...) or, when there are none, the active versions in the
+ * store at store_url (NULL: the default store). Reports on stderr and returns CLI_FAIL when a
+ * file does not read or there is no list at all.
+ */
+int cli_lists_load(cli_lists *ll, char **files, size_t n_files, const char *store_url);
+void cli_lists_free(cli_lists *ll);
+/* The list versions of ll for the audit trail (malloc'd, ll->n of them; NULL: no memory). */
+em_list_ref *cli_lists_refs(const cli_lists *ll);
+
+/* Writes one CSV field, quoted when it has to be. */
+void cli_csv_field(FILE *f, const char *s);
+
+/* Output formats of the screening commands. */
+typedef enum { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_JSONL, CLI_FORMAT_CSV } cli_format;
+
+/* The options the screening commands share. */
+typedef struct cli_screen_opts {
+	char *files[CLI_MAX_LISTS]; /* --list FILE, in order */
+	size_t n_files;
+	const char *store_url;      /* --store URL, or NULL */
+	double threshold;           /* --threshold X, or 0 for the default */
+	cli_format format;          /* --format F (default text) */
+	long threads;               /* -j N (default: the online processors) */
+} cli_screen_opts;
+
+void cli_screen_opts_init(cli_screen_opts *o);
+/*
+ * When argv[*i] is one of the shared options (--list, --store, --threshold, --format, -j N,
+ * -jN or --jobs), takes it and its value, advances *i and returns 1; returns 0 for any other argument,
+ * and -1 after a message on stderr (prefixed with `cmd`) when the value is missing or bad.
+ */
+int cli_screen_option(const char *cmd, int argc, char **argv, int *i, cli_screen_opts *o);
 
 #endif

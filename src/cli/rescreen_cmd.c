@@ -179,23 +179,21 @@ int cmd_rescreen(int argc, char **argv)
 	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	em_active_lists ll;
-	if (cli_load_lists(&ll, NULL, 0, store_url))
+	cli_lists ll;
+	if (cli_lists_load(&ll, NULL, 0, store_url))
 		return CLI_FAIL;
 	em_store *st = NULL;
 	em_screener *scr = NULL;
-	em_list_ref *refs = calloc(ll.versions.count, sizeof *refs);
+	em_list_ref *refs = cli_lists_refs(&ll);
 	int rc = CLI_OK;
 	if (!refs) {
 		fprintf(stderr, "embargo rescreen: out of memory\n");
 		rc = CLI_FAIL;
 	} else if (em_store_open(&st, store_url)) {
 		rc = cli_report_error("opening the store");
-	} else if (em_screener_new(&scr, (const em_list *const *)ll.lists, ll.versions.count)) {
+	} else if (em_screener_new(&scr, (const em_list *const *)ll.lists, ll.n)) {
 		rc = cli_report_error("building the index");
 	}
-	for (size_t i = 0; refs && i < ll.versions.count; i++)
-		refs[i] = (em_list_ref){ll.versions.items[i].source, ll.versions.items[i].id, ll.versions.items[i].sha256};
 	tally t = {0};
 	char *after = NULL;
 	while (rc == CLI_OK) {
@@ -208,7 +206,7 @@ int cmd_rescreen(int argc, char **argv)
 			em_customer_set_free(&cs);
 			break;
 		}
-		rc = rescreen_page_run(st, scr, &params, refs, ll.versions.count, &cs, (int)threads, &t);
+		rc = rescreen_page_run(st, scr, &params, refs, ll.n, &cs, (int)threads, &t);
 		free(after);
 		after = strdup(cs.items[cs.count - 1].ref);
 		em_customer_set_free(&cs);
@@ -222,15 +220,16 @@ int cmd_rescreen(int argc, char **argv)
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (rc == CLI_OK) {
 		printf("re-screened %zu customers against", t.customers);
-		for (size_t i = 0; i < ll.versions.count; i++)
-			printf("%s %s@%lld", i ? "," : "", ll.versions.items[i].source, (long long)ll.versions.items[i].id);
+		for (size_t i = 0; i < ll.n; i++)
+			printf("%s %s@%lld", i ? "," : "", ll.all.versions.items[i].source,
+			       (long long)ll.all.versions.items[i].id);
 		printf(" in %.2f s: %zu with matches; %zu alerts opened (new or changed matches), %zu already open,"
 		       " %zu unchanged, %zu suppressed false positives, %zu confirmed true matches\n",
 		       secs, t.with_matches, t.opened, t.pending, t.unchanged, t.suppressed, t.confirmed);
 	}
 	em_screener_free(scr);
 	em_store_free(st);
-	em_active_lists_free(&ll);
+	cli_lists_free(&ll);
 	free(refs);
 	return rc;
 }

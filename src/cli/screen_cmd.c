@@ -23,13 +23,11 @@
 #include "embargo/embargo.h"
 #include "embargo/em_screen.h"
 #include "embargo/em_audit.h"
-#include "embargo/em_store.h"
 
-#define MAX_LISTS 64
 #define MAX_IDS 8
 #define AUDIT_CHUNK 256 /* screenings recorded in one transaction */
 
-typedef enum { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_CSV } out_format;
+typedef enum { FMT_TEXT = CLI_FORMAT_TEXT, FMT_JSON = CLI_FORMAT_JSON, FMT_JSONL = CLI_FORMAT_JSONL, FMT_CSV = CLI_FORMAT_CSV } out_format;
 
 typedef struct batch_item {
 	size_t line;              /* 1-based input line */
@@ -111,29 +109,12 @@ static json_t *record_json(const batch_item *it, const em_result *r)
 	return o;
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (!s)
-		s = "";
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void csv_header_print(const screen_job *job, FILE *out)
 {
 	fputs("line,query,alert,matches,source,source_id,name,matched_name,score,all_matches,error", out);
 	for (int k = 0; k < job->n_extra; k++) {
 		fputc(',', out);
-		csv_field(out, job->extra_cols[k]);
+		cli_csv_field(out, job->extra_cols[k]);
 	}
 	fputc('\n', out);
 }
@@ -158,16 +139,16 @@ static char *render(const screen_job *job, const batch_item *it, const em_result
 	}
 	case FMT_CSV: {
 		fprintf(f, "%zu,", it->line);
-		csv_field(f, it->name ? it->name : it->raw);
+		cli_csv_field(f, it->name ? it->name : it->raw);
 		const em_match *b = r && r->n_matches ? &r->matches[0] : NULL;
 		fprintf(f, ",%s,%zu,", b ? "yes" : "no", r ? r->n_matches : 0);
-		csv_field(f, b ? b->entity->source : "");
+		cli_csv_field(f, b ? b->entity->source : "");
 		fputc(',', f);
-		csv_field(f, b ? b->entity->source_id : "");
+		cli_csv_field(f, b ? b->entity->source_id : "");
 		fputc(',', f);
-		csv_field(f, b && b->entity->n_names ? b->entity->names[0].full : "");
+		cli_csv_field(f, b && b->entity->n_names ? b->entity->names[0].full : "");
 		fputc(',', f);
-		csv_field(f, b ? b->matched_name : "");
+		cli_csv_field(f, b ? b->matched_name : "");
 		if (b)
 			fprintf(f, ",%.4f,", b->score);
 		else
@@ -179,14 +160,14 @@ static char *render(const screen_job *job, const batch_item *it, const em_result
 			o += (size_t)snprintf(all + o, sizeof all - o, "%s%s:%s:%.4f", i ? ";" : "",
 					      r->matches[i].entity->source, r->matches[i].entity->source_id,
 					      r->matches[i].score);
-		csv_field(f, all);
+		cli_csv_field(f, all);
 		fputc(',', f);
-		csv_field(f, it->error);
+		cli_csv_field(f, it->error);
 		/* every carried column of the header, empty where the line could not be split */
 		for (int k = 0; k < job->n_extra; k++) {
 			json_t *v = it->extra ? json_object_get(it->extra, job->extra_cols[k]) : NULL;
 			fputc(',', f);
-			csv_field(f, v ? json_string_value(v) : "");
+			cli_csv_field(f, v ? json_string_value(v) : "");
 		}
 		break;
 	}
@@ -597,16 +578,14 @@ static int run_batch(screen_job *job, int threads, FILE *out, bool show_progress
 
 int cmd_screen(int argc, char **argv)
 {
-	char *files[MAX_LISTS];
-	size_t n_files = 0;
-	const char *name = NULL, *batch = NULL, *store_url = NULL;
+	cli_screen_opts so;
+	cli_screen_opts_init(&so);
+	const char *name = NULL, *batch = NULL;
 	batch_item single;
 	memset(&single, 0, sizeof single);
 	screen_job job;
 	memset(&job, 0, sizeof job);
 	job.params = (em_screen_params)EM_SCREEN_PARAMS_INIT;
-	job.format = FMT_TEXT;
-	long threads = sysconf(_SC_NPROCESSORS_ONLN);
 	bool fail_on_alert = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -615,42 +594,23 @@ int cmd_screen(int argc, char **argv)
 			screen_usage(stdout);
 			return CLI_OK;
 		}
-		if (a[0] == '-' && a[1] == 'j' && a[2] >= '0' && a[2] <= '9') { /* -j4 */
-			char *end;
-			threads = strtol(a + 2, &end, 10);
-			if (*end || threads < 1 || threads > 64) {
-				fprintf(stderr, "embargo screen: -j must be 1..64\n");
-				return CLI_USAGE;
-			}
-			continue;
-		}
 		if (!strcmp(a, "--fail-on-alert")) {
 			fail_on_alert = true;
 			continue;
 		}
+		int shared = cli_screen_option("embargo screen", argc, argv, &i, &so);
+		if (shared < 0)
+			return CLI_USAGE;
+		if (shared)
+			continue;
 		if (a[0] == '-' && a[1] != '\0' && !v) {
 			fprintf(stderr, "embargo screen: %s needs a value\n", a);
 			return CLI_USAGE;
 		}
-		if (!strcmp(a, "--list")) {
-			if (n_files == MAX_LISTS) {
-				fprintf(stderr, "embargo screen: at most %d lists\n", MAX_LISTS);
-				return CLI_USAGE;
-			}
-			files[n_files++] = argv[++i];
-		} else if (!strcmp(a, "--store")) {
-			store_url = argv[++i];
-		} else if (!strcmp(a, "--customer-ref")) {
+		if (!strcmp(a, "--customer-ref")) {
 			single.customer_ref = argv[++i];
 		} else if (!strcmp(a, "--batch")) {
 			batch = argv[++i];
-		} else if (!strcmp(a, "--threshold")) {
-			char *end;
-			job.params.threshold = strtod(argv[++i], &end);
-			if (*end || job.params.threshold <= 0 || job.params.threshold > 1) {
-				fprintf(stderr, "embargo screen: --threshold must be a number in (0, 1]\n");
-				return CLI_USAGE;
-			}
 		} else if (!strcmp(a, "--limit")) {
 			char *end;
 			long n = strtol(argv[++i], &end, 10);
@@ -659,27 +619,6 @@ int cmd_screen(int argc, char **argv)
 				return CLI_USAGE;
 			}
 			job.params.limit = (size_t)n;
-		} else if (!strcmp(a, "--format")) {
-			const char *f = argv[++i];
-			if (!strcmp(f, "text"))
-				job.format = FMT_TEXT;
-			else if (!strcmp(f, "json"))
-				job.format = FMT_JSON;
-			else if (!strcmp(f, "jsonl"))
-				job.format = FMT_JSONL;
-			else if (!strcmp(f, "csv"))
-				job.format = FMT_CSV;
-			else {
-				fprintf(stderr, "embargo screen: unknown format '%s' (text, json, jsonl, csv)\n", f);
-				return CLI_USAGE;
-			}
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-			char *end;
-			threads = strtol(argv[++i], &end, 10);
-			if (*end || threads < 1 || threads > 64) {
-				fprintf(stderr, "embargo screen: -j must be 1..64\n");
-				return CLI_USAGE;
-			}
 		} else if (!strcmp(a, "--type")) {
 			single.type = argv[++i];
 		} else if (!strcmp(a, "--dob")) {
@@ -715,27 +654,28 @@ int cmd_screen(int argc, char **argv)
 		fprintf(stderr, "embargo screen: --type must be person, organization, vessel or aircraft\n");
 		return CLI_USAGE;
 	}
-	em_active_lists ll;
-	if (cli_load_lists(&ll, (const char *const *)files, n_files, store_url) != 0)
+	job.params.threshold = so.threshold;
+	job.format = (out_format)so.format;
+	long threads = so.threads;
+	cli_lists ll;
+	if (cli_lists_load(&ll, so.files, so.n_files, so.store_url) != 0)
 		return CLI_FAIL;
 	em_screener *scr;
-	if (em_screener_new(&scr, (const em_list *const *)ll.lists, ll.versions.count) != 0) {
-		em_active_lists_free(&ll);
+	if (em_screener_new(&scr, (const em_list *const *)ll.lists, ll.n) != 0) {
+		cli_lists_free(&ll);
 		return cli_report_error("building the index");
 	}
 	job.screener = scr;
-	em_list_ref *refs = calloc(ll.versions.count ? ll.versions.count : 1, sizeof *refs);
-	if (!refs || em_store_open(&job.audit, store_url) != 0) {
+	em_list_ref *refs = cli_lists_refs(&ll);
+	if (!refs || em_store_open(&job.audit, so.store_url) != 0) {
 		int r = refs ? cli_report_error("opening the store for the audit trail") : CLI_FAIL;
 		free(refs);
 		em_screener_free(scr);
-		em_active_lists_free(&ll);
+		cli_lists_free(&ll);
 		return r;
 	}
-	for (size_t i = 0; i < ll.versions.count; i++)
-		refs[i] = (em_list_ref){ll.versions.items[i].source, ll.versions.items[i].id, ll.versions.items[i].sha256};
 	job.lists = refs;
-	job.n_lists = ll.versions.count;
+	job.n_lists = ll.n;
 	pthread_mutex_init(&job.mu, NULL);
 	pthread_cond_init(&job.cv, NULL);
 	int rc = CLI_OK;
@@ -836,7 +776,7 @@ int cmd_screen(int argc, char **argv)
 	pthread_mutex_destroy(&job.mu);
 	pthread_cond_destroy(&job.cv);
 	em_screener_free(scr);
-	em_active_lists_free(&ll);
+	cli_lists_free(&ll);
 	em_store_free(job.audit);
 	free(refs);
 	if (rc == CLI_OK && fail_on_alert && alerts)

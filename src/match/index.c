@@ -56,13 +56,15 @@ static int multimap_build(em_multimap *m, pair_vec *v)
 		free(count);
 		return em_fail(EM_ENOMEM, "out of memory building the index");
 	}
+	if (em_strmap_reserve(&m->keys, v->n))
+		goto oom;
 	for (size_t i = 0; i < v->n; i++) {
 		size_t g;
-		if (!em_strmap_get(&m->keys, v->keys[i], &g)) {
-			g = m->n_groups++;
-			if (em_strmap_put(&m->keys, v->keys[i], g))
-				goto oom;
-		}
+		bool found;
+		if (em_strmap_get_or_put(&m->keys, v->keys[i], m->n_groups, &g, &found))
+			goto oom;
+		if (!found)
+			m->n_groups++;
 		group[i] = g;
 		count[g]++;
 	}

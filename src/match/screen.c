@@ -43,20 +43,33 @@ typedef struct qterm {
 	size_t n_m;
 } qterm;
 
+/* A (listed term, query term) similarity, kept sorted by listed term for the alignment. */
+typedef struct vmatch {
+	uint32_t vocab;
+	uint8_t qi;
+	uint8_t how;
+	float sim;
+} vmatch;
+
 typedef struct query_ctx {
 	const em_screener *s;
 	qterm q[EM_TEXT_MAX_TOKENS];
 	size_t n;
 	em_script_class script;
 	float total_weight;
+	vmatch by_vocab[EM_TEXT_MAX_TOKENS * MAX_TERM_MATCHES];
+	size_t n_by_vocab;
 } query_ctx;
 
 /* Per-thread scratch: one accumulator per indexed name, reset after each query. */
+struct query_work;
+
 typedef struct scratch {
 	float *acc;
 	uint32_t *touched;
 	size_t cap;
 	size_t n_touched;
+	struct query_work *work; /* the per-query buffers (large: kept per thread, not per query) */
 } scratch;
 
 static _Thread_local scratch tls_scratch;
@@ -67,6 +80,8 @@ static void scratch_destroy(void *p)
 {
 	scratch *sc = p;
 	if (sc) {
+		free(sc->work);
+		sc->work = NULL;
 		free(sc->acc);
 		free(sc->touched);
 		sc->acc = NULL;
@@ -500,6 +515,23 @@ static void match_terms(query_ctx *c, const em_screener *s)
 	}
 }
 
+static int cmp_vmatch(const void *a, const void *b)
+{
+	const vmatch *x = a, *y = b;
+	return (x->vocab > y->vocab) - (x->vocab < y->vocab);
+}
+
+/* Indexes every query term's matches by listed term, so aligning a name costs a lookup a word. */
+static void index_matches(query_ctx *c)
+{
+	c->n_by_vocab = 0;
+	for (size_t i = 0; i < c->n; i++)
+		for (size_t k = 0; k < c->q[i].n_m; k++)
+			c->by_vocab[c->n_by_vocab++] = (vmatch){c->q[i].m[k].vocab, (uint8_t)i, c->q[i].m[k].how,
+								c->q[i].m[k].sim};
+	qsort(c->by_vocab, c->n_by_vocab, sizeof *c->by_vocab, cmp_vmatch);
+}
+
 static void load_terms(query_ctx *c, const em_terms *terms)
 {
 	c->n = terms->n;
@@ -521,6 +553,7 @@ static void prepare_query(query_ctx *c, const em_screener *s, const char *name, 
 		load_terms(c, &terms);
 		match_terms(c, s);
 	}
+	index_matches(c);
 }
 
 /* ---- retrieval ------------------------------------------------------------------------------ */
@@ -580,12 +613,11 @@ static void reach(const em_screener *s, scratch *sc, uint32_t v, float gain)
 static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 {
 	const em_screener *s = c->s;
-	bool any_name_term = false;
-	for (size_t i = 0; i < c->n; i++)
-		any_name_term |= c->q[i].term.cls == EM_TERM_NAME && c->q[i].n_m > 0;
+	/* Only name words retrieve: a legal form or an article alone reaches thousands of names
+	 * and cannot carry a query to the threshold. */
 	for (size_t i = 0; i < c->n; i++) {
 		const qterm *q = &c->q[i];
-		if (any_name_term && q->term.cls != EM_TERM_NAME)
+		if (q->term.cls != EM_TERM_NAME)
 			continue;
 		for (size_t k = 0; k < q->n_m; k++) {
 			const em_vocab *v = &s->vocab[q->m[k].vocab];
@@ -779,15 +811,6 @@ static float join_similarity(const join_side *one, const join_side *many, bool a
 	return 0;
 }
 
-static float sim_of(const qterm *q, uint32_t vocab, uint8_t *how)
-{
-	for (size_t k = 0; k < q->n_m; k++)
-		if (q->m[k].vocab == vocab) {
-			*how = q->m[k].how;
-			return q->m[k].sim;
-		}
-	return 0.0f;
-}
 
 static double combine(double qcov, double ccov)
 {
@@ -814,6 +837,16 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 		join_side one = {{qt->term.orig}, {qt->skel}, {qt->term.orig_len}, {qt->slen}, 1};
 		for (size_t np = 2; np <= 3 && !qused[i]; np++) {
 			for (size_t j = 0; j + np <= nc; j++) {
+				/* Lengths and first letters rule out almost every run before any work. */
+				size_t tl = 0, ts = 0;
+				for (size_t k = 0; k < np; k++) {
+					tl += s->term_orig_len[nm->terms + j + k];
+					ts += s->term_skel_len[nm->terms + j + k];
+				}
+				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 &&
+					       one.text[0][0] == s->term_orig[nm->terms + j][0];
+				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
+					continue;
 				join_side many = {.n = np};
 				bool free_run = true;
 				for (size_t k = 0; k < np; k++) {
@@ -850,6 +883,15 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 		join_side one = {{s->term_orig[t]}, {s->term_skel[t]}, {s->term_orig_len[t]}, {s->term_skel_len[t]}, 1};
 		for (size_t np = 2; np <= 3 && !cused[j]; np++) {
 			for (size_t i = 0; i + np <= c->n; i++) {
+				size_t tl = 0, ts = 0;
+				for (size_t k = 0; k < np; k++) {
+					tl += c->q[i + k].term.orig_len;
+					ts += c->q[i + k].slen;
+				}
+				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 &&
+					       one.text[0][0] == c->q[i].term.orig[0];
+				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
+					continue;
 				join_side many = {.n = np};
 				bool free_run = true;
 				for (size_t k = 0; k < np; k++) {
@@ -890,25 +932,39 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 	/* Candidate pairs, best first (greedy assignment is near optimal for names this short). */
 	cpair cands[EM_TEXT_MAX_TOKENS * 8];
 	size_t ncand = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		for (size_t j = 0; j < nc && ncand < sizeof cands / sizeof cands[0]; j++) {
-			uint8_t how = HOW_EXACT;
-			float sim = sim_of(&c->q[i], cv[j], &how);
-			if (sim == 0 && c->script == EM_SCRIPT_ABJAD && c->q[i].slen == 1 && s->vocab[cv[j]].slen == 1 &&
-			    c->q[i].skel[0] == s->vocab[cv[j]].skel[0] && abjad_fits(c->q[i].phon, s->vocab[cv[j]].phon)) {
-				sim = 0.85f; /* "dy" and "uday": too short to look up, plain once aligned */
-				how = HOW_SKELETON;
-			}
-			if (sim < (float)SIM_MIN)
+	for (size_t j = 0; j < nc; j++) {
+		/* The query terms that matched this listed term: a binary search in by_vocab. */
+		size_t lo = 0, hi = c->n_by_vocab;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (c->by_vocab[mid].vocab < cv[j])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < c->n_by_vocab && c->by_vocab[k].vocab == cv[j]; k++) {
+			const vmatch *vm = &c->by_vocab[k];
+			if (vm->sim < (float)SIM_MIN || ncand >= sizeof cands / sizeof cands[0])
 				continue;
+			size_t i = vm->qi;
 			/* Prefer the pair that matters most; break ties toward keeping order. */
-			float key = sim * s->vocab[cv[j]].weight - 0.001f * (float)(i > j ? i - j : j - i);
-			cands[ncand].sim = sim;
-			cands[ncand].key = key;
-			cands[ncand].qi = (uint8_t)i;
-			cands[ncand].ci = (uint8_t)j;
-			cands[ncand].how = how;
-			ncand++;
+			cands[ncand++] = (cpair){vm->sim, vm->sim * s->vocab[cv[j]].weight - 0.001f * (float)(i > j ? i - j : j - i),
+						 (uint8_t)i, (uint8_t)j, vm->how};
+		}
+	}
+	/* Arabic-script words of one consonant ("dy" / Uday) are too short to look up: compare them here. */
+	if (c->script == EM_SCRIPT_ABJAD) {
+		for (size_t i = 0; i < c->n; i++) {
+			if (c->q[i].slen != 1)
+				continue;
+			for (size_t j = 0; j < nc && ncand < sizeof cands / sizeof cands[0]; j++) {
+				const em_vocab *v = &s->vocab[cv[j]];
+				bool paired = false;
+				for (size_t k = 0; k < ncand; k++)
+					paired |= cands[k].qi == i && cands[k].ci == j;
+				if (!paired && v->slen == 1 && c->q[i].skel[0] == v->skel[0] && abjad_fits(c->q[i].phon, v->phon))
+					cands[ncand++] = (cpair){0.85f, 0.85f * v->weight, (uint8_t)i, (uint8_t)j, HOW_SKELETON};
+			}
 		}
 	}
 	/* Sort by key, descending (insertion sort: a few dozen pairs). */
@@ -1221,6 +1277,12 @@ static double final_score(double name_score, const adj_list *adj)
 	return sc;
 }
 
+struct query_work {
+	query_ctx ctx[EM_TRANSLIT_COUNT];
+	cand cands[MAX_CANDIDATES];
+	hit hits[MAX_CANDIDATES + 64];
+};
+
 int em_screen(const em_screener *s, const em_query *q, const em_screen_params *params, em_result **out)
 {
 	*out = NULL;
@@ -1234,25 +1296,23 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 	em_arena_init(&ri->arena);
 
 	query_ctx *ctx[EM_TRANSLIT_COUNT] = {NULL};
-	query_ctx *c = malloc(sizeof *c);
-	ctx[0] = c;
-	cand *cands = malloc(MAX_CANDIDATES * sizeof *cands);
-	hit *hits = malloc((MAX_CANDIDATES + 64) * sizeof *hits);
 	scratch *sc = get_scratch(s->n_names ? s->n_names : 1);
+	if (sc && !sc->work)
+		sc->work = malloc(sizeof *sc->work);
 	int rc = 0;
-	if (!c || !cands || !hits || !sc) {
-		rc = em_fail(EM_ENOMEM, "out of memory");
-		goto done;
+	if (!sc || !sc->work) {
+		em_result_free(&ri->pub);
+		return em_fail(EM_ENOMEM, "out of memory");
 	}
+	query_ctx *c = &sc->work->ctx[0];
+	ctx[0] = c;
+	cand *cands = sc->work->cands;
+	hit *hits = sc->work->hits;
 	/* Cyrillic has two plausible romanizations: read the query both ways, keep the better. */
 	prepare_query(c, s, q->name, EM_TRANSLIT_DEFAULT);
 	size_t n_variants = 1;
 	if (c->script == EM_SCRIPT_CYRILLIC) {
-		ctx[1] = malloc(sizeof *ctx[1]);
-		if (!ctx[1]) {
-			rc = em_fail(EM_ENOMEM, "out of memory");
-			goto done;
-		}
+		ctx[1] = &sc->work->ctx[1];
 		prepare_query(ctx[1], s, q->name, EM_TRANSLIT_PLAIN);
 		n_variants = 2;
 	}
@@ -1333,10 +1393,6 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 	ri->pub.matches = m;
 	ri->pub.n_matches = kept;
 done:
-	free(c);
-	free(ctx[1]);
-	free(cands);
-	free(hits);
 	if (rc) {
 		em_result_free(&ri->pub);
 		return rc;

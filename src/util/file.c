@@ -138,6 +138,15 @@ bool em_starts_with_ci(const char *s, const char *prefix)
 
 char *em_squeeze_ws(const char *s, size_t n, em_arena *a)
 {
+	/* Most list fields are clean already: one scan, then a plain copy. */
+	bool clean = n > 0 && s[0] != ' ' && s[n - 1] != ' ';
+	for (size_t i = 0; i < n && clean; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < ' ' || (c == ' ' && s[i + 1] == ' '))
+			clean = false;
+	}
+	if (clean)
+		return em_arena_strndup(a, s, n);
 	char *out = em_arena_alloc(a, n + 1);
 	if (!out)
 		return NULL;

@@ -19,9 +19,49 @@ uint64_t em_hash_bytes(const void *data, size_t n)
 	return h;
 }
 
+static int strmap_resize(em_strmap *m, size_t cap);
+
 static int strmap_grow(em_strmap *m)
 {
-	size_t cap = m->cap ? m->cap * 2 : 16;
+	return strmap_resize(m, m->cap ? m->cap * 2 : 16);
+}
+
+int em_strmap_reserve(em_strmap *m, size_t n)
+{
+	size_t cap = 16;
+	while (cap < n * 2)
+		cap *= 2;
+	return cap > m->cap ? strmap_resize(m, cap) : 0;
+}
+
+int em_strmap_get_or_put(em_strmap *m, const char *key, size_t val, size_t *out, bool *found)
+{
+	if ((m->count + 1) * 2 > m->cap) {
+		int rc = strmap_grow(m);
+		if (rc)
+			return rc;
+	}
+	uint64_t h = em_hash_bytes(key, strlen(key));
+	size_t j = h & (m->cap - 1);
+	while (m->keys[j]) {
+		if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0) {
+			*out = m->vals[j];
+			*found = true;
+			return 0;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->keys[j] = key;
+	m->vals[j] = val;
+	m->hashes[j] = h;
+	m->count++;
+	*out = val;
+	*found = false;
+	return 0;
+}
+
+static int strmap_resize(em_strmap *m, size_t cap)
+{
 	const char **keys = calloc(cap, sizeof *keys);
 	size_t *vals = calloc(cap, sizeof *vals);
 	uint64_t *hashes = calloc(cap, sizeof *hashes);

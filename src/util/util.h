@@ -69,6 +69,13 @@ typedef struct em_strmap {
 } em_strmap;
 
 int em_strmap_put(em_strmap *m, const char *key, size_t val); /* replaces an existing value */
+/* Sizes the map for n keys up front (no rehashing while filling). */
+int em_strmap_reserve(em_strmap *m, size_t n);
+/*
+ * Looks key up and inserts it with value `val` when absent; *found says which, *out gets the
+ * value now stored. One probe instead of a get and a put.
+ */
+int em_strmap_get_or_put(em_strmap *m, const char *key, size_t val, size_t *out, bool *found);
 /* Returns true and sets *val when found. */
 bool em_strmap_get(const em_strmap *m, const char *key, size_t *val);
 void em_strmap_free(em_strmap *m);
