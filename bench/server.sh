@@ -56,18 +56,12 @@ awk -F'\t' 'NR % 5 == 0 && n < 300 {print $1; n++}' "$SHARED/eval/positives.tsv"
 awk 'FNR == NR {pos[n++] = $0; next} {print; if (FNR % 9 == 0 && m < n) print pos[m++]}' \
 	"$work/pos" "$work/neg" >"$work/names"
 
+. tests/cli/lib/server.sh
 # start_server ARGS...: a server on a free port; sets pid and url
 start_server() {
-	"$EMBARGO" serve --listen 127.0.0.1:0 --threads "$threads" --access-log off "$@" 2>"$work/server.log" &
-	pid=$!
-	local port=
-	for _ in $(seq 300); do
-		port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$work/server.log" | grep -o '[0-9]*$' || true)
-		[ -n "$port" ] && break
-		sleep 0.1
-	done
-	[ -n "$port" ] || { echo "bench/server.sh: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
-	url=http://127.0.0.1:$port
+	server_start "$work/server.log" --threads "$threads" --access-log off "$@" || exit 1
+	pid=$SERVER_PID
+	url=http://127.0.0.1:$SERVER_PORT
 	curl -s -o /dev/null -H 'Content-Type: application/json' -d '{"name":"warm up"}' "$url/v1/screen"
 }
 stop_server() {

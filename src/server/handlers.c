@@ -60,10 +60,9 @@ static double threshold_of(const screen_item *it)
 
 static void render_item(sbuf *b, const struct screen_work *w, const screen_item *it)
 {
-	sb_printf(b, "{\"screening_id\":%lld,\"query\":", (long long)it->sc.id);
-	sb_json_str(b, it->q.name);
-	sb_puts(b, ",\"customer_ref\":");
-	sb_json_str(b, it->customer_ref);
+	sb_printf(b, "{\"screening_id\":%lld", (long long)it->sc.id);
+	sb_field(b, "query", it->q.name);
+	sb_field(b, "customer_ref", it->customer_ref);
 	sb_printf(b, ",\"threshold\":%g,\"lists\":", threshold_of(it));
 	sb_puts(b, w->ix->lists_json);
 	sb_puts(b, ",\"matches\":");
@@ -75,11 +74,10 @@ static void render_item(sbuf *b, const struct screen_work *w, const screen_item 
 		if (a->outcome == EM_OUTCOME_NONE)
 			continue;
 		const em_entity *e = it->res->matches[m].entity;
-		sb_printf(b, "%s{\"alert_id\":%lld,\"outcome\":\"%s\",\"source\":", first ? "" : ",",
-			  (long long)a->alert_id, em_alert_outcome_name(a->outcome));
-		sb_json_str(b, e->source);
-		sb_puts(b, ",\"source_id\":");
-		sb_json_str(b, e->source_id);
+		sb_printf(b, "%s{\"alert_id\":%lld", first ? "" : ",", (long long)a->alert_id);
+		sb_field(b, "outcome", em_alert_outcome_name(a->outcome));
+		sb_field(b, "source", e->source);
+		sb_field(b, "source_id", e->source_id);
 		sb_printf(b, ",\"match\":%zu}", m);
 		first = false;
 	}
@@ -276,12 +274,8 @@ void handle_entity(request *r, const char *source, const char *id)
 	sbuf b = {0};
 	sb_puts(&b, "{\"source\":");
 	sb_json_str(&b, v->source);
-	if (v->id)
-		sb_printf(&b, ",\"version_id\":%lld", (long long)v->id);
-	else
-		sb_puts(&b, ",\"version_id\":null");
-	sb_puts(&b, ",\"sha256\":");
-	sb_json_str(&b, v->sha256);
+	sb_id_field(&b, "version_id", v->id);
+	sb_field(&b, "sha256", v->sha256);
 	sb_puts(&b, ",\"entity\":");
 	sb_puts(&b, json ? json : "null");
 	sb_puts(&b, "}");
@@ -337,30 +331,20 @@ void handle_healthz(request *r)
 
 static void render_alert(sbuf *b, const em_alert *a)
 {
-	sb_printf(b, "{\"id\":%lld,\"screening_id\":%lld,\"opened_at\":", (long long)a->id, (long long)a->screening_id);
-	sb_json_str(b, a->opened_at);
-	sb_puts(b, ",\"customer_ref\":");
-	sb_json_str(b, a->customer_ref);
-	sb_puts(b, ",\"query_name\":");
-	sb_json_str(b, a->query_name);
-	sb_puts(b, ",\"source\":");
-	sb_json_str(b, a->source);
-	sb_puts(b, ",\"source_id\":");
-	sb_json_str(b, a->source_id);
-	sb_puts(b, ",\"entity_name\":");
-	sb_json_str(b, a->entity_name);
-	sb_puts(b, ",\"entity_hash\":");
-	sb_json_str(b, a->entity_hash);
-	if (a->list_version_id)
-		sb_printf(b, ",\"list_version_id\":%lld", (long long)a->list_version_id);
-	else
-		sb_puts(b, ",\"list_version_id\":null");
-	sb_printf(b, ",\"score\":%.4f,\"status\":\"%s\",\"decided_at\":", a->score, em_alert_status_name(a->status));
-	sb_json_str(b, a->decided_at);
-	sb_puts(b, ",\"decided_by\":");
-	sb_json_str(b, a->decided_by);
-	sb_puts(b, ",\"reason\":");
-	sb_json_str(b, a->reason);
+	sb_printf(b, "{\"id\":%lld,\"screening_id\":%lld", (long long)a->id, (long long)a->screening_id);
+	sb_field(b, "opened_at", a->opened_at);
+	sb_field(b, "customer_ref", a->customer_ref);
+	sb_field(b, "query_name", a->query_name);
+	sb_field(b, "source", a->source);
+	sb_field(b, "source_id", a->source_id);
+	sb_field(b, "entity_name", a->entity_name);
+	sb_field(b, "entity_hash", a->entity_hash);
+	sb_id_field(b, "list_version_id", a->list_version_id);
+	sb_printf(b, ",\"score\":%.4f", a->score);
+	sb_field(b, "status", em_alert_status_name(a->status));
+	sb_field(b, "decided_at", a->decided_at);
+	sb_field(b, "decided_by", a->decided_by);
+	sb_field(b, "reason", a->reason);
 	sb_puts(b, "}");
 }
 

@@ -72,31 +72,19 @@ static int describe(served_index *ix)
 		ix->entities += v->entity_count;
 		sb_puts(&refs, i ? ",{\"source\":" : "{\"source\":");
 		sb_json_str(&refs, v->source);
-		if (v->id)
-			sb_printf(&refs, ",\"version_id\":%lld,\"sha256\":", (long long)v->id);
-		else
-			sb_puts(&refs, ",\"version_id\":null,\"sha256\":");
-		sb_json_str(&refs, v->sha256);
+		sb_id_field(&refs, "version_id", v->id);
+		sb_field(&refs, "sha256", v->sha256);
 		sb_puts(&refs, "}");
 
 		sb_puts(&full, i ? ",{\"source\":" : "{\"source\":");
 		sb_json_str(&full, v->source);
-		if (v->id)
-			sb_printf(&full, ",\"version_id\":%lld", (long long)v->id);
-		else
-			sb_puts(&full, ",\"version_id\":null");
-		sb_puts(&full, ",\"format\":");
-		sb_json_str(&full, v->format);
-		sb_puts(&full, ",\"sha256\":");
-		sb_json_str(&full, v->sha256);
-		sb_puts(&full, ",\"path\":");
-		sb_json_str(&full, v->path);
-		sb_puts(&full, ",\"retrieved_at\":");
-		sb_json_str(&full, v->retrieved_at && *v->retrieved_at ? v->retrieved_at : NULL);
-		sb_puts(&full, ",\"imported_at\":");
-		sb_json_str(&full, v->imported_at && *v->imported_at ? v->imported_at : NULL);
-		sb_puts(&full, ",\"published\":");
-		sb_json_str(&full, v->published);
+		sb_id_field(&full, "version_id", v->id);
+		sb_field(&full, "format", v->format);
+		sb_field(&full, "sha256", v->sha256);
+		sb_field(&full, "path", v->path);
+		sb_field(&full, "retrieved_at", v->retrieved_at && *v->retrieved_at ? v->retrieved_at : NULL);
+		sb_field(&full, "imported_at", v->imported_at && *v->imported_at ? v->imported_at : NULL);
+		sb_field(&full, "published", v->published);
 		sb_printf(&full, ",\"entity_count\":%zu}", v->entity_count);
 	}
 	sb_puts(&refs, "]");

@@ -32,6 +32,10 @@ void sb_puts(sbuf *b, const char *s);
 void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string (quoted, escaped), or null for NULL. */
 void sb_json_str(sbuf *b, const char *s);
+/* Appends ,"key":"value" (value as sb_json_str: null for NULL); the object is already open. */
+void sb_field(sbuf *b, const char *key, const char *value);
+/* Appends ,"key":id, or ,"key":null for 0 (a list file has no version id). */
+void sb_id_field(sbuf *b, const char *key, int64_t id);
 /* Hands the text over (malloc'd) or NULL when an allocation failed. */
 char *sb_take(sbuf *b, size_t *len);
 void sb_free(sbuf *b);

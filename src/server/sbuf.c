@@ -96,6 +96,22 @@ void sb_json_str(sbuf *b, const char *s)
 	sb_put(b, "\"", 1);
 }
 
+void sb_field(sbuf *b, const char *key, const char *value)
+{
+	sb_puts(b, ",\"");
+	sb_puts(b, key);
+	sb_puts(b, "\":");
+	sb_json_str(b, value);
+}
+
+void sb_id_field(sbuf *b, const char *key, int64_t id)
+{
+	if (id)
+		sb_printf(b, ",\"%s\":%lld", key, (long long)id);
+	else
+		sb_printf(b, ",\"%s\":null", key);
+}
+
 char *sb_take(sbuf *b, size_t *len)
 {
 	if (b->failed || !reserve(b, 0)) {

@@ -23,16 +23,9 @@ export EMBARGO_HOME=$work/home
 unset EMBARGO_STORE XDG_DATA_HOME
 "$EMBARGO" lists import "$EM_FIXTURES_DIR/audit/v1/sdn.csv" >/dev/null 2>&1 || { echo "FAIL import"; exit 1; }
 key=$("$EMBARGO" keys add browser-analyst --role analyst 2>/dev/null) || { echo "FAIL keys add"; exit 1; }
-"$EMBARGO" serve --listen 127.0.0.1:0 --threads 2 2>"$work/server.log" &
-pid=$!
-port=
-for _ in $(seq 600); do
-	port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$work/server.log" | grep -o '[0-9]*$')
-	[ -n "$port" ] && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-[ -n "$port" ] || { echo "FAIL the server did not start:"; cat "$work/server.log"; exit 1; }
+. "$here/../cli/lib/server.sh"
+server_start "$work/server.log" --threads 2 || { echo "FAIL the server did not start"; exit 1; }
+pid=$SERVER_PID port=$SERVER_PORT
 mkdir -p "$OUT_DIR"
 EMBARGO_URL="http://127.0.0.1:$port" EMBARGO_KEY="$key" OUT_DIR="$OUT_DIR" node "$here/test.js"
 rc=$?

@@ -20,21 +20,14 @@ trap cleanup EXIT
 
 check() { if eval "$2"; then ok "$1"; else bad "$1 ($2)"; fi; }
 
-# start_server NAME ARGS...: runs the server in the background, sets PORT and PID
+. "$(dirname "$0")/lib/server.sh"
+# start_server NAME ARGS...: a server with its log in $work/NAME.log; sets PORT and PID
 start_server() {
 	local name=$1
 	shift
-	"$EMBARGO" serve --listen 127.0.0.1:0 --threads 4 "$@" 2>"$work/$name.log" &
-	PID=$!
+	server_start "$work/$name.log" --threads 4 "$@" || return 1
+	PID=$SERVER_PID PORT=$SERVER_PORT
 	pids+=("$PID")
-	PORT=
-	for _ in $(seq 1200); do
-		PORT=$(grep -o '"msg":"listening".*"port":[0-9]*' "$work/$name.log" 2>/dev/null | grep -o '[0-9]*$')
-		[ -n "$PORT" ] && break
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ -n "$PORT" ] || { echo "server $name did not start:"; cat "$work/$name.log"; return 1; }
 }
 
 # req METHOD PATH [BODY [CURL ARGS...]]: status in $STATUS, body in $work/out
