@@ -39,15 +39,8 @@ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEM_SANITIZE=OFF >
 cmake --build "$BUILD_DIR" -j"$(nproc)" --target embargo_cli >/dev/null
 EMBARGO=$BUILD_DIR/embargo
 
-work=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-export EMBARGO_HOME=$work/home
-unset EMBARGO_STORE XDG_DATA_HOME
+. tests/cli/lib/server.sh
+server_sandbox
 "$EMBARGO" lists import "$SDN" >/dev/null 2>&1
 
 # 2700 ordinary names and 300 listed ones, in a fixed interleaved order
@@ -56,23 +49,16 @@ awk -F'\t' 'NR % 5 == 0 && n < 300 {print $1; n++}' "$SHARED/eval/positives.tsv"
 awk 'FNR == NR {pos[n++] = $0; next} {print; if (FNR % 9 == 0 && m < n) print pos[m++]}' \
 	"$work/pos" "$work/neg" >"$work/names"
 
-. tests/cli/lib/server.sh
 # start_server ARGS...: a server on a free port; sets pid and url
 start_server() {
 	server_start "$work/server.log" --threads "$threads" --access-log off "$@" || exit 1
-	pid=$SERVER_PID
 	url=http://127.0.0.1:$SERVER_PORT
 	curl -s -o /dev/null -H 'Content-Type: application/json' -d '{"name":"warm up"}' "$url/v1/screen"
-}
-stop_server() {
-	kill "$pid"
-	wait "$pid" || true
-	pid=
 }
 metric() { curl -s "$url/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 
 # server_cpu: CPU seconds the server has used (user + system)
-server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat"; }
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$SERVER_PID/stat"; }
 
 # run NAME URL [NAMES]: one wrk run; prints a result line and sets last_requests
 run() {
@@ -108,7 +94,7 @@ audit_report "$r0" "$c0"
 LC_ALL=C grep -v '[^ -~]' "$work/names" >"$work/latin" || true
 run "  Latin-script names" "$url/v1/screen" "$work/latin"
 echo "#   ($(wc -l <"$work/latin") of the $(wc -l <"$work/names") names are plain ASCII; the others need ICU transliteration)"
-stop_server
+server_stop
 start_server --audit-fsync off
 r0=$(metric embargo_audit_records_total) c0=$(metric embargo_audit_commits_total)
 run "  with audit-fsync off" "$url/v1/screen" "$work/names"

@@ -12,22 +12,13 @@ command -v node >/dev/null || { echo "FAIL node is not installed (scripts/instal
 if [ ! -d "$here/node_modules/playwright-core" ]; then
 	(cd "$here" && npm ci --no-audit --no-fund >/dev/null) || { echo "FAIL npm ci in $here"; exit 1; }
 fi
-work=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-export EMBARGO_HOME=$work/home
-unset EMBARGO_STORE XDG_DATA_HOME
+. "$here/../cli/lib/server.sh"
+server_sandbox
 "$EMBARGO" lists import "$EM_FIXTURES_DIR/audit/v1/sdn.csv" >/dev/null 2>&1 || { echo "FAIL import"; exit 1; }
 key=$("$EMBARGO" keys add browser-analyst --role analyst 2>/dev/null) || { echo "FAIL keys add"; exit 1; }
-. "$here/../cli/lib/server.sh"
 server_start "$work/server.log" --threads 2 || { echo "FAIL the server did not start"; exit 1; }
-pid=$SERVER_PID port=$SERVER_PORT
 mkdir -p "$OUT_DIR"
-EMBARGO_URL="http://127.0.0.1:$port" EMBARGO_KEY="$key" OUT_DIR="$OUT_DIR" node "$here/test.js"
+EMBARGO_URL="http://127.0.0.1:$SERVER_PORT" EMBARGO_KEY="$key" OUT_DIR="$OUT_DIR" node "$here/test.js"
 rc=$?
 [ "$rc" -eq 1 ] && { echo "--- server log:"; grep -v '"msg":"request"' "$work/server.log" | tail -n 20; }
 [ "$rc" -eq 0 ] && echo "screenshots: $OUT_DIR/search.png, result.png, queue.png, alerts.png"

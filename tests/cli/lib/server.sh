@@ -21,3 +21,21 @@ server_start() {
 	cat "$log" >&2
 	return 1
 }
+
+# server_stop: stops the server server_start started (SIGTERM, then waits for it).
+server_stop() {
+	if [ -n "${SERVER_PID:-}" ]; then
+		kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+		SERVER_PID=
+	fi
+	return 0
+}
+
+# server_sandbox: a temporary folder $work holding the store (EMBARGO_HOME, with
+# EMBARGO_STORE and XDG_DATA_HOME unset), removed on exit after the server is stopped.
+server_sandbox() {
+	work=$(mktemp -d)
+	trap 'server_stop; rm -rf "$work"' EXIT
+	export EMBARGO_HOME=$work/home
+	unset EMBARGO_STORE XDG_DATA_HOME
+}
