@@ -4,9 +4,12 @@
 # store, entities and lists, every kind of bad input (the server must answer 4xx with a JSON
 # error and keep serving), alerts and decisions, API keys and roles, rate limits, metrics,
 # the OpenAPI document and the web page, concurrent requests, and the index swapped to the
-# 2024-05-03 list while requests keep coming (none may fail). Ends with a clean SIGTERM stop.
+# 2024-05-03 list while requests keep coming (none may fail). A second server reads a config
+# file and list files and has per-key rate limits; a third polls the store for new versions.
+# Ends with clean stops (exit 0; under the sanitizers, no leak).
 set -u
 . "$(dirname "$0")/lib/harness.sh"
+: "${EM_FIXTURES_DIR:?set EM_FIXTURES_DIR}"
 H=$EM_SHARED_DIR/data/ofac/sdn-history
 A=$H/sdn-2024-04-26.csv
 B=$H/sdn-2024-05-03.csv
@@ -243,20 +246,40 @@ expect_error "a revoked key is 401" 401 invalid_key POST /v1/screen '{"name":"a"
 "$EMBARGO" audit export --format jsonl >"$work/audit.jsonl" 2>/dev/null
 check "the audit trail names the key" 'jq -r .who "$work/audit.jsonl" | grep -qx screener'
 
-# --- a second server: config file, rate limit, list files ---
-printf '# test config\nrate_limit = 2\nrate_burst = 3\nlist = %s\naccess_log = off\n' \
+# --- a second server: config file, rate limits per key, list files ---
+printf '# test config\nrate_limit = 2\nrate_burst = 3\nlist = %s\naccess_log = off\nkeys_refresh = 1\n' \
 	"$EM_SHARED_DIR/data/bis/dpl.txt" >"$work/server.conf"
+k1=$(EMBARGO_HOME=$work/home2 "$EMBARGO" keys add first --role screen 2>/dev/null)
+k2=$(EMBARGO_HOME=$work/home2 "$EMBARGO" keys add second --role screen 2>/dev/null)
 EMBARGO_HOME=$work/home2 start_server rated --config "$work/server.conf" || exit 1
 codes=""
-for _ in 1 2 3 4 5 6; do req GET /v1/lists; codes="$codes$STATUS "; done
-same "rate limit: burst of 3, then 429" "$codes" "200 200 200 429 429 429 "
+for _ in 1 2 3 4 5 6; do req GET /v1/lists '' -H "X-API-Key: $k1"; codes="$codes$STATUS "; done
+same "rate limit: a burst of 3, then 429" "$codes" "200 200 200 429 429 429 "
 same "429 says why" "$(j .error.code)" rate_limited
-curl -s -D "$work/headers" -o /dev/null "http://127.0.0.1:$PORT/v1/lists"
+curl -s -D "$work/headers" -o /dev/null -H "X-API-Key: $k1" "http://127.0.0.1:$PORT/v1/lists"
 check "429 has Retry-After" 'grep -qi "^Retry-After: [0-9]" "$work/headers"'
-same "list files are served" "$(j '.error.code')" rate_limited
+req GET /v1/lists '' -H "X-API-Key: $k2"
+same "another key has a bucket of its own" "$STATUS" 200
 sleep 1.2
-req GET /v1/lists
+req GET /v1/lists '' -H "X-API-Key: $k1"
+same "the bucket refills" "$STATUS" 200
 same "list file: version id null, source bis-dpl" "$(j '.lists[0].source + " " + (.lists[0].version_id|tostring)')" "bis-dpl null"
+req GET /metrics '' -H "X-API-Key: $k2"
+check "metrics count the refusals" 'grep -Eq "^embargo_rate_limited_total [4-9]" "$work/out"'
+rated_pid=$PID
+
+# --- a third server polls the store for newly activated lists ---
+EMBARGO_HOME=$work/home3 "$EMBARGO" lists import "$EM_FIXTURES_DIR/audit/v1/sdn.csv" >/dev/null 2>&1
+EMBARGO_HOME=$work/home3 start_server poll --reload-poll 1 --access-log off || exit 1
+req GET /v1/lists
+v1=$(j '.lists[0].version_id')
+EMBARGO_HOME=$work/home3 "$EMBARGO" lists import "$EM_FIXTURES_DIR/audit/v2/sdn.csv" >/dev/null 2>&1
+for _ in $(seq 50); do req GET /v1/lists; [ "$(j '.lists[0].version_id')" != "$v1" ] && break; sleep 0.2; done
+same "reload_poll: the new version is served within seconds" "$(j '.generation') $(j '.lists[0].entity_count')" "2 9"
+kill -TERM "$PID"
+wait "$PID"
+same "poll server: exit 0" "$?" 0
+PID=$rated_pid
 printf 'listen = 127.0.0.1:0\nmax_batch = lots\n' >"$work/bad.conf"
 "$EMBARGO" serve --config "$work/bad.conf" 2>"$work/bad.err"
 same "a bad config value is a usage error" "$?" 2
