@@ -177,6 +177,8 @@ req GET /openapi.json
 same "openapi: 200" "$STATUS" 200
 check "openapi: an OpenAPI 3 document" '[ "$(j ".openapi | startswith(\"3.\")")" = true ]'
 check "openapi: describes every endpoint" '[ "$(j "[.paths | keys[]] | contains([\"/v1/screen\",\"/v1/screen/batch\",\"/v1/entities/{source}/{id}\",\"/v1/lists\",\"/healthz\",\"/metrics\",\"/v1/alerts/{id}/decision\"])")" = true ]'
+check "openapi: every \$ref resolves" '[ "$(jq -r "[.. | objects | .\"\$ref\"? // empty | select(startswith(\"#/components/schemas/\")) | ltrimstr(\"#/components/schemas/\")] - (.components.schemas | keys) | length" "$work/out")" = 0 ]'
+check "openapi: every operation has responses and an id" '[ "$(jq "[.paths[][] | select(.responses == null or .operationId == null)] | length" "$work/out")" = 0 ]'
 req GET /
 same "web page: 200" "$STATUS" 200
 check "web page: HTML" 'grep -qi "<!doctype html>" "$work/out"'
@@ -267,6 +269,15 @@ same "list file: version id null, source bis-dpl" "$(j '.lists[0].source + " " +
 req GET /metrics '' -H "X-API-Key: $k2"
 check "metrics count the refusals" 'grep -Eq "^embargo_rate_limited_total [4-9]" "$work/out"'
 rated_pid=$PID
+
+# --- a server with nothing to screen against says so ---
+EMBARGO_HOME=$work/home4 start_server empty --access-log off || exit 1
+req GET /healthz
+same "no lists: healthz is 503 no_lists" "$STATUS $(j .status)" "503 no_lists"
+expect_error "no lists: screening is 503" 503 no_lists POST /v1/screen '{"name":"Kim Jong Un"}'
+kill -TERM "$PID"
+wait "$PID"
+same "empty server: exit 0" "$?" 0
 
 # --- a third server polls the store for newly activated lists ---
 EMBARGO_HOME=$work/home3 "$EMBARGO" lists import "$EM_FIXTURES_DIR/audit/v1/sdn.csv" >/dev/null 2>&1
