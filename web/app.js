@@ -270,7 +270,7 @@ async function loadAlerts() {
     return;
   }
   body.replaceChildren(...r.body.alerts.map((a) => {
-    const cell = el("td", { class: "decide" });
+    const cell = el("div", { class: "decide" });
     if (a.status === "open") {
       const reason = el("input", { type: "text", "aria-label": "Reason for alert " + a.id, placeholder: "reason (needed for a false positive)" });
       reason.addEventListener("keydown", (ev) => { if (ev.key === "Enter") decide(a, "false_positive", reason); });
@@ -288,7 +288,7 @@ async function loadAlerts() {
       el("td", {}, a.entity_name, el("br"), el("span", { class: "muted" }, a.source + " " + a.source_id)),
       el("td", { class: "num" }, a.score.toFixed(3)),
       el("td", {}, el("span", { class: "tag " + a.status }, a.status.replace("_", " "))),
-      cell);
+      el("td", {}, cell));
   }));
 }
 
