@@ -247,6 +247,117 @@ void handle_batch(request *r)
 	screen_and_record(r, w);
 }
 
+/* ---- goods ----------------------------------------------------------------------------------- */
+
+/*
+ * POST /v1/goods/screen: one order line (an object), or {"lines": [...]}, each with the fields of
+ * `embargo goods screen` (line_id, hs_code, description, ..., destination_country). The lines go
+ * through the same order-line reader as the command line (as JSON lines), so a bad line gets its
+ * own record with the error and the rest are screened. Answers {"results": [...], "lists": [...]}.
+ */
+void handle_goods(request *r)
+{
+	json_t *root = parse_body(r);
+	if (!root)
+		return;
+	json_t *lines = json_is_object(root) && json_object_get(root, "lines") ? json_object_get(root, "lines") : NULL;
+	if (lines && !json_is_array(lines)) {
+		json_decref(root);
+		respond_error(r, 400, "invalid_field", "field 'lines': expected an array of order lines");
+		return;
+	}
+	if (!lines && !json_is_object(root)) {
+		json_decref(root);
+		respond_error(r, 400, "invalid_field", "expected an order line (an object) or {\"lines\": [...]}");
+		return;
+	}
+	size_t n = lines ? json_array_size(lines) : 1;
+	if (n == 0 || n > r->srv->cfg.max_batch) {
+		json_decref(root);
+		respond_error(r, n ? 413 : 400, n ? "batch_too_large" : "invalid_field", "field 'lines': 1 to %zu order lines",
+			      r->srv->cfg.max_batch);
+		return;
+	}
+	/* The lines as JSON lines, one object a line, for the order-line reader. */
+	sbuf in = {0};
+	for (size_t i = 0; i < n; i++) {
+		json_t *line = lines ? json_array_get(lines, i) : root;
+		char *text = json_is_object(line) ? json_dumps(line, JSON_COMPACT) : NULL;
+		sb_puts(&in, text ? text : "[]"); /* not an object: the reader reports the line */
+		sb_puts(&in, "\n");
+		free(text);
+	}
+	size_t in_len = 0;
+	char *in_text = sb_take(&in, &in_len);
+	served_index *ix = index_acquire(&r->srv->index);
+	if (!ix || !ix->goods) {
+		free(in_text);
+		json_decref(root);
+		respond_error(r, 503, "unavailable", "goods screening is not available: %s",
+			      !ix ? "no lists are loaded" : ix->goods_error);
+		index_release(ix);
+		return;
+	}
+	em_goods_reader *rd = NULL;
+	if (!in_text || em_goods_reader_new(&rd, "request", in_text, in_len) != 0) {
+		free(in_text);
+		json_decref(root);
+		index_release(ix);
+		respond_error(r, 400, "invalid_field", "%s", em_error_last()->message);
+		return;
+	}
+	sbuf out = {0};
+	sb_puts(&out, "{\"results\":[");
+	size_t done = 0;
+	for (;;) {
+		em_goods_line line;
+		size_t lineno = 0;
+		const char *bad_id = NULL;
+		int rc = em_goods_reader_next(rd, &line, &lineno, &bad_id);
+		if (rc == 0 || (rc < 0 && rc != EM_EPARSE))
+			break; /* the end of the lines, or a reader that cannot go on */
+		if (done++)
+			sb_puts(&out, ",");
+		if (rc < 0) {
+			/* A bad line: its own record (with its line_id when it has one); the others go on. */
+			json_t *src = lines ? json_array_get(lines, lineno - 1) : root;
+			if (!bad_id && json_is_object(src))
+				bad_id = json_string_value(json_object_get(src, "line_id"));
+			sb_printf(&out, "{\"line\":%zu,\"line_id\":", lineno);
+			sb_json_str(&out, bad_id);
+			sb_puts(&out, ",\"error\":");
+			sb_json_str(&out, em_error_last()->message);
+			sb_puts(&out, "}");
+			continue;
+		}
+		em_goods_result *res = NULL;
+		char *json = NULL;
+		if (em_goods_screen(ix->goods, &line, &res) == 0)
+			json = em_goods_result_json(res);
+		if (json) {
+			sb_puts(&out, json);
+		} else {
+			sb_printf(&out, "{\"line\":%zu,\"line_id\":", lineno);
+			sb_json_str(&out, line.line_id);
+			sb_puts(&out, ",\"error\":");
+			sb_json_str(&out, em_error_last()->message);
+			sb_puts(&out, "}");
+		}
+		free(json);
+		em_goods_result_free(res);
+	}
+	sb_puts(&out, "],\"lists\":");
+	sb_puts(&out, ix->lists_json);
+	sb_puts(&out, "}");
+	em_goods_reader_free(rd);
+	free(in_text);
+	json_decref(root);
+	index_release(ix);
+	size_t len = 0;
+	char *text = sb_take(&out, &len);
+	respond_json(r, 200, text, len);
+}
+
 /* ---- entities and lists --------------------------------------------------------------------- */
 
 void handle_entity(request *r, const char *source, const char *id)

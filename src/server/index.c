@@ -30,6 +30,7 @@ served_index *index_acquire(index_holder *h)
 
 static void index_free(served_index *ix)
 {
+	em_goods_free(ix->goods); /* borrows the screener and the lists: first */
 	em_screener_free(ix->screener);
 	em_active_lists_free(&ix->lists);
 	free(ix->refs_arr);
@@ -124,6 +125,18 @@ int index_build(served_index **out, const em_server_config *cfg, uint64_t genera
 	if ((rc = em_screener_new(&ix->screener, (const em_list *const *)ix->lists.lists, n))) {
 		index_free(ix);
 		return rc;
+	}
+	/*
+	 * Goods screening over the same lists and screener. The components file may be missing on a
+	 * server that only screens parties: then /v1/goods/screen says why instead of failing the load.
+	 */
+	em_goods_options gopts = EM_GOODS_OPTIONS_INIT;
+	gopts.lists = (const em_list *const *)ix->lists.lists;
+	gopts.n_lists = n;
+	gopts.screener = ix->screener;
+	if (em_goods_new(&ix->goods, &gopts) != 0) {
+		snprintf(ix->goods_error, sizeof ix->goods_error, "%s", em_error_last()->message);
+		ix->goods = NULL;
 	}
 	/* Screen a name in a few scripts now, so that the transliteration set-up they need (tens
 	 * of milliseconds, once a process) is not paid by the first requests. */

@@ -15,6 +15,7 @@
 #include <microhttpd.h>
 
 #include "embargo/em_audit.h"
+#include "embargo/em_goods.h"
 #include "embargo/em_keys.h"
 #include "embargo/em_screen.h"
 #include "embargo/em_store.h"
@@ -48,6 +49,8 @@ typedef struct served_index {
 	uint64_t generation;       /* 1, 2, ... in the order the server loaded them */
 	em_active_lists lists;
 	em_screener *screener;
+	em_goods *goods;           /* goods screening over the same lists, or NULL (see goods_error) */
+	char goods_error[256];     /* why goods screening is not available */
 	em_list_ref *refs_arr;     /* the list versions, for the audit trail */
 	size_t entities;
 	char *lists_json;          /* [{"source","version_id","sha256"}] for responses */
@@ -75,7 +78,7 @@ int index_build(served_index **out, const em_server_config *cfg, uint64_t genera
 /* ---- metrics ----------------------------------------------------------------------------- */
 enum endpoint {
 	EP_SCREEN, EP_BATCH, EP_ENTITY, EP_LISTS, EP_ALERTS, EP_ALERT, EP_DECISION, EP_RELOAD,
-	EP_ME, EP_HEALTHZ, EP_METRICS, EP_OPENAPI, EP_WEB, EP_OTHER, EP_COUNT
+	EP_ME, EP_HEALTHZ, EP_METRICS, EP_OPENAPI, EP_WEB, EP_GOODS, EP_OTHER, EP_COUNT
 };
 extern const char *const endpoint_names[EP_COUNT];
 
@@ -226,6 +229,7 @@ void handle_screen(request *r);
 void handle_batch(request *r);
 void handle_entity(request *r, const char *source, const char *id);
 void handle_lists(request *r);
+void handle_goods(request *r);
 void handle_alerts(request *r);
 void handle_alert(request *r, int64_t id);
 void handle_decision(request *r, int64_t id);

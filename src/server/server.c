@@ -300,6 +300,10 @@ static void dispatch(request *r)
 		} else {
 			respond_error(r, 404, "not_found", "no such resource: %s", u);
 		}
+	} else if (!strcmp(u, "/v1/goods/screen")) {
+		r->ep = EP_GOODS;
+		if (method_is(r, MHD_HTTP_METHOD_POST) && need_role(r, EM_ROLE_SCREEN))
+			handle_goods(r);
 	} else if (!strcmp(u, "/v1/admin/reload")) {
 		r->ep = EP_RELOAD;
 		if (method_is(r, MHD_HTTP_METHOD_POST) && need_role(r, EM_ROLE_ADMIN))

@@ -98,6 +98,21 @@ same "batch: 200" "$STATUS" 200
 same "batch: three results in order" "$(j '[.results[].query] | join("|")')" "Kim Jong Un|Rocky Schowalter|Vladimir Putin"
 same "batch: matches per query" "$(j '[.results[].matches | length > 0] | map(tostring) | join(",")')" "true,false,true"
 check "batch: each has its own screening id" '[ "$(j "[.results[].screening_id] | unique | length")" = 3 ]'
+# Goods screening: one order line, several with a bad one among them, bad bodies.
+req POST /v1/goods/screen '{"line_id":"g1","hs_code":"8542.31.00","description":"STM32F405RGT6","destination_country":"RU","consignee":"Kim Jong Un"}'
+check "goods: 200" '[ "$STATUS" = 200 ]'
+check "goods: an MCU to Russia for a listed consignee is prohibited" '[ "$(j ".results[0].risk")" = prohibited ]'
+check "goods: the flags name the CHPL tier, the part, the destination and the party" \
+	'[ "$(j "[.results[0].flags[].code] | (index(\"HS_CHPL_TIER1\") != null) and (index(\"PART_IN_WEAPON\") != null) and (index(\"DEST_EMBARGOED\") != null) and (index(\"PARTY_LISTED\") != null)")" = true ]'
+check "goods: the list versions used" '[ "$(j ".lists | length")" -ge 1 ]'
+req POST /v1/goods/screen '{"lines":[{"line_id":"a","hs_code":"0901.21","description":"roasted coffee","destination_country":"FR","consignee":"Cafe Paris","end_user":"Cafe Paris","end_use":"hotel breakfast service"},{"line_id":"b"},{"line_id":"c","hs_code":"8526.91","destination_country":"IR"}]}'
+check "goods: one record per line, in order" '[ "$(j "[.results[] | (.line_id // \"?\")] | join(\",\")")" = "a,b,c" ]'
+check "goods: coffee to France raises nothing serious" '[ "$(j ".results[0].risk")" = none ] || [ "$(j ".results[0].risk")" = low ]'
+check "goods: a bad line has its error, the others are screened" '[ -n "$(j ".results[1].error")" ] && [ "$(j ".results[2].risk")" = prohibited ]'
+expect_error "goods: lines not an array" 400 invalid_field POST /v1/goods/screen '{"lines":7}'
+expect_error "goods: not an object" 400 invalid_field POST /v1/goods/screen '["x"]'
+expect_error "goods: no lines" 400 invalid_field POST /v1/goods/screen '{"lines":[]}'
+
 expect_error "batch: 51 queries is too many" 413 batch_too_large POST /v1/screen/batch \
 	"{\"queries\":[$(for i in $(seq 51); do printf '{"name":"n%d"},' "$i"; done | sed 's/,$//')]}"
 expect_error "batch: empty queries" 400 invalid_field POST /v1/screen/batch '{"queries":[]}'
