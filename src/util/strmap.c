@@ -34,32 +34,6 @@ int em_strmap_reserve(em_strmap *m, size_t n)
 	return cap > m->cap ? strmap_resize(m, cap) : 0;
 }
 
-int em_strmap_get_or_put(em_strmap *m, const char *key, size_t val, size_t *out, bool *found)
-{
-	if ((m->count + 1) * 2 > m->cap) {
-		int rc = strmap_grow(m);
-		if (rc)
-			return rc;
-	}
-	uint64_t h = em_hash_bytes(key, strlen(key));
-	size_t j = h & (m->cap - 1);
-	while (m->keys[j]) {
-		if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0) {
-			*out = m->vals[j];
-			*found = true;
-			return 0;
-		}
-		j = (j + 1) & (m->cap - 1);
-	}
-	m->keys[j] = key;
-	m->vals[j] = val;
-	m->hashes[j] = h;
-	m->count++;
-	*out = val;
-	*found = false;
-	return 0;
-}
-
 static int strmap_resize(em_strmap *m, size_t cap)
 {
 	const char **keys = calloc(cap, sizeof *keys);
@@ -91,26 +65,59 @@ static int strmap_resize(em_strmap *m, size_t cap)
 	return 0;
 }
 
-int em_strmap_put(em_strmap *m, const char *key, size_t val)
+/* The slot holding key, or the empty slot where it would go (the map is never full). */
+static size_t probe(const em_strmap *m, const char *key, uint64_t h)
+{
+	size_t j = h & (m->cap - 1);
+	while (m->keys[j] && !(m->hashes[j] == h && strcmp(m->keys[j], key) == 0))
+		j = (j + 1) & (m->cap - 1);
+	return j;
+}
+
+/* Makes room for one more key, then finds key's slot; *h gets its hash. */
+static int slot_for(em_strmap *m, const char *key, size_t *j, uint64_t *h)
 {
 	if ((m->count + 1) * 2 > m->cap) {
 		int rc = strmap_grow(m);
 		if (rc)
 			return rc;
 	}
-	uint64_t h = em_hash_bytes(key, strlen(key));
-	size_t j = h & (m->cap - 1);
-	while (m->keys[j]) {
-		if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0) {
-			m->vals[j] = val;
-			return 0;
-		}
-		j = (j + 1) & (m->cap - 1);
+	*h = em_hash_bytes(key, strlen(key));
+	*j = probe(m, key, *h);
+	return 0;
+}
+
+int em_strmap_get_or_put(em_strmap *m, const char *key, size_t val, size_t *out, bool *found)
+{
+	size_t j;
+	uint64_t h;
+	int rc = slot_for(m, key, &j, &h);
+	if (rc)
+		return rc;
+	*found = m->keys[j] != NULL;
+	if (!*found) {
+		m->keys[j] = key;
+		m->vals[j] = val;
+		m->hashes[j] = h;
+		m->count++;
 	}
-	m->keys[j] = key;
-	m->vals[j] = val;
-	m->hashes[j] = h;
-	m->count++;
+	*out = m->vals[j];
+	return 0;
+}
+
+int em_strmap_put(em_strmap *m, const char *key, size_t val)
+{
+	size_t j;
+	uint64_t h;
+	int rc = slot_for(m, key, &j, &h);
+	if (rc)
+		return rc;
+	if (!m->keys[j]) {
+		m->keys[j] = key;
+		m->hashes[j] = h;
+		m->count++;
+	}
+	m->vals[j] = val; /* a new key, or a new value for an old one */
 	return 0;
 }
 
@@ -118,17 +125,12 @@ bool em_strmap_get(const em_strmap *m, const char *key, size_t *val)
 {
 	if (!m->cap)
 		return false;
-	uint64_t h = em_hash_bytes(key, strlen(key));
-	size_t j = h & (m->cap - 1);
-	while (m->keys[j]) {
-		if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0) {
-			if (val)
-				*val = m->vals[j];
-			return true;
-		}
-		j = (j + 1) & (m->cap - 1);
-	}
-	return false;
+	size_t j = probe(m, key, em_hash_bytes(key, strlen(key)));
+	if (!m->keys[j])
+		return false;
+	if (val)
+		*val = m->vals[j];
+	return true;
 }
 
 void em_strmap_free(em_strmap *m)
