@@ -125,6 +125,8 @@ async function run(context) {
   await row.locator("input").fill("born 1990 in Shiraz, another person");
   await row.locator("button", { hasText: "False positive" }).click();
   await page.locator("#alerts-status", { hasText: "decided: false positive" }).waitFor();
+  // The queue reloads after the decision: wait for the row to go (bounded), then check.
+  await page.locator("#alert-table tbody tr", { hasText: "C-BROWSER-1" }).waitFor({ state: "detached", timeout: 10000 }).catch(() => {});
   check("the decided alert leaves the open queue", (await page.locator("#alert-table tbody tr", { hasText: "C-BROWSER-1" }).count()) === 0);
   await page.screenshot({ path: path.join(outDir, "alerts.png"), fullPage: true });
 
