@@ -1208,7 +1208,7 @@ static bool query_looks_org(const query_ctx *c)
 }
 
 static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, const em_date *qdob, const hit *h,
-		      em_match *m)
+		      bool looks_org, em_match *m)
 {
 	const em_screener *s = c->s;
 	const em_entity *e = s->entities[h->entity];
@@ -1245,7 +1245,7 @@ static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, co
 	}
 	m->matched_kind = kind;
 	adj_list adj;
-	adjust(q, e, qdob, h->id_hit, kind, query_looks_org(c), &adj);
+	adjust(q, e, qdob, h->id_hit, kind, looks_org, &adj);
 	em_adjustment *a = em_arena_alloc(&ri->arena, (adj.n ? adj.n : 1) * sizeof *a);
 	if (!a)
 		return EM_ENOMEM;
@@ -1371,11 +1371,13 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 				hits[h].id_hit = true;
 		}
 	}
+	/* The same for every hit, and for the scores and their explanations alike. */
+	bool looks_org = query_looks_org(c);
 	size_t kept = 0;
 	for (size_t h = 0; h < nh; h++) {
 		adj_list adj;
 		em_name_kind kind = hits[h].name != UINT32_MAX ? (em_name_kind)s->names[hits[h].name].kind : EM_NAME_PRIMARY;
-		adjust(q, s->entities[hits[h].entity], qdob, hits[h].id_hit, kind, query_looks_org(c), &adj);
+		adjust(q, s->entities[hits[h].entity], qdob, hits[h].id_hit, kind, looks_org, &adj);
 		hits[h].score = final_score(hits[h].name_score, &adj);
 		if (hits[h].score >= threshold)
 			hits[kept++] = hits[h];
@@ -1389,7 +1391,7 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 		goto done;
 	}
 	for (size_t h = 0; h < kept && !rc; h++)
-		rc = fill_match(ri, ctx[hits[h].variant], q, qdob, &hits[h], &m[h]);
+		rc = fill_match(ri, ctx[hits[h].variant], q, qdob, &hits[h], looks_org, &m[h]);
 	ri->pub.matches = m;
 	ri->pub.n_matches = kept;
 done:
