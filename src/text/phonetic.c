@@ -86,11 +86,15 @@ size_t em_text_skeleton(const char *s, size_t n, char *out, size_t cap)
 
 size_t em_text_skeleton_with(const char *s, size_t n, char *out, size_t cap, int digraphs)
 {
-	char tmp[EM_TEXT_MAX_TOKEN * 2];
+	/* Written straight into out; up to two letters a step, so stop two short of the end. */
+	char *tmp = out;
 	size_t o = 0;
-	if (cap == 0)
+	if (cap < 3) {
+		if (cap)
+			out[0] = '\0';
 		return 0;
-	for (size_t i = 0; i < n && o + 2 < sizeof tmp; i++) {
+	}
+	for (size_t i = 0; i < n && o + 2 < cap; i++) {
 		char c = s[i], d = i + 1 < n ? s[i + 1] : '\0', e = i + 2 < n ? s[i + 2] : '\0';
 		char k = 0;
 		size_t skip = 0;
@@ -126,11 +130,8 @@ size_t em_text_skeleton_with(const char *s, size_t n, char *out, size_t cap, int
 		if (!(o > 0 && i > 0 && s[i - 1] == c && tmp[o - 1] == m))
 			tmp[o++] = m;
 	}
-	size_t r = 0;
-	for (size_t i = 0; i < o && r + 1 < cap; i++)
-		out[r++] = tmp[i];
-	out[r] = '\0';
-	return r;
+	out[o] = '\0';
+	return o;
 }
 
 double em_jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
