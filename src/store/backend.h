@@ -1,6 +1,6 @@
 /*
  * backend.h: the interface between the store front (store.c) and one database backend
- * (store_sqlite.c now, a libpq backend later). The operations are high-level on purpose: each
+ * (store_sqlite.c, store_pg.c). The operations are high-level on purpose: each
  * one is a complete unit of work with its own transaction, so a backend can use whatever
  * locking its database offers (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE)
  * and the front never builds SQL. Policy (what counts as unchanged, when to refuse an
@@ -165,6 +165,7 @@ struct em_store {
 };
 
 extern const em_backend_ops em_backend_sqlite;
+extern const em_backend_ops em_backend_pg;
 
 /* Appends a copy of *v (strings copied) to the set; for backends building results. */
 int em_version_set_add(em_version_set *set, const em_version_info *v);

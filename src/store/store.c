@@ -150,8 +150,8 @@ int em_store_open(em_store **out, const char *url)
 			return url_fail(EM_EINVAL, url, "no file path after 'sqlite:'");
 		}
 	} else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-		free(def);
-		return url_fail(EM_ESTORE, url, "this build has no PostgreSQL backend yet");
+		ops = &em_backend_pg;
+		location = url; /* libpq reads the URL itself */
 	} else {
 		free(def);
 		return url_fail(EM_EINVAL, url, "expected sqlite:PATH or postgresql://...");
