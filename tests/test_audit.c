@@ -1,45 +1,33 @@
 /*
- * Unit tests of the audit trail, alerts, decisions, customers and API keys in the store
- * (SQLite backend): screenings of a small built list are recorded and the alert policy is
+ * Unit tests of the audit trail, alerts, decisions, customers and API keys in the store, run
+ * on every backend (tests/support/store_fixture.h): screenings of a small built list are recorded and the alert policy is
  * checked case by case (new, pending, suppressed, confirmed, a changed listed entry, a
  * re-screening that alerts only on new or changed matches); decisions, the append-only
  * triggers, the export's date bounds, customer paging and key hashing, verification and
- * revocation. Each case works in its own temporary store.
+ * revocation; two connections recording at once (all kept, one alert per customer and
+ * entity). Each case works on an empty store.
  */
 #include "test.h"
 
-#include <sqlite3.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "embargo/em_audit.h"
 #include "embargo/em_keys.h"
 #include "model/model.h"
-
-static char tmpdir[256];
-static char dbpath[512];
-static char dburl[600];
+#include "store_fixture.h"
 
 static em_store *open_fresh(void)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/em_test_audit.XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		exit(2);
-	}
-	snprintf(dbpath, sizeof dbpath, "%s/embargo.db", tmpdir);
-	snprintf(dburl, sizeof dburl, "sqlite:%s", dbpath);
 	em_store *s = NULL;
-	CHECK_EQ_INT(em_store_open(&s, dburl), 0);
+	CHECK_EQ_INT(em_store_open(&s, store_fixture_fresh("test_audit")), 0);
 	return s;
 }
 
 static void close_fresh(em_store *s)
 {
 	em_store_free(s);
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
+	store_fixture_cleanup();
 }
 
 /* A list of two persons and a crowd; `remark` changes entity 1's entry, `extra` adds a
@@ -301,11 +289,9 @@ static void customer_policy(void)
 	em_alert_set_free(&set);
 
 	/* decisions are append-only */
-	sqlite3 *db;
-	CHECK_EQ_INT(sqlite3_open(dbpath, &db), SQLITE_OK);
-	CHECK(sqlite3_exec(db, "UPDATE alert_decisions SET reason = 'x'", NULL, NULL, NULL) != SQLITE_OK);
-	CHECK(sqlite3_exec(db, "DELETE FROM alert_decisions", NULL, NULL, NULL) != SQLITE_OK);
-	sqlite3_close(db);
+	CHECK(store_fixture_exec("UPDATE alert_decisions SET reason = 'x'") != 0);
+	CHECK(store_fixture_exec("DELETE FROM alert_decisions") != 0);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM alert_decisions WHERE reason = 'x'"), 0);
 	em_list_free(l1);
 	em_list_free(l2);
 	close_fresh(s);
@@ -447,11 +433,8 @@ static void audit_export(void)
 	CHECK_EQ_INT(em_audit_scan(s, NULL, NULL, stop_at_two, &seen), 42);
 
 	/* the trail is append-only */
-	sqlite3 *db;
-	CHECK_EQ_INT(sqlite3_open(dbpath, &db), SQLITE_OK);
-	CHECK(sqlite3_exec(db, "UPDATE screenings SET who = 'x'", NULL, NULL, NULL) != SQLITE_OK);
-	CHECK(sqlite3_exec(db, "DELETE FROM screenings", NULL, NULL, NULL) != SQLITE_OK);
-	sqlite3_close(db);
+	CHECK(store_fixture_exec("UPDATE screenings SET who = 'x'") != 0);
+	CHECK(store_fixture_exec("DELETE FROM screenings") != 0);
 	memset(&c, 0, sizeof c);
 	CHECK_EQ_INT(em_audit_scan(s, NULL, NULL, on_entry, &c), 0);
 	CHECK_EQ_INT(c.n, 3);
@@ -508,6 +491,87 @@ static void batch_record(void)
 	close_fresh(s);
 }
 
+/* One of two nodes recording screenings of the same customer at once. */
+typedef struct recorder {
+	pthread_barrier_t *start;
+	const char *node;
+	const em_query *query;
+	const em_result *result;
+	int rc;
+	size_t opened; /* screenings whose first match opened an alert */
+} recorder;
+
+enum { PER_NODE = 60 };
+
+static void *record_many(void *arg)
+{
+	recorder *x = arg;
+	em_store *s = NULL;
+	x->rc = em_store_open(&s, store_fixture_url);
+	pthread_barrier_wait(x->start);
+	em_list_ref lr = {"test", 7, "abc"};
+	for (int i = 0; !x->rc && i < PER_NODE; i++) {
+		em_alert_ref refs[8];
+		em_screening sc = EM_SCREENING_INIT;
+		sc.who = "tester";
+		sc.channel = "api";
+		sc.node = x->node;
+		sc.customer_ref = "C-shared";
+		sc.query = x->query;
+		sc.result = x->result;
+		sc.lists = &lr;
+		sc.n_lists = 1;
+		sc.alerts = refs;
+		em_screening *items[] = {&sc};
+		x->rc = em_audit_record(s, items, 1);
+		x->opened += !x->rc && refs[0].outcome == EM_OUTCOME_OPENED;
+	}
+	em_store_free(s);
+	return NULL;
+}
+
+/*
+ * Two connections (two nodes) record screenings of one customer at once: every record is
+ * kept with the node that wrote it, and the customer gets one alert for the listed party,
+ * which all the other screenings join (recording serialises on the customer).
+ */
+static void concurrent_records(void)
+{
+	em_store *s = open_fresh();
+	em_list *l = make_list(NULL, 0);
+	const em_list *lp = l;
+	em_screener *scr = NULL;
+	em_result *res = NULL;
+	em_query q = {"Reza Ahmad Karimi", EM_ENTITY_UNKNOWN, "1965", NULL, NULL, 0};
+	em_screen_params p = EM_SCREEN_PARAMS_INIT;
+	p.limit = 4;
+	CHECK_EQ_INT(em_screener_new(&scr, &lp, 1), 0);
+	CHECK_EQ_INT(em_screen(scr, &q, &p, &res), 0);
+	CHECK(res && res->n_matches >= 1);
+	pthread_barrier_t start;
+	pthread_barrier_init(&start, NULL, 2);
+	recorder a = {&start, "node-1", &q, res, 0, 0}, b = {&start, "node-2", &q, res, 0, 0};
+	pthread_t ta, tb;
+	CHECK_EQ_INT(pthread_create(&ta, NULL, record_many, &a), 0);
+	CHECK_EQ_INT(pthread_create(&tb, NULL, record_many, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_barrier_destroy(&start);
+	CHECK_EQ_INT(a.rc, 0);
+	CHECK_EQ_INT(b.rc, 0);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings"), 2 * PER_NODE);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings WHERE node = 'node-1'"), PER_NODE);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings WHERE node = 'node-2'"), PER_NODE);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(DISTINCT id) FROM screenings"), 2 * PER_NODE);
+	CHECK_EQ_INT(a.opened + b.opened, 1);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM alerts WHERE source_id = '1'"), 1);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM customers"), 1);
+	em_result_free(res);
+	em_screener_free(scr);
+	em_list_free(l);
+	close_fresh(s);
+}
+
 int main(void)
 {
 	RUN(keys);
@@ -517,5 +581,6 @@ int main(void)
 	RUN(customer_paging);
 	RUN(audit_export);
 	RUN(batch_record);
+	RUN(concurrent_records);
 	return TEST_REPORT();
 }

@@ -1,41 +1,35 @@
 /*
- * Unit tests of the list store (SQLite backend): import, versions, activation, the unchanged
- * and sharp-drop rules, rollback of a failed import, exact JSON round trip, reopening the
- * file, settings, version references, URLs and the default location. Lists are built with
- * the model builder; each case works in its own temporary folder.
+ * The store test suite, run on every backend (tests/support/store_fixture.h: SQLite by
+ * default, PostgreSQL when EM_TEST_STORE_URL names one): import, versions, activation, the
+ * unchanged and sharp-drop rules, rollback of a failed import, exact JSON round trip, reopening
+ * the store, settings, version references, two connections importing one source at once, URLs
+ * and the default location. Lists are built with the model builder; each case works on an
+ * empty store and its own temporary folder.
  */
 #include "test.h"
 
-#include <sqlite3.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "embargo/em_store.h"
 #include "model/model.h"
 #include "store/backend.h"
+#include "store_fixture.h"
 
-static char tmpdir[256];
-static char dbpath[512];
-static char dburl[600];
+static const char *const tmpdir = store_fixture_dir;
+static const char *const dbpath = store_fixture_db;
+static const char *const dburl = store_fixture_url;
 
 /* A fresh folder and store URL for one case. */
 static void fresh(void)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/em_test_store.XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		exit(2);
-	}
-	snprintf(dbpath, sizeof dbpath, "%s/embargo.db", tmpdir);
-	snprintf(dburl, sizeof dburl, "sqlite:%s", dbpath);
+	store_fixture_fresh("test_store");
 }
 
 static void cleanup(void)
 {
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
+	store_fixture_cleanup();
 }
 
 /* A store in a fresh folder (NULL if it did not open: the case's checks then fail). */
@@ -288,14 +282,7 @@ static void failed_import_leaves_active_version(void)
 	CHECK(json && strstr(json, "variant 1"));
 	free(json);
 	/* nothing half-written: no orphan entities either */
-	sqlite3 *db;
-	CHECK_EQ_INT(sqlite3_open(dbpath, &db), SQLITE_OK);
-	sqlite3_stmt *st;
-	CHECK_EQ_INT(sqlite3_prepare_v2(db, "SELECT count(*) FROM entities", -1, &st, NULL), SQLITE_OK);
-	CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);
-	CHECK_EQ_INT(sqlite3_column_int(st, 0), 100);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM entities"), 100);
 
 	/* the store still works after the rollback */
 	CHECK_EQ_INT(import_built(s, "src", 101, 3, NULL, &r), 0);
@@ -422,24 +409,21 @@ static void reopen_and_settings(void)
 	em_store_free(s2);
 	em_store_free(s);
 
-	/* each migration was applied once, the journal is WAL */
-	sqlite3 *db;
-	CHECK_EQ_INT(sqlite3_open(dbpath, &db), SQLITE_OK);
-	sqlite3_stmt *st;
-	CHECK_EQ_INT(sqlite3_prepare_v2(db, "SELECT count(*), max(version) FROM schema_migrations", -1,
-					&st, NULL), SQLITE_OK);
-	CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);
-	CHECK_EQ_INT(sqlite3_column_int(st, 0), 2);
-	CHECK_EQ_INT(sqlite3_column_int(st, 1), 2);
-	sqlite3_finalize(st);
-	CHECK_EQ_INT(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
-	CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);
-	CHECK_EQ_STR((const char *)sqlite3_column_text(st, 0), "wal");
-	sqlite3_finalize(st);
+	/* each migration was applied once; SQLite's journal is WAL */
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM schema_migrations"), 2);
+	CHECK_EQ_INT(store_fixture_int("SELECT max(version) FROM schema_migrations"), 2);
+	if (!store_fixture_is_pg()) {
+		sqlite3 *db;
+		sqlite3_stmt *st;
+		CHECK_EQ_INT(sqlite3_open(dbpath, &db), SQLITE_OK);
+		CHECK_EQ_INT(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+		CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);
+		CHECK_EQ_STR((const char *)sqlite3_column_text(st, 0), "wal");
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
 	/* a store written by a newer program is not touched */
-	CHECK_EQ_INT(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES (99, 'x')", NULL, NULL, NULL),
-		     SQLITE_OK);
-	sqlite3_close(db);
+	CHECK_EQ_INT(store_fixture_exec("INSERT INTO schema_migrations VALUES (99, 'x')"), 0);
 	CHECK_EQ_INT(em_store_open(&s, dburl), EM_ESTORE);
 	CHECK(strstr(em_error_last()->message, "newer") != NULL);
 	cleanup();
@@ -485,9 +469,10 @@ static void urls_and_refusals(void)
 	em_store *s = NULL;
 	CHECK_EQ_INT(em_store_open(&s, "bogus"), EM_EINVAL);
 	CHECK_EQ_INT(em_store_open(&s, "sqlite:"), EM_EINVAL);
-	CHECK_EQ_INT(em_store_open(&s, "postgresql://scott:tiger@db.example/embargo"), EM_ESTORE);
+	/* nothing listens on port 1: the connection is refused at once, the password never shown */
+	CHECK_EQ_INT(em_store_open(&s, "postgresql://scott:tiger@127.0.0.1:1/embargo"), EM_ESTORE);
 	CHECK(strstr(em_error_last()->message, "tiger") == NULL);
-	CHECK(strstr(em_error_last()->message, "scott:***@db.example") != NULL);
+	CHECK(strstr(em_error_last()->message, "scott:***@127.0.0.1:1") != NULL);
 	CHECK(s == NULL);
 
 	char *u = em_store_url_redact("postgresql://u:p%40ss@h:5432/db?sslmode=require&password=x2");
@@ -531,6 +516,13 @@ static void urls_and_refusals(void)
 	CHECK(strstr(em_error_last()->message, "not an embargo store") != NULL);
 	snprintf(url3, sizeof url3, "sqlite:%s/no/such/folder/x.db", tmpdir);
 	CHECK_EQ_INT(em_store_open(&s, url3), EM_ESTORE);
+	if (store_fixture_is_pg()) {
+		/* a PostgreSQL database with someone else's tables is not taken over either */
+		CHECK_EQ_INT(store_fixture_exec("CREATE TABLE customers (id integer)"), 0);
+		CHECK_EQ_INT(em_store_open(&s, dburl), EM_ESTORE);
+		CHECK(strstr(em_error_last()->message, "not an embargo store") != NULL);
+		CHECK(s == NULL);
+	}
 	cleanup();
 }
 
@@ -571,6 +563,71 @@ static void default_location(void)
 	em_store_free(s);
 	unsetenv("EMBARGO_STORE");
 	unsetenv("EMBARGO_HOME");
+	cleanup();
+}
+
+/* One of two connections importing the same source at once. */
+typedef struct racer {
+	pthread_barrier_t *start;
+	int variant;
+	int rc;
+	int64_t id[5], previous[5]; /* each import's version and the active one it replaced */
+} racer;
+
+static void *race_import(void *arg)
+{
+	racer *x = arg;
+	em_store *s = NULL;
+	x->rc = em_store_open(&s, dburl);
+	pthread_barrier_wait(x->start);
+	for (int i = 0; !x->rc && i < 5; i++) {
+		em_import_result r;
+		x->rc = import_built(s, "race", 2000, x->variant * 10 + i, NULL, &r);
+		x->id[i] = r.version_id;
+		x->previous[i] = r.previous_id;
+	}
+	em_store_free(s);
+	return NULL;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/*
+ * Two connections import the same source five times each, at once. The imports serialise:
+ * taken in id order, every version replaced exactly the one stored just before it (none
+ * decided on a stale active version), ten versions are stored and one is active.
+ */
+static void concurrent_imports(void)
+{
+	fresh();
+	pthread_barrier_t start;
+	pthread_barrier_init(&start, NULL, 2);
+	racer a = {&start, 1, 0, {0}, {0}}, b = {&start, 2, 0, {0}, {0}};
+	pthread_t ta, tb;
+	CHECK_EQ_INT(pthread_create(&ta, NULL, race_import, &a), 0);
+	CHECK_EQ_INT(pthread_create(&tb, NULL, race_import, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_barrier_destroy(&start);
+	CHECK_EQ_INT(a.rc, 0);
+	CHECK_EQ_INT(b.rc, 0);
+	int64_t pairs[10][2];
+	for (int i = 0; i < 5; i++) {
+		pairs[i][0] = a.id[i], pairs[i][1] = a.previous[i];
+		pairs[5 + i][0] = b.id[i], pairs[5 + i][1] = b.previous[i];
+	}
+	qsort(pairs, 10, sizeof pairs[0], by_id);
+	CHECK_EQ_INT(pairs[0][1], 0);
+	for (int i = 1; i < 10; i++)
+		CHECK_EQ_INT(pairs[i][1], pairs[i - 1][0]);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM list_versions WHERE source = 'race'"), 10);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM list_versions WHERE active = 1"), 1);
+	CHECK_EQ_INT(store_fixture_int("SELECT id FROM list_versions WHERE active = 1"), pairs[9][0]);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM entities"), 20000);
 	cleanup();
 }
 
@@ -668,6 +725,7 @@ int main(void)
 	RUN(exact_round_trip);
 	RUN(reopen_and_settings);
 	RUN(resolve_references);
+	RUN(concurrent_imports);
 	RUN(urls_and_refusals);
 	RUN(default_location);
 	RUN(large_import_round_trip);

@@ -139,7 +139,7 @@ static const struct {
 	    "CREATE TRIGGER alert_decisions_no_truncate BEFORE TRUNCATE ON alert_decisions"
 	    " FOR EACH STATEMENT EXECUTE FUNCTION embargo_append_only('decisions are append-only');"
 	    "CREATE TABLE customers ("
-	    " ref TEXT PRIMARY KEY,"
+	    " ref TEXT COLLATE \"C\" PRIMARY KEY," /* byte order, as SQLite pages customers */
 	    " name TEXT NOT NULL,"
 	    " type TEXT,"
 	    " dob TEXT,"
@@ -148,7 +148,7 @@ static const struct {
 	    " first_screened_at TEXT NOT NULL,"
 	    " last_screened_at TEXT NOT NULL);"
 	    "CREATE TABLE customer_matches ("
-	    " customer_ref TEXT NOT NULL REFERENCES customers (ref) ON DELETE CASCADE,"
+	    " customer_ref TEXT COLLATE \"C\" NOT NULL REFERENCES customers (ref) ON DELETE CASCADE,"
 	    " source TEXT NOT NULL,"
 	    " source_id TEXT NOT NULL,"
 	    " entity_hash TEXT NOT NULL,"
