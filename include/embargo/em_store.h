@@ -115,6 +115,19 @@ int em_store_get_entity(em_store *store, const char *source, const char *source_
  */
 int em_store_set_durability(em_store *store, int full);
 
+/*
+ * Waits up to timeout_ms for a list version to be activated through another connection (any
+ * node: PostgreSQL sends a notification when the activation commits). *changed is 1 when one
+ * was announced, or when the connection was lost and re-established meanwhile (one may have
+ * been missed: check the active versions); 0 when the time ran out. A store without such
+ * notices (SQLite) just waits and answers 0: poll em_store_versions() instead. Fails with
+ * EM_ESTORE while the database is unreachable (reconnecting on later calls).
+ */
+int em_store_wait_change(em_store *store, int timeout_ms, int *changed);
+
+/* 0 when the store answers now (reconnecting first if needed), else EM_ESTORE with why. */
+int em_store_ping(em_store *store);
+
 /* Small key-value settings kept in the store (download validators, schedules...). */
 int em_store_meta_get(em_store *store, const char *key, char **value); /* EM_ENOTFOUND if unset */
 int em_store_meta_set(em_store *store, const char *key, const char *value);

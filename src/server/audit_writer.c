@@ -7,15 +7,24 @@
  * then calls each job's done() which queues the response and resumes the connection. A
  * response is therefore only sent once its screening is committed, and a store failure
  * becomes an error response, never a silently lost record.
+ *
+ * When the store is unreachable (a PostgreSQL restart, a network cut) the writer holds the
+ * batch and retries it as soon as the store answers again, for up to OUTAGE_WAIT_S; the
+ * requests wait meanwhile, new ones queue behind them up to MAX_QUEUED (beyond that they get
+ * 503 at once), and after OUTAGE_WAIT_S the held batch fails with 503. Nothing is answered
+ * unrecorded and nothing is dropped. (A commit whose acknowledgement was lost with the
+ * connection is retried too, so such a rare batch can be recorded twice, never zero times.)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
 #define MAX_QUEUED 20000     /* screenings waiting at most; beyond, requests get 503 */
 #define MAX_PER_COMMIT 2000  /* screenings in one transaction at most */
+#define OUTAGE_WAIT_S 15.0   /* how long a batch waits for an unreachable store */
 
 struct audit_writer {
 	pthread_t thread;
@@ -27,6 +36,30 @@ struct audit_writer {
 	em_store *store;
 	metrics *m;
 };
+
+/*
+ * Records the batch; while the store is unreachable, waits for it and tries again, up to
+ * OUTAGE_WAIT_S. A failure while the store answers is a real one: returned at once.
+ */
+static int record_batch(audit_writer *w, em_screening **items, size_t n)
+{
+	int rc = em_audit_record(w->store, items, n);
+	bool retried_up = false;
+	double t0 = now_mono();
+	while (rc && now_mono() - t0 < OUTAGE_WAIT_S) {
+		if (em_store_ping(w->store) == 0) {
+			if (retried_up)
+				break;
+			retried_up = true; /* the failure may have been the connection itself */
+			rc = em_audit_record(w->store, items, n);
+			continue;
+		}
+		retried_up = false;
+		struct timespec ts = {0, 200 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	return rc;
+}
 
 static void *writer_main(void *arg)
 {
@@ -72,7 +105,7 @@ static void *writer_main(void *arg)
 			for (audit_job *j = batch; j; j = j->next)
 				for (size_t i = 0; i < j->n; i++)
 					items[k++] = j->items[i];
-			rc = em_audit_record(w->store, items, n);
+			rc = record_batch(w, items, n);
 			msg = rc ? em_error_last()->message : "";
 		}
 		atomic_fetch_add(&w->m->audit_batches, 1);

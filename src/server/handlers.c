@@ -429,9 +429,13 @@ void handle_healthz(request *r)
 	served_index *ix = index_acquire(&r->srv->index);
 	bool ok = ix && ix->lists.versions.count > 0;
 	sbuf b = {0};
-	sb_printf(&b, "{\"status\":\"%s\",\"generation\":%llu,\"lists\":%zu,\"entities\":%zu,\"uptime_s\":%.0f}",
+	/* the node screens on the index it holds even while the store is down: report, still 200 */
+	int store = atomic_load(&r->srv->store_state);
+	sb_printf(&b, "{\"status\":\"%s\",\"generation\":%llu,\"lists\":%zu,\"entities\":%zu,\"uptime_s\":%.0f,"
+		      "\"store\":\"%s\"}",
 		  ok ? "ok" : "no_lists", ix ? (unsigned long long)ix->generation : 0ULL,
-		  ix ? ix->lists.versions.count : 0, ix ? ix->entities : 0, now_unix() - r->srv->started_unix);
+		  ix ? ix->lists.versions.count : 0, ix ? ix->entities : 0, now_unix() - r->srv->started_unix,
+		  store == STORE_DOWN ? "unreachable" : "ok");
 	index_release(ix);
 	size_t len = 0;
 	char *text = sb_take(&b, &len);

@@ -153,7 +153,11 @@ typedef struct em_server {
 	atomic_int stopping;
 	double started_unix;
 	char store_url[512];        /* the store's URL, password blanked */
+	em_store *watch;            /* the maintenance thread's connection: waits for new versions */
+	atomic_int store_state;     /* STORE_OK or STORE_DOWN, as the watch found it last */
 } em_server;
+
+enum { STORE_OK = 1, STORE_DOWN = 2 };
 
 /* A request, from its first byte to its completion. */
 typedef struct request {

@@ -140,10 +140,13 @@ void handle_metrics(request *r)
 		  "# HELP embargo_api_keys Valid API keys (0: the server is open).\n"
 		  "# TYPE embargo_api_keys gauge\nembargo_api_keys %zu\n"
 		  "# HELP embargo_uptime_seconds Seconds since the server started.\n"
-		  "# TYPE embargo_uptime_seconds gauge\nembargo_uptime_seconds %.0f\n",
+		  "# TYPE embargo_uptime_seconds gauge\nembargo_uptime_seconds %.0f\n"
+		  "# HELP embargo_store_up 1 when the store answered the last check (every 200 ms), 0 when it did not.\n"
+		  "# TYPE embargo_store_up gauge\nembargo_store_up %d\n",
 		  writer_depth(srv->writer), atomic_load(&m->audit_records), atomic_load(&m->audit_batches),
 		  atomic_load(&m->audit_failures), atomic_load(&m->alerts_opened), atomic_load(&m->rate_limited),
-		  atomic_load(&m->reloads), atomic_load(&m->reload_failures), keys, now_unix() - srv->started_unix);
+		  atomic_load(&m->reloads), atomic_load(&m->reload_failures), keys, now_unix() - srv->started_unix,
+		  atomic_load(&srv->store_state) != STORE_DOWN);
 	size_t len = 0;
 	char *text = sb_take(&b, &len);
 	respond_text(r, text ? 200 : 500, "text/plain; version=0.0.4; charset=utf-8", text, len);

@@ -464,13 +464,46 @@ int server_reload(em_server *srv, bool force, uint64_t *gen, bool *unchanged, ch
 	return rc ? -1 : 0;
 }
 
+/* How long the maintenance thread waits at a time (ms), and the polling fallback for a shared
+ * store when reload_poll is not set (s): a notification lost some other way is caught then. */
+#define WATCH_MS 200
+#define SHARED_POLL_S 60
+
+/*
+ * Waits WATCH_MS for a new list version (the store's notification: any node's activation
+ * arrives within that), keeping store_state up to date. True when the lists should be
+ * checked now.
+ */
+static bool watch_store(em_server *srv)
+{
+	struct timespec ts = {0, WATCH_MS * 1000000L};
+	if (!srv->watch) {
+		nanosleep(&ts, NULL);
+		return false;
+	}
+	int changed = 0;
+	int rc = em_store_wait_change(srv->watch, WATCH_MS, &changed);
+	int was = atomic_exchange(&srv->store_state, rc ? STORE_DOWN : STORE_OK);
+	if (rc) {
+		if (was != STORE_DOWN)
+			log_json("error", "the store is unreachable; screening goes on with the lists in service",
+				 json_pack("{s:s}", "error", em_error_last()->message));
+		nanosleep(&ts, NULL); /* the store fails fast while it is down */
+	} else if (was == STORE_DOWN) {
+		log_json("info", "the store is reachable again", NULL);
+	}
+	return changed && !srv->cfg.n_lists; /* list files do not change with the store */
+}
+
 static void *maintenance_main(void *arg)
 {
 	em_server *srv = arg;
 	double last_keys = now_mono(), last_poll = now_mono();
+	unsigned poll_every = srv->cfg.reload_poll;
+	if (!poll_every && !srv->cfg.n_lists && strncmp(srv->store_url, "sqlite:", 7) != 0)
+		poll_every = SHARED_POLL_S;
 	while (!atomic_load(&srv->stopping)) {
-		struct timespec ts = {0, 200 * 1000000L};
-		nanosleep(&ts, NULL);
+		bool changed = watch_store(srv);
 		double now = now_mono();
 		if (now - last_keys >= srv->cfg.keys_refresh) {
 			last_keys = now;
@@ -478,7 +511,7 @@ static void *maintenance_main(void *arg)
 				log_json("error", "could not re-read the API keys; the previous ones stay in force",
 					 json_pack("{s:s}", "error", em_error_last()->message));
 		}
-		if (srv->cfg.reload_poll && now - last_poll >= srv->cfg.reload_poll) {
+		if (changed || (poll_every && now - last_poll >= poll_every)) {
 			last_poll = now;
 			uint64_t gen;
 			bool unchanged;
@@ -544,6 +577,7 @@ static void server_free(em_server *srv)
 	writer_stop(srv->writer);
 	holder_destroy(&srv->index);
 	em_store_free(srv->store);
+	em_store_free(srv->watch);
 	em_key_set_free(&srv->keys);
 	rate_free(srv->rate);
 	pthread_mutex_destroy(&srv->reload_mu);
@@ -586,6 +620,10 @@ int em_server_run(const em_server_config *cfg)
 	if (em_store_open(&srv->store, cfg->store))
 		return fail_start(srv, "could not open the store", em_error_last()->message);
 	snprintf(srv->store_url, sizeof srv->store_url, "%s", em_store_url(srv->store));
+	/* a connection that watches the store: its health, and other nodes' activations */
+	if (em_store_open(&srv->watch, cfg->store))
+		return fail_start(srv, "could not open the store", em_error_last()->message);
+	atomic_store(&srv->store_state, STORE_OK);
 	if (server_load_keys(srv))
 		return fail_start(srv, "could not read the API keys", em_error_last()->message);
 	if (cfg->rate_limit > 0 && !(srv->rate = rate_new(cfg->rate_limit, cfg->rate_burst)))

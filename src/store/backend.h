@@ -155,6 +155,14 @@ typedef struct em_backend_ops {
 	int (*keys)(em_backend *db, em_key_set *out); /* all, oldest first, em_key_set_add */
 	/* Sets revoked_at on the valid key with that name or key id; EM_ENOTFOUND if none. */
 	int (*key_revoke)(em_backend *db, const char *name, const char *at);
+
+	/* Optional (NULL: the front sleeps and answers "no change"). Waits up to timeout_ms for
+	 * another connection's activation of a list version; *changed = 1 when one (or a lost
+	 * connection, after which one may have been missed) was seen. */
+	int (*wait_change)(em_backend *db, int timeout_ms, int *changed);
+	/* Optional (NULL: always reachable). 0 when the database answers now, reconnecting first
+	 * if the connection was lost. */
+	int (*ping)(em_backend *db);
 } em_backend_ops;
 
 /* The store handle: the backend and its connection (one thread at a time). */

@@ -585,6 +585,23 @@ int em_store_set_durability(em_store *s, int full)
 	return s->ops->set_durability ? s->ops->set_durability(s->db, full) : 0;
 }
 
+int em_store_wait_change(em_store *s, int timeout_ms, int *changed)
+{
+	*changed = 0;
+	if (timeout_ms < 0)
+		timeout_ms = 0;
+	if (s->ops->wait_change)
+		return s->ops->wait_change(s->db, timeout_ms, changed);
+	struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+	return 0;
+}
+
+int em_store_ping(em_store *s)
+{
+	return s->ops->ping ? s->ops->ping(s->db) : 0;
+}
+
 int em_store_meta_get(em_store *s, const char *key, char **value)
 {
 	*value = NULL;

@@ -45,6 +45,7 @@ struct em_backend {
 	long backoff_ms;           /* wait before the next reconnection attempt (0: none yet) */
 	struct timespec next_try;  /* no reconnection attempt before this (CLOCK_MONOTONIC) */
 	int listening;             /* LISTEN issued: re-issue it after a reconnection */
+	int reconnected;           /* re-established since the last wait_change: report a change */
 };
 
 /*
@@ -240,6 +241,7 @@ static int ensure(em_backend *b)
 	PQreset(b->conn);
 	if (PQstatus(b->conn) == CONNECTION_OK && session_setup(b) == 0) {
 		b->backoff_ms = 0;
+		b->reconnected = 1;
 		return 0;
 	}
 	int rc = pg_fail(b, "reconnecting");
@@ -291,15 +293,28 @@ static void p_double(params *p, double x)
 	p->n++;
 }
 
-/* Runs a statement; the result on success (caller clears), NULL with the message set. */
+/*
+ * Runs a statement; the result on success (caller clears), NULL with the message set. A
+ * connection found dead by the first statement of a unit of work (BEGIN or a lone SELECT,
+ * both safe to repeat) is re-established and the statement run once more: a database
+ * restarted since the last operation costs no failed request.
+ */
 static PGresult *run(em_backend *b, const char *sql, const params *p, const char *what)
 {
-	PGresult *res = PQexecParams(b->conn, sql, p ? p->n : 0, NULL, p ? p->v : NULL, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(res);
-	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-		return res;
-	res_fail(b, res, what);
-	return NULL;
+	int idle = PQtransactionStatus(b->conn) == PQTRANS_IDLE;
+	for (int attempt = 0;; attempt++) {
+		PGresult *res = PQexecParams(b->conn, sql, p ? p->n : 0, NULL, p ? p->v : NULL, NULL, NULL, 0);
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+			return res;
+		if (attempt == 0 && idle && PQstatus(b->conn) == CONNECTION_BAD &&
+		    (!strncmp(sql, "BEGIN", 5) || !strncmp(sql, "SELECT", 6)) && ensure(b) == 0) {
+			PQclear(res);
+			continue;
+		}
+		res_fail(b, res, what);
+		return NULL;
+	}
 }
 
 /* Runs a statement whose result is not needed. */
@@ -1136,6 +1151,69 @@ static int pg_key_revoke(em_backend *b, const char *name, const char *at)
 	return rc;
 }
 
+/* --- notifications ---------------------------------------------------------------------------- */
+
+/* Takes every notification libpq has read; 1 if there was one on our channel. */
+static int drain_notifies(em_backend *b)
+{
+	int seen = 0;
+	PGnotify *n;
+	while ((n = PQnotifies(b->conn)) != NULL) {
+		seen |= strcmp(n->relname, CHANNEL) == 0;
+		PQfreemem(n);
+	}
+	return seen;
+}
+
+/*
+ * LISTENs on first use, then waits on the connection's socket (poll) for a notification. A
+ * notification is only delivered between transactions, which is all this connection runs.
+ */
+static int pg_wait_change(em_backend *b, int timeout_ms, int *changed)
+{
+	*changed = 0;
+	int rc = ensure(b);
+	if (rc)
+		return rc;
+	if (!b->listening) {
+		if ((rc = run_done(b, "LISTEN " CHANNEL, NULL, "listening for new list versions")))
+			return rc;
+		b->listening = 1;
+	}
+	if (b->reconnected) { /* notifications sent while we were away are lost: look again */
+		b->reconnected = 0;
+		*changed = 1;
+		return 0;
+	}
+	if (!PQconsumeInput(b->conn))
+		return pg_fail(b, "waiting for new list versions");
+	if ((*changed = drain_notifies(b)))
+		return 0;
+	struct pollfd pfd = {PQsocket(b->conn), POLLIN, 0};
+	if (pfd.fd < 0)
+		return pg_fail(b, "waiting for new list versions");
+	int r = poll(&pfd, 1, timeout_ms);
+	if (r > 0 && !PQconsumeInput(b->conn)) {
+		/* the server went away: PQconsumeInput may leave the status OK, so make it bad */
+		int fail = pg_fail(b, "waiting for new list versions");
+		if (PQstatus(b->conn) == CONNECTION_OK)
+			PQreset(b->conn);
+		if (PQstatus(b->conn) == CONNECTION_OK)
+			*changed = session_setup(b) == 0;
+		return PQstatus(b->conn) == CONNECTION_OK ? 0 : fail;
+	}
+	*changed = drain_notifies(b);
+	return 0;
+}
+
+static int pg_ping(em_backend *b)
+{
+	int rc = ensure(b);
+	if (!rc)
+		rc = run_done(b, "SELECT 1", NULL, "checking the connection");
+	return rc;
+}
+
 const em_backend_ops em_backend_pg = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -1157,4 +1235,6 @@ const em_backend_ops em_backend_pg = {
 	.key_add = pg_key_add,
 	.keys = pg_keys,
 	.key_revoke = pg_key_revoke,
+	.wait_change = pg_wait_change,
+	.ping = pg_ping,
 };
