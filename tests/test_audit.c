@@ -14,6 +14,7 @@
 
 #include "embargo/em_audit.h"
 #include "embargo/em_keys.h"
+#include "embargo/em_work.h"
 #include "model/model.h"
 #include "store_fixture.h"
 
@@ -572,6 +573,162 @@ static void concurrent_records(void)
 	close_fresh(s);
 }
 
+/* One screening of `name` for customer `ref`, ready to record (its result freed by the caller). */
+static em_screening screening_of(const em_query *q, const em_result *res, const char *ref, em_alert_ref *refs)
+{
+	static const em_list_ref lr = {"test", 7, "abc"};
+	em_screening sc = EM_SCREENING_INIT;
+	sc.channel = "rescreen";
+	sc.customer_ref = ref;
+	sc.query = q;
+	sc.result = res;
+	sc.lists = &lr;
+	sc.n_lists = 1;
+	sc.only_changed = 1;
+	sc.alerts = refs;
+	return sc;
+}
+
+/*
+ * The work queue: a job over 25 customers in chunks of 10; two workers claim different chunks;
+ * a chunk is completed (screenings recorded and chunk done) once; a worker whose lease expired
+ * and was taken over can neither renew nor complete (nothing of it is recorded), the new holder
+ * can; progress counts chunks and customers.
+ */
+static void work_queue(void)
+{
+	em_store *s = open_fresh();
+	em_list *l = make_list(NULL, 0);
+	char ref[16];
+	for (int i = 0; i < 25; i++) {
+		snprintf(ref, sizeof ref, "K-%02d", i);
+		CHECK_EQ_INT(screen_and_record(s, l, "John Smith", ref, 0).rc, 0);
+	}
+	int64_t job = 0;
+	size_t chunks = 0, items = 0;
+	CHECK_EQ_INT(em_work_enqueue_rescreen(s, 10, &job, &chunks, &items), 0);
+	CHECK(job > 0);
+	CHECK_EQ_INT(chunks, 3);
+	CHECK_EQ_INT(items, 25);
+	em_work_progress pr;
+	CHECK_EQ_INT(em_work_progress_get(s, job, &pr), 0);
+	CHECK(pr.chunks == 3 && pr.pending == 3 && pr.done == 0 && pr.items == 25 && pr.items_done == 0);
+	CHECK_EQ_INT(em_work_progress_get(s, job + 100, &pr), EM_ENOTFOUND);
+
+	em_work_chunk a, b, c, d;
+	CHECK_EQ_INT(em_work_claim(s, "worker-a", 60, &a), 0);
+	CHECK_EQ_INT(em_work_claim(s, "worker-b", 60, &b), 0);
+	CHECK(a.id != b.id && a.job_id == job && b.job_id == job);
+	CHECK(a.after == NULL && a.last && !strcmp(a.last, "K-09") && a.items == 10 && a.attempts == 1);
+	CHECK_EQ_STR(a.kind, "rescreen");
+	CHECK(b.after && !strcmp(b.after, "K-09") && !strcmp(b.last, "K-19"));
+
+	/* a's chunk, with one real screening, done once */
+	em_screener *scr = NULL;
+	em_result *res = NULL;
+	const em_list *lp = l;
+	em_query q = {"Reza Ahmad Karimi", EM_ENTITY_UNKNOWN, "1965", NULL, NULL, 0};
+	CHECK_EQ_INT(em_screener_new(&scr, &lp, 1), 0);
+	CHECK_EQ_INT(em_screen(scr, &q, NULL, &res), 0);
+	em_alert_ref refs[16];
+	em_screening sc = screening_of(&q, res, "K-03", refs);
+	em_screening *one[] = {&sc};
+	long long before = store_fixture_int("SELECT count(*) FROM screenings");
+	CHECK_EQ_INT(em_work_complete(s, &a, "worker-a", one, 1), 0);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings"), before + 1);
+	CHECK_EQ_INT(em_work_complete(s, &a, "worker-a", one, 1), EM_EREFUSED);
+	CHECK_EQ_INT(em_work_complete(s, &b, "worker-a", one, 1), EM_EREFUSED); /* not a's */
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings"), before + 1);
+
+	/* c holds the last chunk for a second; it expires, d takes it over */
+	CHECK_EQ_INT(em_work_claim(s, "worker-c", 1, &c), 0);
+	CHECK(c.last && !strcmp(c.last, "K-24") && c.items == 5);
+	CHECK_EQ_INT(em_work_claim(s, "worker-d", 60, &d), EM_ENOTFOUND); /* nothing free yet */
+	struct timespec ts = {1, 300 * 1000000L};
+	nanosleep(&ts, NULL);
+	CHECK_EQ_INT(em_work_claim(s, "worker-d", 60, &d), 0);
+	CHECK_EQ_INT(d.id, c.id);
+	CHECK_EQ_INT(d.attempts, 2);
+	CHECK_EQ_INT(em_work_renew(s, &c, "worker-c", 60), EM_EREFUSED);
+	CHECK_EQ_INT(em_work_complete(s, &c, "worker-c", one, 1), EM_EREFUSED);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings"), before + 1);
+	CHECK_EQ_INT(em_work_renew(s, &d, "worker-d", 60), 0);
+	CHECK_EQ_INT(em_work_complete(s, &d, "worker-d", NULL, 0), 0);
+	CHECK_EQ_INT(em_work_complete(s, &b, "worker-b", NULL, 0), 0);
+	CHECK_EQ_INT(em_work_progress_get(s, job, &pr), 0);
+	CHECK(pr.chunks == 3 && pr.pending == 0 && pr.claimed == 0 && pr.done == 3 && pr.items_done == 25);
+	CHECK_EQ_INT(em_work_claim(s, "worker-a", 60, &d), EM_ENOTFOUND);
+	em_work_chunk_clear(&a);
+	em_work_chunk_clear(&b);
+	em_work_chunk_clear(&c);
+	em_work_chunk_clear(&d);
+	em_result_free(res);
+	em_screener_free(scr);
+	em_list_free(l);
+	close_fresh(s);
+}
+
+/* One of two workers claiming and completing chunks as fast as they can. */
+typedef struct claimer {
+	const char *name;
+	int rc;
+	int64_t ids[64];
+	size_t n;
+} claimer;
+
+static void *claim_all(void *arg)
+{
+	claimer *x = arg;
+	em_store *s = NULL;
+	x->rc = em_store_open(&s, store_fixture_url);
+	while (!x->rc && x->n < 64) {
+		em_work_chunk c;
+		int rc = em_work_claim(s, x->name, 60, &c);
+		if (rc == EM_ENOTFOUND)
+			break;
+		if ((x->rc = rc))
+			break;
+		x->ids[x->n++] = c.id;
+		x->rc = em_work_complete(s, &c, x->name, NULL, 0);
+		em_work_chunk_clear(&c);
+	}
+	em_store_free(s);
+	return NULL;
+}
+
+/* Two workers drain a job of 40 chunks at once: every chunk is done by exactly one of them. */
+static void work_queue_concurrent(void)
+{
+	em_store *s = open_fresh();
+	em_list *l = make_list(NULL, 0);
+	char ref[16];
+	for (int i = 0; i < 40; i++) {
+		snprintf(ref, sizeof ref, "Q-%02d", i);
+		CHECK_EQ_INT(screen_and_record(s, l, "Anna Brown", ref, 0).rc, 0);
+	}
+	int64_t job = 0;
+	CHECK_EQ_INT(em_work_enqueue_rescreen(s, 1, &job, NULL, NULL), 0);
+	claimer a = {"w1", 0, {0}, 0}, b = {"w2", 0, {0}, 0};
+	pthread_t ta, tb;
+	CHECK_EQ_INT(pthread_create(&ta, NULL, claim_all, &a), 0);
+	CHECK_EQ_INT(pthread_create(&tb, NULL, claim_all, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	CHECK_EQ_INT(a.rc, 0);
+	CHECK_EQ_INT(b.rc, 0);
+	CHECK_EQ_INT(a.n + b.n, 40);
+	for (size_t i = 0; i < a.n; i++)
+		for (size_t k = 0; k < b.n; k++)
+			CHECK(a.ids[i] != b.ids[k]);
+	em_work_progress pr;
+	CHECK_EQ_INT(em_work_progress_get(s, job, &pr), 0);
+	CHECK(pr.done == 40 && pr.items_done == 40);
+	CHECK_EQ_INT(store_fixture_int("SELECT max(attempts) FROM work_chunks"), 1);
+	printf("     40 chunks: %zu by one worker, %zu by the other\n", a.n, b.n);
+	em_list_free(l);
+	close_fresh(s);
+}
+
 int main(void)
 {
 	RUN(keys);
@@ -582,5 +739,7 @@ int main(void)
 	RUN(audit_export);
 	RUN(batch_record);
 	RUN(concurrent_records);
+	RUN(work_queue);
+	RUN(work_queue_concurrent);
 	return TEST_REPORT();
 }

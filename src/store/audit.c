@@ -192,7 +192,12 @@ static int make_row(const em_screening *sc, const char *node, const char *now, c
 
 int em_audit_record(em_store *s, em_screening *const *items, size_t n)
 {
-	if (n == 0)
+	return em_audit_record_chunk(s, items, n, NULL);
+}
+
+int em_audit_record_chunk(em_store *s, em_screening *const *items, size_t n, const em_store_chunk_done *chunk)
+{
+	if (n == 0 && !chunk)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		if (items[i]->version != EM_SCREENING_VERSION)
@@ -205,8 +210,8 @@ int em_audit_record(em_store *s, em_screening *const *items, size_t n)
 	const char *node = NULL;
 	char now[32];
 	em_store_now_ms(now);
-	em_store_screening_row *rows = calloc(n, sizeof *rows);
-	row_mem *mem = calloc(n, sizeof *mem);
+	em_store_screening_row *rows = calloc(n ? n : 1, sizeof *rows);
+	row_mem *mem = calloc(n ? n : 1, sizeof *mem);
 	if (!rows || !mem) {
 		rows_free(rows, mem, 0);
 		return em_fail(EM_ENOMEM, "out of memory recording %zu screenings", n);
@@ -223,7 +228,9 @@ int em_audit_record(em_store *s, em_screening *const *items, size_t n)
 				 items[i]->n_lists == items[i - 1]->n_lists;
 		rc = make_row(items[i], node, now, same_lists ? rows[i - 1].lists_json : NULL, &rows[i], &mem[i]);
 	}
-	if (!rc)
+	if (!rc && chunk)
+		rc = s->ops->work_complete(s->db, chunk, rows, n, alert_policy);
+	else if (!rc)
 		rc = s->ops->record(s->db, rows, n, alert_policy);
 	for (size_t i = 0; !rc && i < n; i++) {
 		items[i]->id = rows[i].id;

@@ -17,6 +17,7 @@
 #include "embargo/em_audit.h"
 #include "embargo/em_keys.h"
 #include "embargo/em_store.h"
+#include "embargo/em_work.h"
 #include "util/util.h"
 
 typedef struct em_backend em_backend; /* one open connection, defined by each backend */
@@ -108,6 +109,13 @@ typedef em_alert_outcome (*em_store_alert_policy)(const em_store_screening_row *
 						  const em_store_alert_row *a,
 						  const em_store_prior *prior);
 
+/* A claimed chunk to mark done in the transaction that records its screenings. */
+typedef struct em_store_chunk_done {
+	int64_t chunk_id;
+	const char *owner;        /* the worker that holds the lease */
+	const char *now;          /* ISO 8601 UTC with milliseconds */
+} em_store_chunk_done;
+
 typedef struct em_backend_ops {
 	const char *name; /* "sqlite" */
 	/* Opens the database at `location` (backend-specific: a path, a connection string),
@@ -163,6 +171,23 @@ typedef struct em_backend_ops {
 	/* Optional (NULL: always reachable). 0 when the database answers now, reconnecting first
 	 * if the connection was lost. */
 	int (*ping)(em_backend *db);
+
+	/* --- the work queue (migration 3, em_work.h) --- */
+	/* In one transaction: a work_jobs row and its chunks, in order; *job_id gets its id. */
+	int (*work_enqueue)(em_backend *db, const char *kind, const char *now, const em_work_range *ranges,
+			    size_t n, int64_t *job_id);
+	/* Claims the oldest chunk that is pending or whose lease expired before `now` (never one
+	 * another worker is claiming: SKIP LOCKED), for `owner` until `expires`; EM_ENOTFOUND. */
+	int (*work_claim)(em_backend *db, const char *owner, const char *now, const char *expires,
+			  em_work_chunk *out);
+	/* Moves the lease on; EM_EREFUSED when `owner` no longer holds the chunk. */
+	int (*work_renew)(em_backend *db, int64_t chunk_id, const char *owner, const char *expires);
+	/* In one transaction: EM_EREFUSED unless `owner` still holds the chunk (it is locked
+	 * first), then record() of the rows, then the chunk is done. */
+	int (*work_complete)(em_backend *db, const em_store_chunk_done *c, em_store_screening_row *rows,
+			     size_t n, em_store_alert_policy policy);
+	/* The job's chunk and item counts; EM_ENOTFOUND without such a job. */
+	int (*work_progress)(em_backend *db, int64_t job_id, em_work_progress *out);
 } em_backend_ops;
 
 /* The store handle: the backend and its connection (one thread at a time). */
@@ -182,6 +207,9 @@ int em_version_set_add(em_version_set *set, const em_version_info *v);
 void em_store_now(char out[32]);
 /* The same with milliseconds ("2024-05-03T14:05:09.123Z"), for the audit trail. */
 void em_store_now_ms(char out[32]);
+
+/* em_audit_record, whose transaction also marks a claimed chunk done when chunk is not NULL. */
+int em_audit_record_chunk(em_store *s, em_screening *const *items, size_t n, const em_store_chunk_done *chunk);
 
 /* Append copies (strings copied) for backends building results. */
 int em_alert_set_add(em_alert_set *set, const em_alert *a);

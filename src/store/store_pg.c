@@ -155,6 +155,26 @@ static const struct {
 	    " entity_hash TEXT NOT NULL,"
 	    " score DOUBLE PRECISION NOT NULL,"
 	    " PRIMARY KEY (customer_ref, source, source_id));"},
+	/* The work queue (em_work.h): jobs cut into chunks of customer references. */
+	{3, "CREATE TABLE work_jobs ("
+	    " id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	    " kind TEXT NOT NULL,"
+	    " created_at TEXT NOT NULL,"
+	    " chunks BIGINT NOT NULL,"
+	    " items BIGINT NOT NULL);"
+	    "CREATE TABLE work_chunks ("
+	    " id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	    " job_id BIGINT NOT NULL REFERENCES work_jobs (id),"
+	    " after_ref TEXT COLLATE \"C\","
+	    " last_ref TEXT COLLATE \"C\" NOT NULL,"
+	    " items BIGINT NOT NULL,"
+	    " status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'claimed', 'done')),"
+	    " lease_owner TEXT,"
+	    " lease_expires TEXT,"
+	    " attempts INTEGER NOT NULL DEFAULT 0,"
+	    " done_at TEXT);"
+	    "CREATE INDEX work_chunks_by_job ON work_chunks (job_id);"
+	    "CREATE INDEX work_chunks_open ON work_chunks (id) WHERE status <> 'done';"},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -1151,6 +1171,156 @@ static int pg_key_revoke(em_backend *b, const char *name, const char *at)
 	return rc;
 }
 
+/* --- the work queue ---------------------------------------------------------------------------- */
+
+static int pg_work_enqueue(em_backend *b, const char *kind, const char *now, const em_work_range *ranges, size_t n,
+			   int64_t *job_id)
+{
+	*job_id = 0;
+	int rc = begin(b);
+	if (rc)
+		return rc;
+	size_t items = 0;
+	for (size_t i = 0; i < n; i++)
+		items += ranges[i].items;
+	params p = {0};
+	p_text(&p, kind);
+	p_text(&p, now);
+	p_int(&p, (int64_t)n);
+	p_int(&p, (int64_t)items);
+	int64_t id = insert_id(b, "INSERT INTO work_jobs (kind, created_at, chunks, items) VALUES ($1, $2, $3, $4)"
+				  " RETURNING id", &p, "making the job");
+	if (!id)
+		return rollback(b, EM_ESTORE);
+	for (size_t i = 0; !rc && i < n; i++) {
+		params c = {0};
+		p_int(&c, id);
+		p_text(&c, ranges[i].after);
+		p_text(&c, ranges[i].last);
+		p_int(&c, (int64_t)ranges[i].items);
+		rc = run_done(b, "INSERT INTO work_chunks (job_id, after_ref, last_ref, items) VALUES ($1, $2, $3, $4)",
+			      &c, "queueing a chunk");
+	}
+	if (rc || (rc = commit(b)))
+		return rollback(b, rc);
+	*job_id = id;
+	return 0;
+}
+
+/* Fills a chunk from a row (id, job_id, kind, after_ref, last_ref, items, attempts). */
+static int read_chunk(const PGresult *res, em_work_chunk *c)
+{
+	c->id = get_int(res, 0, 0);
+	c->job_id = get_int(res, 0, 1);
+	c->kind = strdup(PQgetvalue(res, 0, 2));
+	c->after = PQgetisnull(res, 0, 3) ? NULL : strdup(PQgetvalue(res, 0, 3));
+	c->last = strdup(PQgetvalue(res, 0, 4));
+	c->items = (size_t)get_int(res, 0, 5);
+	c->attempts = (int)get_int(res, 0, 6);
+	if (!c->kind || !c->last || (!PQgetisnull(res, 0, 3) && !c->after))
+		return em_fail(EM_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* One statement: the SKIP LOCKED subquery picks a chunk no other worker is claiming. */
+static int pg_work_claim(em_backend *b, const char *owner, const char *now, const char *expires, em_work_chunk *out)
+{
+	int rc = ensure(b);
+	if (rc)
+		return rc;
+	params p = {0};
+	p_text(&p, owner);
+	p_text(&p, now);
+	p_text(&p, expires);
+	PGresult *res = run(b, "UPDATE work_chunks c SET status = 'claimed', lease_owner = $1, lease_expires = $3,"
+			       " attempts = attempts + 1"
+			       " WHERE id = (SELECT id FROM work_chunks WHERE status = 'pending'"
+			       "  OR (status = 'claimed' AND lease_expires < $2) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+			       " RETURNING id, job_id, (SELECT kind FROM work_jobs j WHERE j.id = c.job_id), after_ref,"
+			       " last_ref, items, attempts",
+			    &p, "claiming a chunk");
+	if (!res)
+		return EM_ESTORE;
+	rc = PQntuples(res) ? read_chunk(res, out) : EM_ENOTFOUND;
+	PQclear(res);
+	return rc;
+}
+
+static int pg_work_renew(em_backend *b, int64_t chunk_id, const char *owner, const char *expires)
+{
+	int rc = ensure(b);
+	if (rc)
+		return rc;
+	params p = {0};
+	p_int(&p, chunk_id);
+	p_text(&p, owner);
+	p_text(&p, expires);
+	PGresult *res = run(b, "UPDATE work_chunks SET lease_expires = $3"
+			       " WHERE id = $1 AND lease_owner = $2 AND status = 'claimed'",
+			    &p, "renewing a lease");
+	if (!res)
+		return EM_ESTORE;
+	if (!strcmp(PQcmdTuples(res), "0"))
+		rc = em_fail(EM_EREFUSED, "chunk %lld: the lease of '%s' was lost", (long long)chunk_id, owner);
+	PQclear(res);
+	return rc;
+}
+
+static int pg_work_complete(em_backend *b, const em_store_chunk_done *c, em_store_screening_row *rows, size_t n,
+			    em_store_alert_policy policy)
+{
+	int rc = begin(b);
+	if (rc)
+		return rc;
+	params p = {0};
+	p_int(&p, c->chunk_id);
+	PGresult *res = run(b, "SELECT status, lease_owner FROM work_chunks WHERE id = $1 FOR UPDATE", &p,
+			    "locking the chunk");
+	if (!res)
+		return rollback(b, EM_ESTORE);
+	int held = PQntuples(res) && !strcmp(PQgetvalue(res, 0, 0), "claimed") && !PQgetisnull(res, 0, 1) &&
+		   !strcmp(PQgetvalue(res, 0, 1), c->owner);
+	PQclear(res);
+	if (!held)
+		return rollback(b, em_fail(EM_EREFUSED, "chunk %lld: '%s' no longer holds it (its lease expired and "
+						   "another worker took it); nothing recorded",
+					   (long long)c->chunk_id, c->owner));
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = record_one(b, &rows[i], policy);
+	params d = {0};
+	p_int(&d, c->chunk_id);
+	p_text(&d, c->now);
+	if (rc || (rc = run_done(b, "UPDATE work_chunks SET status = 'done', done_at = $2 WHERE id = $1", &d,
+				 "completing the chunk")) || (rc = commit(b)))
+		return rollback(b, rc);
+	return 0;
+}
+
+static int pg_work_progress(em_backend *b, int64_t job_id, em_work_progress *out)
+{
+	int rc = ensure(b);
+	if (rc)
+		return rc;
+	params p = {0};
+	p_int(&p, job_id);
+	PGresult *res = run(b, "SELECT (SELECT count(*) FROM work_jobs WHERE id = $1), count(*),"
+			       " sum(CASE WHEN status = 'pending' THEN 1 ELSE 0 END),"
+			       " sum(CASE WHEN status = 'claimed' THEN 1 ELSE 0 END),"
+			       " sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END), sum(items),"
+			       " sum(CASE WHEN status = 'done' THEN items ELSE 0 END)"
+			       " FROM work_chunks WHERE job_id = $1", &p, "reading the job's progress");
+	if (!res)
+		return EM_ESTORE;
+	if (get_int(res, 0, 0) == 0)
+		rc = em_fail(EM_ENOTFOUND, "no job %lld in the work queue", (long long)job_id);
+	else
+		*out = (em_work_progress){(size_t)get_int(res, 0, 1), (size_t)get_int(res, 0, 2),
+					  (size_t)get_int(res, 0, 3), (size_t)get_int(res, 0, 4),
+					  (size_t)get_int(res, 0, 5), (size_t)get_int(res, 0, 6)};
+	PQclear(res);
+	return rc;
+}
+
 /* --- notifications ---------------------------------------------------------------------------- */
 
 /* Takes every notification libpq has read; 1 if there was one on our channel. */
@@ -1237,4 +1407,9 @@ const em_backend_ops em_backend_pg = {
 	.key_revoke = pg_key_revoke,
 	.wait_change = pg_wait_change,
 	.ping = pg_ping,
+	.work_enqueue = pg_work_enqueue,
+	.work_claim = pg_work_claim,
+	.work_renew = pg_work_renew,
+	.work_complete = pg_work_complete,
+	.work_progress = pg_work_progress,
 };

@@ -132,6 +132,26 @@ static const struct {
 	    " entity_hash TEXT NOT NULL,"
 	    " score REAL NOT NULL,"
 	    " PRIMARY KEY (customer_ref, source, source_id));"},
+	/* The work queue (em_work.h): jobs cut into chunks of customer references. */
+	{3, "CREATE TABLE work_jobs ("
+	    " id INTEGER PRIMARY KEY,"
+	    " kind TEXT NOT NULL,"
+	    " created_at TEXT NOT NULL,"
+	    " chunks INTEGER NOT NULL,"
+	    " items INTEGER NOT NULL);"
+	    "CREATE TABLE work_chunks ("
+	    " id INTEGER PRIMARY KEY,"
+	    " job_id INTEGER NOT NULL REFERENCES work_jobs (id),"
+	    " after_ref TEXT,"
+	    " last_ref TEXT NOT NULL,"
+	    " items INTEGER NOT NULL,"
+	    " status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'claimed', 'done')),"
+	    " lease_owner TEXT,"
+	    " lease_expires TEXT,"
+	    " attempts INTEGER NOT NULL DEFAULT 0,"
+	    " done_at TEXT);"
+	    "CREATE INDEX work_chunks_by_job ON work_chunks (job_id);"
+	    "CREATE INDEX work_chunks_open ON work_chunks (id) WHERE status <> 'done';"},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -168,6 +188,13 @@ enum stmt_id {
 	ST_KEY_NAME_TAKEN,
 	ST_KEYS,
 	ST_KEY_REVOKE,
+	ST_JOB_INSERT,
+	ST_CHUNK_INSERT,
+	ST_CHUNK_CLAIM,
+	ST_CHUNK_RENEW,
+	ST_CHUNK_HOLDER,
+	ST_CHUNK_DONE,
+	ST_JOB_PROGRESS,
 	ST_COUNT
 };
 
@@ -235,6 +262,23 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_KEYS] = "SELECT id, name, role, key_id, salt, hash, created_at, revoked_at FROM api_keys ORDER BY id",
 	[ST_KEY_REVOKE] = "UPDATE api_keys SET revoked_at = ?2"
 			  " WHERE (name = ?1 OR key_id = ?1) AND revoked_at IS NULL",
+	[ST_JOB_INSERT] = "INSERT INTO work_jobs (kind, created_at, chunks, items) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+	[ST_CHUNK_INSERT] = "INSERT INTO work_chunks (job_id, after_ref, last_ref, items) VALUES (?1, ?2, ?3, ?4)",
+	[ST_CHUNK_CLAIM] = "UPDATE work_chunks SET status = 'claimed', lease_owner = ?1, lease_expires = ?3,"
+			   " attempts = attempts + 1"
+			   " WHERE id = (SELECT id FROM work_chunks WHERE status = 'pending'"
+			   "  OR (status = 'claimed' AND lease_expires < ?2) ORDER BY id LIMIT 1)"
+			   " RETURNING id, job_id, after_ref, last_ref, items, attempts",
+	[ST_CHUNK_RENEW] = "UPDATE work_chunks SET lease_expires = ?3"
+			   " WHERE id = ?1 AND lease_owner = ?2 AND status = 'claimed'",
+	[ST_CHUNK_HOLDER] = "SELECT count(*) FROM work_chunks WHERE id = ?1 AND status = 'claimed' AND lease_owner = ?2",
+	[ST_CHUNK_DONE] = "UPDATE work_chunks SET status = 'done', done_at = ?2 WHERE id = ?1",
+	[ST_JOB_PROGRESS] = "SELECT (SELECT count(*) FROM work_jobs WHERE id = ?1), count(*),"
+			    " sum(CASE WHEN status = 'pending' THEN 1 ELSE 0 END),"
+			    " sum(CASE WHEN status = 'claimed' THEN 1 ELSE 0 END),"
+			    " sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END), sum(items),"
+			    " sum(CASE WHEN status = 'done' THEN items ELSE 0 END)"
+			    " FROM work_chunks WHERE job_id = ?1",
 };
 
 /* Records an SQLite failure: the store path, what was being done, SQLite's own message. */
@@ -1014,6 +1058,157 @@ static int sqlite_key_revoke(em_backend *b, const char *name, const char *at)
 	return rc;
 }
 
+/* --- the work queue ------------------------------------------------------------------------ */
+
+static int sqlite_work_enqueue(em_backend *b, const char *kind, const char *now, const em_work_range *ranges,
+			       size_t n, int64_t *job_id)
+{
+	*job_id = 0;
+	int rc = begin_write(b);
+	if (rc)
+		return rc;
+	size_t items = 0;
+	for (size_t i = 0; i < n; i++)
+		items += ranges[i].items;
+	sqlite3_stmt *st = stmt(b, ST_JOB_INSERT);
+	if (!st)
+		return rollback(b, EM_ESTORE);
+	bind_text(st, 1, kind);
+	bind_text(st, 2, now);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)n);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)items);
+	int64_t id = step_id(st);
+	if (!id)
+		return rollback(b, db_fail(b, "making the job"));
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (!(st = stmt(b, ST_CHUNK_INSERT)))
+			return rollback(b, EM_ESTORE);
+		sqlite3_bind_int64(st, 1, id);
+		bind_text(st, 2, ranges[i].after);
+		bind_text(st, 3, ranges[i].last);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)ranges[i].items);
+		rc = step_done(b, st, "queueing a chunk");
+	}
+	if (rc || (rc = commit(b)))
+		return rollback(b, rc);
+	*job_id = id;
+	return 0;
+}
+
+static char *dup_col(sqlite3_stmt *st, int i, int *bad)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NULL;
+	char *s = strdup(col_text(st, i) ? col_text(st, i) : "");
+	if (!s)
+		*bad = 1;
+	return s;
+}
+
+/* BEGIN IMMEDIATE makes the claim exclusive: one writer at a time, so no chunk is taken twice. */
+static int sqlite_work_claim(em_backend *b, const char *owner, const char *now, const char *expires,
+			     em_work_chunk *out)
+{
+	int rc = begin_write(b);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = stmt(b, ST_CHUNK_CLAIM);
+	if (!st)
+		return rollback(b, EM_ESTORE);
+	bind_text(st, 1, owner);
+	bind_text(st, 2, now);
+	bind_text(st, 3, expires);
+	int r = sqlite3_step(st), bad = 0;
+	if (r == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->job_id = sqlite3_column_int64(st, 1);
+		out->after = dup_col(st, 2, &bad);
+		out->last = dup_col(st, 3, &bad);
+		out->items = (size_t)sqlite3_column_int64(st, 4);
+		out->attempts = sqlite3_column_int(st, 5);
+		if (!(out->kind = strdup("rescreen")))
+			bad = 1;
+		r = sqlite3_step(st);
+	} else if (r == SQLITE_DONE) {
+		rc = EM_ENOTFOUND;
+	}
+	done(st);
+	if (r != SQLITE_DONE)
+		rc = db_fail(b, "claiming a chunk");
+	else if (bad)
+		rc = em_fail(EM_ENOMEM, "out of memory");
+	if (rc || (rc = commit(b)))
+		return rollback(b, rc);
+	return 0;
+}
+
+static int sqlite_work_renew(em_backend *b, int64_t chunk_id, const char *owner, const char *expires)
+{
+	sqlite3_stmt *st = stmt(b, ST_CHUNK_RENEW);
+	if (!st)
+		return EM_ESTORE;
+	sqlite3_bind_int64(st, 1, chunk_id);
+	bind_text(st, 2, owner);
+	bind_text(st, 3, expires);
+	int rc = step_done(b, st, "renewing a lease");
+	if (!rc && sqlite3_changes(b->db) == 0)
+		rc = em_fail(EM_EREFUSED, "chunk %lld: the lease of '%s' was lost", (long long)chunk_id, owner);
+	return rc;
+}
+
+static int sqlite_work_complete(em_backend *b, const em_store_chunk_done *c, em_store_screening_row *rows,
+				size_t n, em_store_alert_policy policy)
+{
+	int rc = begin_write(b);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = stmt(b, ST_CHUNK_HOLDER);
+	if (!st)
+		return rollback(b, EM_ESTORE);
+	sqlite3_bind_int64(st, 1, c->chunk_id);
+	bind_text(st, 2, c->owner);
+	int r = sqlite3_step(st);
+	sqlite3_int64 held = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	done(st);
+	if (r != SQLITE_ROW)
+		return rollback(b, db_fail(b, "reading the chunk"));
+	if (!held)
+		return rollback(b, em_fail(EM_EREFUSED, "chunk %lld: '%s' no longer holds it (its lease expired and "
+						   "another worker took it); nothing recorded",
+					   (long long)c->chunk_id, c->owner));
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = record_one(b, &rows[i], policy);
+	if (!rc) {
+		if (!(st = stmt(b, ST_CHUNK_DONE)))
+			return rollback(b, EM_ESTORE);
+		sqlite3_bind_int64(st, 1, c->chunk_id);
+		bind_text(st, 2, c->now);
+		rc = step_done(b, st, "completing the chunk");
+	}
+	if (rc || (rc = commit(b)))
+		return rollback(b, rc);
+	return 0;
+}
+
+static int sqlite_work_progress(em_backend *b, int64_t job_id, em_work_progress *out)
+{
+	sqlite3_stmt *st = stmt(b, ST_JOB_PROGRESS);
+	if (!st)
+		return EM_ESTORE;
+	sqlite3_bind_int64(st, 1, job_id);
+	int r = sqlite3_step(st), rc = 0;
+	if (r != SQLITE_ROW)
+		rc = db_fail(b, "reading the job's progress");
+	else if (sqlite3_column_int64(st, 0) == 0)
+		rc = em_fail(EM_ENOTFOUND, "no job %lld in the work queue", (long long)job_id);
+	else
+		*out = (em_work_progress){(size_t)sqlite3_column_int64(st, 1), (size_t)sqlite3_column_int64(st, 2),
+					  (size_t)sqlite3_column_int64(st, 3), (size_t)sqlite3_column_int64(st, 4),
+					  (size_t)sqlite3_column_int64(st, 5), (size_t)sqlite3_column_int64(st, 6)};
+	done(st);
+	return rc;
+}
+
 const em_backend_ops em_backend_sqlite = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -1035,4 +1230,9 @@ const em_backend_ops em_backend_sqlite = {
 	.key_add = sqlite_key_add,
 	.keys = sqlite_keys,
 	.key_revoke = sqlite_key_revoke,
+	.work_enqueue = sqlite_work_enqueue,
+	.work_claim = sqlite_work_claim,
+	.work_renew = sqlite_work_renew,
+	.work_complete = sqlite_work_complete,
+	.work_progress = sqlite_work_progress,
 };
