@@ -51,6 +51,7 @@ typedef struct served_index {
 	em_screener *screener;
 	em_goods *goods;           /* goods screening over the same lists, or NULL (see goods_error) */
 	char goods_error[256];     /* why goods screening is not available */
+	char *goods_tables_json;   /* em_goods_tables_json(goods), for the audit trail */
 	em_list_ref *refs_arr;     /* the list versions, for the audit trail */
 	size_t entities;
 	char *lists_json;          /* [{"source","version_id","sha256"}] for responses */

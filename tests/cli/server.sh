@@ -112,6 +112,23 @@ check "goods: a bad line has its error, the others are screened" '[ -n "$(j ".re
 expect_error "goods: lines not an array" 400 invalid_field POST /v1/goods/screen '{"lines":7}'
 expect_error "goods: not an object" 400 invalid_field POST /v1/goods/screen '["x"]'
 expect_error "goods: no lines" 400 invalid_field POST /v1/goods/screen '{"lines":[]}'
+# Goods screenings are in the audit trail (kind goods) before the answer goes out.
+req POST /v1/goods/screen '{"lines":[{"line_id":"ga","hs_code":"8542.31","destination_country":"RU","consignee":"Kim Jong Un"},{"line_id":"gb"},{"line_id":"gc","hs_code":"0901.21","destination_country":"FR","consignee":"Cafe Paris","end_user":"Cafe Paris","end_use":"retail"}]}'
+cp "$work/out" "$work/goods-answer.json"
+check "goods: the screened lines carry their screening id, the bad one none" \
+	'[ "$(j "[.results[] | (.screening_id // 0) > 0] | map(tostring) | join(\",\")")" = true,false,true ]'
+"$EMBARGO" audit export --format jsonl >"$work/audit.jsonl" 2>/dev/null
+for id in $(jq -r '.results[] | select(.screening_id) | .screening_id' "$work/goods-answer.json"); do
+	rec=$(jq -c --argjson id "$id" 'select(.id == $id)' "$work/audit.jsonl")
+	line=$(jq -r --argjson id "$id" '.results[] | select(.screening_id == $id) | .line_id' "$work/goods-answer.json")
+	same "goods audit $line: kind, channel, the line" "$(jq -r '.kind + " " + .channel + " " + .query.line_id' <<<"$rec")" "goods api $line"
+	same "goods audit $line: the risk and flags answered" \
+		"$(jq -r '.results.risk + ":" + ([.results.flags[].code] | join(","))' <<<"$rec")" \
+		"$(jq -r --argjson id "$id" '.results[] | select(.screening_id == $id) | .risk + ":" + ([.flags[].code] | join(","))' "$work/goods-answer.json")"
+	same "goods audit $line: the party list version, then the goods tables" \
+		"$(jq -r '[.lists[0].version_id, (.lists[] | select(.source == "goods-tables") | .version | test("^sha256:[0-9a-f]{64}"))] | map(tostring) | join(" ")' <<<"$rec")" "$version_a true"
+done
+same "goods audit: exactly the two screened lines" "$(jq -r 'select(.kind == "goods" and (.query.line_id == "ga" or .query.line_id == "gb" or .query.line_id == "gc")) | .query.line_id' "$work/audit.jsonl" | sort | tr '\n' ' ')" "ga gc "
 
 expect_error "batch: 51 queries is too many" 413 batch_too_large POST /v1/screen/batch \
 	"{\"queries\":[$(for i in $(seq 51); do printf '{"name":"n%d"},' "$i"; done | sed 's/,$//')]}"
