@@ -36,6 +36,7 @@ void screen_work_free(struct screen_work *w)
 		em_result_free(w->items[i].res);
 		free(w->items[i].matches_json);
 		free(w->items[i].alerts);
+		free(w->items[i].error);
 	}
 	for (size_t i = 0; w->goods_out && i < w->n; i++) {
 		free(w->goods_out[i]);
@@ -174,20 +175,37 @@ static void submit_for_record(request *r, em_screening **items, size_t n, void (
 	}
 }
 
-/* Screens every item of w on this thread, then hands them to the audit writer. */
+/* Screens item i of w: its result, its matches as JSON, room for its alerts; it->error on failure. */
+static void screen_one(void *ctx, size_t i)
+{
+	struct screen_work *w = ctx;
+	screen_item *it = &w->items[i];
+	if (em_screen(w->ix->screener, &it->q, &it->params, &it->res) != 0) {
+		it->error = strdup(em_error_last()->message);
+		return;
+	}
+	size_t nm = it->res->n_matches;
+	if (!(it->matches_json = em_result_matches_json(it->res)) ||
+	    !(it->alerts = calloc(nm ? nm : 1, sizeof *it->alerts)))
+		it->error = strdup("out of memory");
+}
+
+/*
+ * Screens every item of w (a large batch on the batch pool as well as this thread; the items
+ * keep their order whoever screens them), then hands them to the audit writer.
+ */
 static void screen_and_record(request *r, struct screen_work *w)
 {
 	em_server *srv = r->srv;
+	if (w->n > POOL_MIN_BATCH)
+		pool_run(srv->pool, w->n, screen_one, w);
+	else
+		for (size_t i = 0; i < w->n; i++)
+			screen_one(w, i);
 	for (size_t i = 0; i < w->n; i++) {
 		screen_item *it = &w->items[i];
-		if (em_screen(w->ix->screener, &it->q, &it->params, &it->res) != 0) {
-			respond_error(r, 500, "internal", "screening failed: %s", em_error_last()->message);
-			return;
-		}
-		size_t nm = it->res->n_matches;
-		if (!(it->matches_json = em_result_matches_json(it->res)) ||
-		    !(it->alerts = calloc(nm ? nm : 1, sizeof *it->alerts))) {
-			respond_error(r, 500, "internal", "out of memory");
+		if (it->error || !it->matches_json || !it->alerts) {
+			respond_error(r, 500, "internal", "screening failed: %s", it->error ? it->error : "out of memory");
 			return;
 		}
 		em_screening sc = EM_SCREENING_INIT;

@@ -135,6 +135,18 @@ size_t writer_depth(audit_writer *w);
 /* Records what is queued, then stops the thread. */
 void writer_stop(audit_writer *w);
 
+/* ---- the batch pool (pool.c) ---------------------------------------------------------------- */
+typedef struct batch_pool batch_pool;
+/* Starts `threads` helper threads (0: none; pool_run then works alone). -1 when out of memory. */
+int pool_start(batch_pool **out, unsigned threads);
+/* Calls fn(ctx, i) for every i < n, on this thread and any idle helpers; returns when all are
+ * done. fn must be safe to run on several threads at once for different i. */
+void pool_run(batch_pool *p, size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
+void pool_stop(batch_pool *p); /* accepts NULL; no pool_run may be in progress */
+
+/* Batches with more queries than this are spread over the pool. */
+#define POOL_MIN_BATCH 64
+
 /* ---- the server -------------------------------------------------------------------------- */
 typedef struct em_server {
 	em_server_config cfg;
@@ -148,6 +160,7 @@ typedef struct em_server {
 	em_key_set keys;            /* guarded by keys_mu */
 	size_t valid_keys;
 	audit_writer *writer;
+	batch_pool *pool;           /* helpers for large batches */
 	rate_limiter *rate;
 	metrics metrics;
 	atomic_long suspended;      /* connections waiting for the audit writer */
@@ -210,6 +223,7 @@ typedef struct screen_item {
 	char *matches_json;
 	em_alert_ref *alerts;
 	em_screening sc;
+	char *error;               /* why screening failed (malloc'd), or NULL */
 } screen_item;
 
 /* Checks and parses a body (content type: the header, or NULL); NULL with a problem. The body

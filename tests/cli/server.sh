@@ -280,6 +280,46 @@ expect_error "a revoked key is 401" 401 invalid_key POST /v1/screen '{"name":"a"
 "$EMBARGO" audit export --format jsonl >"$work/audit.jsonl" 2>/dev/null
 check "the audit trail names the key" 'jq -r .who "$work/audit.jsonl" | grep -qx screener'
 
+# --- a large batch is spread over the batch pool and answers as single calls do ---
+# 1,000 queries (positives and negatives of the evaluation set) in one batch and one by one on a
+# server of its own (open, same store); the answers must be equal but for the screening and
+# alert ids, in input order.
+EMBARGO_HOME=$work/home5 "$EMBARGO" lists import "$A" >/dev/null 2>&1
+EMBARGO_HOME=$work/home5 start_server batch --max-batch 1000 --batch-threads 3 --access-log off || exit 1
+python3 - "$PORT" "$EM_SHARED_DIR/eval" "$work/batch-cmp.txt" <<'PY'
+import http.client, json, sys
+port, evaldir, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+names = [l.split("\t")[0] for l in open(evaldir + "/positives.tsv", encoding="utf-8") if l.strip()][:500]
+names += [l.rstrip("\n").split("\t")[2] for l in open(evaldir + "/negatives.tsv", encoding="utf-8") if l.strip()][:500]
+queries = [{"name": n} if i % 3 else {"name": n, "type": "person", "limit": 3} for i, n in enumerate(names)]
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+def post(path, body):
+    conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
+    r = conn.getresponse()
+    return r.status, json.loads(r.read())
+def strip(res):
+    res = dict(res)
+    del res["screening_id"]
+    res["alerts"] = [{k: v for k, v in a.items() if k != "alert_id"} for a in res["alerts"]]
+    return res
+status, batch = post("/v1/screen/batch", {"queries": queries})
+singles = [post("/v1/screen", q) for q in queries]
+with open(out, "w") as f:
+    f.write("batch %d %d\n" % (status, len(batch.get("results", []))))
+    f.write("singles %s\n" % ",".join(sorted({str(s) for s, _ in singles})))
+    bad = [i for i, (r, (_, s)) in enumerate(zip(batch.get("results", []), singles)) if strip(r) != strip(s)]
+    f.write("differ %d %s\n" % (len(bad), bad[:5]))
+    f.write("with matches %d\n" % sum(1 for r in batch.get("results", []) if r["matches"]))
+    f.write("ids %d\n" % len({r["screening_id"] for r in batch.get("results", [])}))
+PY
+same "batch of 1000: 200 and 1000 results" "$(sed -n 's/^batch //p' "$work/batch-cmp.txt")" "200 1000"
+same "1000 single calls: all 200" "$(sed -n 's/^singles //p' "$work/batch-cmp.txt")" 200
+same "batch of 1000 = 1000 single calls, in order" "$(sed -n 's/^differ //p' "$work/batch-cmp.txt")" "0 []"
+check "the comparison covers matches (at least 400 queries with one)" '[ "$(sed -n "s/^with matches //p" "$work/batch-cmp.txt")" -ge 400 ]'
+same "each batch query has its own audit record" "$(sed -n 's/^ids //p' "$work/batch-cmp.txt")" 1000
+kill "$PID"
+wait "$PID" 2>/dev/null
+
 # --- a second server: config file, rate limits per key, list files ---
 printf '# test config\nrate_limit = 2\nrate_burst = 3\nlist = %s\naccess_log = off\nkeys_refresh = 1\n' \
 	"$EM_SHARED_DIR/data/bis/dpl.txt" >"$work/server.conf"
