@@ -182,6 +182,20 @@ static uint32_t random_mmsi(void)
 	}
 }
 
+/* The fields both position reports share. */
+static void random_motion(em_ais_msg *m)
+{
+	m->speed = random_speed();
+	m->accuracy = (int)between(0, 1);
+	m->lon = random_lon();
+	m->lat = random_lat();
+	m->course = chance(5) ? EM_AIS_COURSE_NA : (int)between(0, 3599);
+	m->heading = random_heading();
+	m->second = (int)between(0, 63);
+	m->raim = (int)between(0, 1);
+	m->has = EM_AIS_HAS_POS | EM_AIS_HAS_SPEED | EM_AIS_HAS_COURSE | EM_AIS_HAS_HEADING;
+}
+
 static void random_msg(em_ais_msg *m)
 {
 	static const int types[] = {1, 2, 3, 5, 18, 24};
@@ -195,20 +209,12 @@ static void random_msg(em_ais_msg *m)
 	m->channel = chance(2) ? 'A' : 'B';
 	switch (m->type) {
 	case 1: case 2: case 3:
+		random_motion(m);
 		m->status = (int)between(0, 15);
 		m->turn = (int)between(-128, 127);
-		m->speed = random_speed();
-		m->accuracy = (int)between(0, 1);
-		m->lon = random_lon();
-		m->lat = random_lat();
-		m->course = chance(5) ? EM_AIS_COURSE_NA : (int)between(0, 3599);
-		m->heading = random_heading();
-		m->second = (int)between(0, 63);
 		m->maneuver = (int)between(0, 3);
-		m->raim = (int)between(0, 1);
 		m->radio = (uint32_t)between(0, (1 << 19) - 1);
-		m->has = EM_AIS_HAS_POS | EM_AIS_HAS_SPEED | EM_AIS_HAS_COURSE | EM_AIS_HAS_HEADING |
-			 EM_AIS_HAS_STATUS | EM_AIS_HAS_TURN;
+		m->has |= EM_AIS_HAS_STATUS | EM_AIS_HAS_TURN;
 		break;
 	case 5:
 		m->ais_version = (int)between(0, 3);
@@ -233,14 +239,8 @@ static void random_msg(em_ais_msg *m)
 			 EM_AIS_HAS_DESTINATION | EM_AIS_HAS_ETA;
 		break;
 	case 18:
+		random_motion(m);
 		m->reserved = (int)between(0, 255);
-		m->speed = random_speed();
-		m->accuracy = (int)between(0, 1);
-		m->lon = random_lon();
-		m->lat = random_lat();
-		m->course = chance(5) ? EM_AIS_COURSE_NA : (int)between(0, 3599);
-		m->heading = random_heading();
-		m->second = (int)between(0, 63);
 		m->regional = (int)between(0, 3);
 		m->cs = (int)between(0, 1);
 		m->display = (int)between(0, 1);
@@ -248,9 +248,7 @@ static void random_msg(em_ais_msg *m)
 		m->band = (int)between(0, 1);
 		m->msg22 = (int)between(0, 1);
 		m->assigned = (int)between(0, 1);
-		m->raim = (int)between(0, 1);
 		m->radio = (uint32_t)between(0, (1 << 20) - 1);
-		m->has = EM_AIS_HAS_POS | EM_AIS_HAS_SPEED | EM_AIS_HAS_COURSE | EM_AIS_HAS_HEADING;
 		break;
 	default: /* 24 */
 		m->part = chance(2) ? 'A' : 'B';

@@ -122,16 +122,23 @@ static void heading(bitw *w, unsigned at, int v)
 		field_range(w, "heading", v);
 }
 
+/* Speed, accuracy, position, course, heading and second: the same fields in the same order in
+ * both position reports, from bit `at` (50 in types 1-3, 46 in type 18). */
+static void encode_motion(bitw *w, const em_ais_msg *m, unsigned at)
+{
+	fu(w, "speed", at, 10, m->speed, EM_AIS_SPEED_NA);
+	fu(w, "accuracy", at + 10, 1, m->accuracy, 1);
+	fpos(w, at + 11, at + 39, m);
+	fu(w, "course", at + 66, 12, m->course, EM_AIS_COURSE_NA);
+	heading(w, at + 78, m->heading);
+	fu(w, "second", at + 87, 6, m->second, 63);
+}
+
 static unsigned encode_position_a(bitw *w, const em_ais_msg *m)
 {
 	fu(w, "status", 38, 4, m->status, 15);
 	fs(w, "turn", 42, 8, m->turn, -128, 127);
-	fu(w, "speed", 50, 10, m->speed, EM_AIS_SPEED_NA);
-	fu(w, "accuracy", 60, 1, m->accuracy, 1);
-	fpos(w, 61, 89, m);
-	fu(w, "course", 116, 12, m->course, EM_AIS_COURSE_NA);
-	heading(w, 128, m->heading);
-	fu(w, "second", 137, 6, m->second, 63);
+	encode_motion(w, m, 50);
 	fu(w, "maneuver", 143, 2, m->maneuver, 3);
 	fu(w, "raim", 148, 1, m->raim, 1);
 	fu(w, "radio", 149, 19, m->radio, (1 << 19) - 1);
@@ -163,12 +170,7 @@ static unsigned encode_static_voyage(bitw *w, const em_ais_msg *m)
 static unsigned encode_position_b(bitw *w, const em_ais_msg *m)
 {
 	fu(w, "reserved", 38, 8, m->reserved, 255);
-	fu(w, "speed", 46, 10, m->speed, EM_AIS_SPEED_NA);
-	fu(w, "accuracy", 56, 1, m->accuracy, 1);
-	fpos(w, 57, 85, m);
-	fu(w, "course", 112, 12, m->course, EM_AIS_COURSE_NA);
-	heading(w, 124, m->heading);
-	fu(w, "second", 133, 6, m->second, 63);
+	encode_motion(w, m, 46);
 	fu(w, "regional", 139, 2, m->regional, 3);
 	fu(w, "cs", 141, 1, m->cs, 1);
 	fu(w, "display", 142, 1, m->display, 1);

@@ -158,16 +158,28 @@ typedef struct vessel {
 	int64_t last_old_name, first_new_name;
 } vessel;
 
+/* The array p of n elements of `size` bytes (room for *cap) with room for one more: p itself or
+ * its new place; NULL when out of memory (p is then left as it was). */
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return p;
+	size_t c = *cap ? *cap * 2 : 16;
+	void *q = realloc(p, c * size);
+	if (!q) {
+		em_fail(EM_ENOMEM, "ais scenario: out of memory");
+		return NULL;
+	}
+	*cap = c;
+	return q;
+}
+
 static int plan_push(vessel *v, seg s)
 {
-	if (v->nsegs == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		seg *n = realloc(v->segs, cap * sizeof *n);
-		if (!n)
-			return em_fail(EM_ENOMEM, "ais scenario: out of memory");
-		v->segs = n;
-		v->cap = cap;
-	}
+	seg *segs = grow(v->segs, &v->cap, v->nsegs, sizeof s);
+	if (!segs)
+		return EM_ENOMEM;
+	v->segs = segs;
 	v->segs[v->nsegs++] = s;
 	return 0;
 }
@@ -308,16 +320,10 @@ enum { V_A, V_B, V_C, V_D, V_E, N_INCIDENT };
 
 static vessel *add_vessel(scenario *sc)
 {
-	if (sc->n == sc->cap) {
-		size_t cap = sc->cap ? sc->cap * 2 : 16;
-		vessel *n = realloc(sc->v, cap * sizeof *n);
-		if (!n) {
-			em_fail(EM_ENOMEM, "ais scenario: out of memory");
-			return NULL;
-		}
-		sc->v = n;
-		sc->cap = cap;
-	}
+	vessel *all = grow(sc->v, &sc->cap, sc->n, sizeof *sc->v);
+	if (!all)
+		return NULL;
+	sc->v = all;
 	vessel *v = &sc->v[sc->n];
 	memset(v, 0, sizeof *v);
 	/* Every vessel its own stream, whatever the others draw. */
@@ -343,7 +349,7 @@ static void set_eta(vessel *v, int64_t t)
 static int plan_a(scenario *sc)
 {
 	static const double route[][2] = {
-		{37.30, 52.60}, {38.50, 51.80}, {40.00, 51.50}, {41.20, 50.30}, {42.75, 48.10},
+		{37.30, 52.60}, {38.50, 51.80}, {40.00, 51.50}, {41.20, 50.30}, {42.95, 48.00},
 	};
 	vessel *v = add_vessel(sc);
 	if (!v)
@@ -360,8 +366,8 @@ static int plan_a(scenario *sc)
 	rc = rc ? rc : plan_sail(v, &c, lat, lon, 6.0);
 	for (size_t i = 0; i < sizeof route / sizeof route[0] && !rc; i++)
 		rc = plan_sail(v, &c, route[i][0], route[i][1], 10.0);
-	/* In at 6 knots for the last 2 nautical miles. */
-	dest(to->lat, to->lon, 122.0, 2 * NM_KM, &lat, &lon);
+	/* In at 6 knots for the last 2 nautical miles, square to the coast (which runs NW-SE). */
+	dest(to->lat, to->lon, 60.0, 2 * NM_KM, &lat, &lon);
 	rc = rc ? rc : plan_sail(v, &c, lat, lon, 10.0);
 	rc = rc ? rc : plan_sail(v, &c, to->lat, to->lon, 6.0);
 	set_eta(v, c.t);
@@ -722,14 +728,10 @@ static void send(writer *w, em_ais_msg *m, int64_t t, vessel *v, char channel)
 
 static int keep_fix(vessel *v, int64_t t, double lat, double lon)
 {
-	if (v->nfixes == v->fixcap) {
-		size_t cap = v->fixcap ? v->fixcap * 2 : 256;
-		fix *n = realloc(v->fixes, cap * sizeof *n);
-		if (!n)
-			return em_fail(EM_ENOMEM, "ais scenario: out of memory");
-		v->fixes = n;
-		v->fixcap = cap;
-	}
+	fix *fixes = grow(v->fixes, &v->fixcap, v->nfixes, sizeof *fixes);
+	if (!fixes)
+		return EM_ENOMEM;
+	v->fixes = fixes;
 	v->fixes[v->nfixes++] = (fix){t, lat, lon};
 	return 0;
 }
