@@ -148,8 +148,11 @@ static int ais_scenario(int argc, char **argv)
 		}
 	}
 	em_ais_scenario_stats st;
-	if (em_ais_scenario_write(&o, out, truth, &st) != 0)
-		return cli_report_error("ais scenario");
+	int rc = em_ais_scenario_write(&o, out, truth, &st);
+	if (rc != 0) {
+		cli_report_error("ais scenario");
+		return rc == EM_EINVAL ? CLI_USAGE : CLI_FAIL;
+	}
 	fprintf(stderr, "ais scenario: %llu vessels, %.1f vessel-hours, %llu messages, %llu "
 		"sentences, %llu bytes, %llu events\n", (unsigned long long)st.vessels,
 		st.vessel_hours, (unsigned long long)st.messages, (unsigned long long)st.sentences,
