@@ -5,21 +5,9 @@
 # `embargo ais decode` (the full field-by-field comparison is tests/test_ais_gpsd.c); the scale
 # mode gives the vessels asked for and no event; bad options are usage errors.
 set -u
-: "${EMBARGO:?set EMBARGO to the embargo binary}" "${EM_BUILD_DIR:?set EM_BUILD_DIR}"
+. "$(dirname "$0")/lib/harness.sh"
+: "${EM_BUILD_DIR:?set EM_BUILD_DIR}"
 TOOL=$EM_BUILD_DIR/tools/ais-scenario
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 ('$2' != '$3')"; fi; }
-expect() {
-	local desc=$1 want=$2
-	shift 2
-	"$@" >"$work/out" 2>"$work/err"
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc"; else bad "$desc (exit $got, wanted $want)"; head -n 5 "$work/err"; fi
-}
 # The fields users compare, for every record, in order (type 24: gpsd merges part A's name into
 # part B and leaves out "part", so "part" is not compared).
 KEYS='[.type,.mmsi,.lat,.lon,.speed,.course,.heading,.status,.shipname,.imo,.callsign,.destination,.shiptype,.to_bow,.to_stern,.draught,.eta]'
@@ -72,5 +60,4 @@ expect "unknown option" 2 "$EMBARGO" ais scenario --colour red
 expect "background and scale mode together" 2 "$EMBARGO" ais scenario --background 2 --vessels 2
 expect "unwritable output" 1 "$EMBARGO" ais scenario --out "$work/no/such/dir.nmea"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
