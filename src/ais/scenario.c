@@ -781,11 +781,10 @@ static void send_position(writer *w, vessel *v, int64_t t)
 		m.heading = (heading % 360 + 360) % 360;
 	}
 	if (v->class_b) {
+		/* A carrier-sense unit that uses the whole band and takes message 22. */
 		m.cs = 1;
-		m.display = 0;
 		m.band = 1;
 		m.msg22 = 1;
-		m.status = 0;
 	}
 	send(w, &m, t, v, 0);
 	if (v->keep && keep_fix(v, t, m.lat / 600000.0, m.lon / 600000.0) != 0)
