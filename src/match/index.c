@@ -407,7 +407,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		else
 			e->weight = e->weight * 3.0f; /* factor times a typical weight */
 	}
-	s->name_runs = malloc((s->n_names ? s->n_names : 1) * 2 * sizeof *s->name_runs);
+	s->name_runs = malloc((s->n_names ? s->n_names : 1) * sizeof *s->name_runs);
 	if (!s->name_runs) {
 		rc = em_fail(EM_ENOMEM, "out of memory");
 		goto fail;
@@ -416,8 +416,12 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		em_iname *nm = &s->names[n];
 		for (size_t t = 0; t < nm->n_terms; t++)
 			nm->total_weight += s->vocab[s->term_vocab[nm->terms + t]].weight;
-		s->name_runs[2 * n] = em_run_mask(s->term_orig_len + nm->terms, nm->n_terms);
-		s->name_runs[2 * n + 1] = em_run_mask(s->term_skel_len + nm->terms, nm->n_terms);
+		em_name_runs *r = &s->name_runs[n];
+		r->lens = em_run_mask(s->term_orig_len + nm->terms, nm->n_terms);
+		r->skels = em_run_mask(s->term_skel_len + nm->terms, nm->n_terms);
+		r->first = 0;
+		for (size_t t = 0; t < nm->n_terms; t++)
+			r->first |= em_letter_bit(s->term_orig[nm->terms + t][0]);
 	}
 
 	s->legal_vocab = malloc((s->n_vocab ? s->n_vocab : 1) * sizeof *s->legal_vocab);
@@ -466,7 +470,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		goto fail;
 
 	s->memory = s->arena.total + s->n_entities * sizeof *s->entities + s->n_names * sizeof *s->names +
-		    s->n_terms * 5 + s->n_names * 16 + s->n_vocab * sizeof *s->vocab + acc * 4 +
+		    s->n_terms * 5 + s->n_names * sizeof *s->name_runs + s->n_vocab * sizeof *s->vocab + acc * 4 +
 		    (s->by_text.cap + s->by_phon.keys.cap + s->by_skel.keys.cap + s->by_id.keys.cap) * 16 +
 		    (s->by_phon.starts ? s->by_phon.starts[s->by_phon.n_groups] * 8 : 0);
 	*out = s;

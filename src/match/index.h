@@ -41,6 +41,19 @@ typedef struct em_iname {
 	float total_weight;
 } em_iname;
 
+/* What a name's words written together could look like, for ruling joins out cheaply. */
+typedef struct em_name_runs {
+	uint64_t lens;  /* the lengths two or three consecutive terms add up to (em_run_mask) */
+	uint64_t skels; /* the same for their skeletons */
+	uint32_t first; /* the terms' first letters (em_letter_bit) */
+} em_name_runs;
+
+/* A letter's bit in a 32-bit set (letters may share one: a filter, never a proof). */
+static inline uint32_t em_letter_bit(char c)
+{
+	return (uint32_t)1 << ((unsigned char)c % 32u);
+}
+
 struct em_screener {
 	em_arena arena;
 	const em_entity **entities;
@@ -54,9 +67,7 @@ struct em_screener {
 	uint8_t *term_orig_len; /* strlen(term_orig[i]) */
 	uint8_t *term_skel_len; /* strlen(term_skel[i]) */
 	size_t n_terms;
-	/* Per name, [2n]: the lengths two or three of its consecutive terms add up to, [2n + 1]: the
-	 * same for their skeletons (em_run_mask), so scoring skips names no joined words can fit. */
-	uint64_t *name_runs;
+	em_name_runs *name_runs; /* per name: so scoring skips names no joined words can fit */
 	em_vocab *vocab;
 	size_t n_vocab;
 	uint32_t *postings;

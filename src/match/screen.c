@@ -60,6 +60,7 @@ typedef struct query_ctx {
 	vmatch by_vocab[EM_TEXT_MAX_TOKENS * MAX_TERM_MATCHES];
 	size_t n_by_vocab;
 	uint64_t runs, skel_runs; /* em_run_mask of the terms' lengths and skeleton lengths */
+	uint32_t first;           /* the terms' first letters (em_letter_bit) */
 } query_ctx;
 
 /* Per-thread scratch: one accumulator per indexed name, reset after each query. */
@@ -576,6 +577,9 @@ static void prepare_query(query_ctx *c, const em_screener *s, const char *name, 
 	}
 	c->runs = em_run_mask(lens, c->n);
 	c->skel_runs = em_run_mask(skels, c->n);
+	c->first = 0;
+	for (size_t i = 0; i < c->n; i++)
+		c->first |= em_letter_bit(c->q[i].term.orig[0]);
 }
 
 /* ---- retrieval ------------------------------------------------------------------------------ */
@@ -849,7 +853,7 @@ static double combine(double qcov, double ccov)
  */
 typedef struct join_lens {
 	uint16_t clen[257], cskel[257], qlen[EM_TEXT_MAX_TOKENS + 1], qskel[EM_TEXT_MAX_TOKENS + 1];
-	uint64_t c_runs, c_skel_runs, q_runs, q_skel_runs;
+	const em_name_runs *runs;
 	size_t nc;
 } join_lens;
 
@@ -862,29 +866,31 @@ static bool mask_has(uint64_t m, size_t lo, size_t hi)
 	return (m & want) != 0;
 }
 
-/* Whether query term i may be listed terms written together, by the lengths alone. */
-static bool query_term_may_join(const query_ctx *c, size_t i, uint64_t c_runs, uint64_t c_skel_runs)
+/* Whether query term i may be listed terms written together, by lengths and first letters. */
+static bool query_term_may_join(const query_ctx *c, size_t i, const em_name_runs *r)
 {
 	const qterm *qt = &c->q[i];
 	return qt->term.orig_len >= 4 &&
-	       (mask_has(c_runs, qt->term.orig_len - 1u, qt->term.orig_len + 1u) ||
-		(c->script == EM_SCRIPT_ABJAD && mask_has(c_skel_runs, qt->slen, qt->slen + 1u)));
+	       (((r->first & em_letter_bit(qt->term.orig[0])) &&
+		 mask_has(r->lens, qt->term.orig_len - 1u, qt->term.orig_len + 1u)) ||
+		(c->script == EM_SCRIPT_ABJAD && mask_has(r->skels, qt->slen, qt->slen + 1u)));
 }
 
-/* Whether listed term t may be query terms written together, by the lengths alone. */
+/* Whether listed term t may be query terms written together, by lengths and first letters. */
 static bool listed_term_may_join(const query_ctx *c, size_t t)
 {
 	const em_screener *s = c->s;
 	return s->term_orig_len[t] >= 4 &&
-	       (mask_has(c->runs, s->term_orig_len[t] - 1u, s->term_orig_len[t] + 1u) ||
+	       (((c->first & em_letter_bit(s->term_orig[t][0])) &&
+		 mask_has(c->runs, s->term_orig_len[t] - 1u, s->term_orig_len[t] + 1u)) ||
 		(c->script == EM_SCRIPT_ABJAD && mask_has(c->skel_runs, s->term_skel_len[t], s->term_skel_len[t] + 1u)));
 }
 
 /* Whether any word of either side may be a run of the other's written together. */
-static bool may_join(const query_ctx *c, const em_iname *nm, uint64_t c_runs, uint64_t c_skel_runs)
+static bool may_join(const query_ctx *c, const em_iname *nm, const em_name_runs *r)
 {
 	for (size_t i = 0; i < c->n; i++)
-		if (query_term_may_join(c, i, c_runs, c_skel_runs))
+		if (query_term_may_join(c, i, r))
 			return true;
 	for (size_t j = 0; j < nm->n_terms; j++)
 		if (listed_term_may_join(c, nm->terms + j))
@@ -892,8 +898,7 @@ static bool may_join(const query_ctx *c, const em_iname *nm, uint64_t c_runs, ui
 	return false;
 }
 
-static void join_lens_init(join_lens *L, const query_ctx *c, const em_iname *nm, uint64_t c_runs,
-			   uint64_t c_skel_runs)
+static void join_lens_init(join_lens *L, const query_ctx *c, const em_iname *nm, const em_name_runs *r)
 {
 	const em_screener *s = c->s;
 	size_t nc = nm->n_terms; /* at most 255 */
@@ -908,10 +913,7 @@ static void join_lens_init(join_lens *L, const query_ctx *c, const em_iname *nm,
 		L->qlen[i + 1] = (uint16_t)(L->qlen[i] + c->q[i].term.orig_len);
 		L->qskel[i + 1] = (uint16_t)(L->qskel[i] + c->q[i].slen);
 	}
-	L->c_runs = c_runs;
-	L->c_skel_runs = c_skel_runs;
-	L->q_runs = c->runs;
-	L->q_skel_runs = c->skel_runs;
+	L->runs = r;
 }
 
 /*
@@ -931,7 +933,7 @@ static void join_pass(const query_ctx *c, uint32_t name, const join_lens *L, boo
 		if (qused[i] || c->q[i].term.orig_len < 4)
 			continue;
 		const qterm *qt = &c->q[i];
-		if (!query_term_may_join(c, i, L->c_runs, L->c_skel_runs))
+		if (!query_term_may_join(c, i, L->runs))
 			continue;
 		join_side one = {{qt->term.orig}, {qt->skel}, {qt->term.orig_len}, {qt->slen}, 1};
 		for (size_t np = 2; np <= 3 && !qused[i]; np++) {
@@ -1073,10 +1075,10 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 	double matched = 0, qden = 0, cden = nm->total_weight, caligned = 0;
 	/* Words written together ("NAJIBULLAH" for "njyb allh") first: they explain more tokens. */
 	join_lens lens;
-	uint64_t c_runs = s->name_runs[2 * (size_t)name], c_skel_runs = s->name_runs[2 * (size_t)name + 1];
-	bool joins = may_join(c, nm, c_runs, c_skel_runs);
+	const em_name_runs *runs = &s->name_runs[name];
+	bool joins = may_join(c, nm, runs);
 	if (joins) {
-		join_lens_init(&lens, c, nm, c_runs, c_skel_runs);
+		join_lens_init(&lens, c, nm, runs);
 		join_pass(c, name, &lens, qused, cused, al, &matched, &qden, &caligned, true);
 	}
 	for (size_t k = 0; k < ncand; k++) {
