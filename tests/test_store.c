@@ -410,8 +410,8 @@ static void reopen_and_settings(void)
 	em_store_free(s);
 
 	/* each migration was applied once; SQLite's journal is WAL */
-	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM schema_migrations"), 3);
-	CHECK_EQ_INT(store_fixture_int("SELECT max(version) FROM schema_migrations"), 3);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM schema_migrations"), 4);
+	CHECK_EQ_INT(store_fixture_int("SELECT max(version) FROM schema_migrations"), 4);
 	if (!store_fixture_is_pg()) {
 		sqlite3 *db;
 		sqlite3_stmt *st;

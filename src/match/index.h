@@ -41,6 +41,19 @@ typedef struct em_iname {
 	float total_weight;
 } em_iname;
 
+/* What a name's words written together could look like, for ruling joins out cheaply. */
+typedef struct em_name_runs {
+	uint64_t lens;  /* the lengths two or three consecutive terms add up to (em_run_mask) */
+	uint64_t skels; /* the same for their skeletons */
+	uint32_t first; /* the terms' first letters (em_letter_bit) */
+} em_name_runs;
+
+/* A letter's bit in a 32-bit set (letters may share one: a filter, never a proof). */
+static inline uint32_t em_letter_bit(char c)
+{
+	return (uint32_t)1 << ((unsigned char)c % 32u);
+}
+
 struct em_screener {
 	em_arena arena;
 	const em_entity **entities;
@@ -54,6 +67,7 @@ struct em_screener {
 	uint8_t *term_orig_len; /* strlen(term_orig[i]) */
 	uint8_t *term_skel_len; /* strlen(term_skel[i]) */
 	size_t n_terms;
+	em_name_runs *name_runs; /* per name: so scoring skips names no joined words can fit */
 	em_vocab *vocab;
 	size_t n_vocab;
 	uint32_t *postings;
@@ -73,6 +87,9 @@ struct em_screener {
 
 /* Looks a key up; returns the values and sets *n (0 when absent). */
 const uint32_t *em_multimap_get(const em_multimap *m, const char *key, size_t *n);
+
+/* The totals of every two or three consecutive lengths as bits (totals >= 63 share bit 63). */
+uint64_t em_run_mask(const uint8_t *lens, size_t n);
 
 /* Normalizes an identifier for comparison (upper-case letters and digits only). */
 size_t em_id_normalize(const char *in, char *out, size_t cap);

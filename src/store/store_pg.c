@@ -155,8 +155,11 @@ static const struct {
 	    " entity_hash TEXT NOT NULL,"
 	    " score DOUBLE PRECISION NOT NULL,"
 	    " PRIMARY KEY (customer_ref, source, source_id));"},
+	/* What a screening screened: a party, or an order line (goods). Rows before it are parties. */
+	{3, "ALTER TABLE screenings ADD COLUMN kind TEXT NOT NULL DEFAULT 'party'"
+	    " CHECK (kind IN ('party', 'goods'));"},
 	/* The work queue (em_work.h): jobs cut into chunks of customer references. */
-	{3, "CREATE TABLE work_jobs ("
+	{4, "CREATE TABLE work_jobs ("
 	    " id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
 	    " kind TEXT NOT NULL,"
 	    " created_at TEXT NOT NULL,"
@@ -926,9 +929,10 @@ static int record_one(em_backend *b, em_store_screening_row *s, em_store_alert_p
 	p_double(&p, s->threshold);
 	p_int(&p, (int64_t)s->match_count);
 	p_text(&p, s->results_json);
+	p_text(&p, s->kind);
 	if (!(s->id = insert_id(b, "INSERT INTO screenings (screened_at, who, channel, node, customer_ref, query,"
-				   " lists, threshold, match_count, results)"
-				   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+				   " lists, threshold, match_count, results, kind)"
+				   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
 				&p, "recording the screening")))
 		return EM_ESTORE;
 	int rc = s->customer_ref ? upsert_customer(b, s) : 0;
@@ -973,7 +977,7 @@ static int scan_row(void *ctx, const PGresult *res)
 	int64_t n = get_int(res, 0, 10);
 	em_audit_entry e = {get_int(res, 0, 0), get_text(res, 0, 1), get_text(res, 0, 2), get_text(res, 0, 3),
 			    get_text(res, 0, 4), get_text(res, 0, 5), get_text(res, 0, 6), get_text(res, 0, 7),
-			    get_text(res, 0, 8), get_double(res, 0, 9), n > 0 ? (size_t)n : 0};
+			    get_text(res, 0, 8), get_double(res, 0, 9), n > 0 ? (size_t)n : 0, get_text(res, 0, 11)};
 	return c->fn(c->ctx, &e);
 }
 
@@ -984,7 +988,7 @@ static int pg_audit_scan(em_backend *b, const char *from, const char *to, em_aud
 	p_text(&p, to);
 	scan_ctx c = {fn, ctx};
 	return stream(b, "SELECT id, screened_at, who, channel, node, customer_ref, query, lists, results,"
-			 " threshold, match_count FROM screenings"
+			 " threshold, match_count, kind FROM screenings"
 			 " WHERE ($1::text IS NULL OR screened_at >= $1) AND ($2::text IS NULL OR screened_at <= $2)"
 			 " ORDER BY id",
 		      &p, scan_row, &c, "reading the audit trail");
