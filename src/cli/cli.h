@@ -77,6 +77,33 @@ int cli_rescreen(const char *store_url, long threads, const em_screen_params *pa
  */
 int cli_rescreen_after_update(int flag, int setting);
 
+/* A claimed chunk whose screenings cli_rescreen_page records and completes in one transaction. */
+typedef struct cli_chunk {
+	const struct em_work_chunk *chunk;
+	const char *owner;           /* the worker holding its lease */
+} cli_chunk;
+#define CLI_LEASE_LOST 3             /* cli_rescreen_page: the chunk's lease was lost, nothing recorded */
+#define CLI_NOT_SHARED (-1)          /* cli_rescreen_queued: the store is not shared, re-screen here */
+/*
+ * Screens the customers of `cs` on `threads` threads against `scr` and records them (channel
+ * "rescreen", only changed matches alert), adding to *t; with `chunk`, in the transaction that
+ * completes the chunk. CLI_OK, CLI_LEASE_LOST, or CLI_FAIL after a message on stderr.
+ */
+int cli_rescreen_page(em_store *st, const em_screener *scr, const em_screen_params *params,
+		      const em_list_ref *refs, size_t n_refs, const em_customer_set *cs, int threads,
+		      cli_rescreen_tally *t, const cli_chunk *chunk);
+
+/* ---- worker_cmd.c ---- */
+
+int cmd_worker(int argc, char **argv);
+/*
+ * On a PostgreSQL store: queues the re-screening of every customer as a job, works on it with
+ * the workers of other nodes, prints its progress and a summary, and returns CLI_OK or
+ * CLI_FAIL. On any other store: CLI_NOT_SHARED, doing nothing.
+ */
+int cli_rescreen_queued(const char *store_url, long threads, const em_screen_params *params,
+			cli_rescreen_tally *out);
+
 /* Writes one CSV field, quoted when it has to be. */
 void cli_csv_field(FILE *f, const char *s);
 

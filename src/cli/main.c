@@ -21,6 +21,7 @@ static const struct {
 	{"keys", cmd_keys, "add, list and revoke the server's API keys"},
 	{"alerts", cmd_alerts, "the alert queue, and analysts' decisions"},
 	{"rescreen", cmd_rescreen, "re-screen stored customers after a list update"},
+	{"worker", cmd_worker, "work on the store's queue of jobs (re-screening chunks)"},
 	{"audit", cmd_audit, "export the audit trail of screenings"},
 };
 

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "embargo/em_audit.h"
+#include "embargo/em_work.h"
 #include "embargo/em_screen.h"
 
 #define PAGE 1000
@@ -53,10 +54,9 @@ static void rescreen_usage(FILE *f)
 		"customer_ref field of POST /v1/screen, the customer_ref column of `screen --batch`).\n");
 }
 
-/* Screens and records one page of customers; 0 or CLI_FAIL (reported). */
-static int rescreen_page_run(em_store *st, const em_screener *scr, const em_screen_params *params,
-			     const em_list_ref *refs, size_t n_refs, const em_customer_set *cs, int threads,
-			     cli_rescreen_tally *t)
+int cli_rescreen_page(em_store *st, const em_screener *scr, const em_screen_params *params,
+		      const em_list_ref *refs, size_t n_refs, const em_customer_set *cs, int threads,
+		      cli_rescreen_tally *t, const cli_chunk *chunk)
 {
 	size_t n = cs->count;
 	rescreen_page p = {scr, *params, cs, calloc(n, sizeof(em_query)), calloc(n, sizeof(em_result *)), 0, 0};
@@ -106,8 +106,9 @@ static int rescreen_page_run(em_store *st, const em_screener *scr, const em_scre
 		sc[i].alerts = alerts[i];
 		ptrs[i] = &sc[i];
 	}
-	if (em_audit_record(st, ptrs, n)) {
-		rc = cli_report_error("recording the re-screening");
+	if (chunk ? em_work_complete(st, chunk->chunk, chunk->owner, ptrs, n) : em_audit_record(st, ptrs, n)) {
+		rc = chunk && em_error_last()->code == EM_EREFUSED ? CLI_LEASE_LOST
+								   : cli_report_error("recording the re-screening");
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -142,6 +143,10 @@ done:
 int cli_rescreen(const char *store_url, long threads, const em_screen_params *params,
 		 cli_rescreen_tally *out)
 {
+	/* a shared store (PostgreSQL) spreads the work over `embargo worker`s (worker_cmd.c) */
+	int queued = cli_rescreen_queued(store_url, threads, params, out);
+	if (queued != CLI_NOT_SHARED)
+		return queued;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cli_lists ll;
@@ -171,7 +176,7 @@ int cli_rescreen(const char *store_url, long threads, const em_screen_params *pa
 			em_customer_set_free(&cs);
 			break;
 		}
-		rc = rescreen_page_run(st, scr, params, refs, ll.n, &cs, (int)threads, &t);
+		rc = cli_rescreen_page(st, scr, params, refs, ll.n, &cs, (int)threads, &t, NULL);
 		free(after);
 		after = strdup(cs.items[cs.count - 1].ref);
 		em_customer_set_free(&cs);
