@@ -1,8 +1,8 @@
 /*
  * store_pg.c: the PostgreSQL backend of the list store (libpq), for many nodes on one
  * database. Same logical schema and migration numbers as store_sqlite.c. Every query is
- * parameterised (PQexecParams, text parameters); there are no prepared statements to lose
- * when the connection is re-established. Each operation is one transaction:
+ * parameterised (PQexecParams, text parameters); only the statement a re-screening runs once
+ * per customer is prepared, again after a reconnection. Each operation is one transaction:
  * - migrations run on open under pg_advisory_xact_lock, so two nodes starting at once
  *   apply them once;
  * - an import takes an advisory transaction lock on its source before it reads the active
@@ -37,7 +37,7 @@
 /* Bytes of COPY data gathered before each PQputCopyData. */
 #define COPY_CHUNK (256 * 1024)
 /* Most parameters any statement here takes. */
-#define MAX_PARAMS 12
+#define MAX_PARAMS 16
 
 struct em_backend {
 	PGconn *conn;
@@ -46,6 +46,7 @@ struct em_backend {
 	struct timespec next_try;  /* no reconnection attempt before this (CLOCK_MONOTONIC) */
 	int listening;             /* LISTEN issued: re-issue it after a reconnection */
 	int reconnected;           /* re-established since the last wait_change: report a change */
+	int prepared;              /* the hot statement (QUIET_SQL) is prepared on this connection */
 };
 
 /*
@@ -233,6 +234,7 @@ static void ignore_notice(void *arg, const char *message)
 /* What every new or re-established connection needs. */
 static int session_setup(em_backend *b)
 {
+	b->prepared = 0; /* a new session has no prepared statements */
 	PQsetNoticeProcessor(b->conn, ignore_notice, NULL);
 	PGresult *res = PQexec(b->conn, b->listening ? "SET client_min_messages = warning; LISTEN " CHANNEL
 						     : "SET client_min_messages = warning");
@@ -916,6 +918,36 @@ static int replace_matches(em_backend *b, const em_store_screening_row *s)
 	return rc;
 }
 
+/* A screening with a customer and no alerting match, in one statement (prepared: it runs once
+ * per customer of a re-screening, where parsing it each time was a third of the cost). */
+#define QUIET_SQL \
+	"WITH s AS (INSERT INTO screenings (screened_at, who, channel, node, customer_ref, query, lists," \
+	" threshold, match_count, results, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)" \
+	" RETURNING id)," \
+	" c AS (INSERT INTO customers (ref, name, type, dob, country, ids, first_screened_at, last_screened_at)" \
+	" VALUES ($5, $12, $13, $14, $15, $16, $1, $1) ON CONFLICT (ref) DO UPDATE SET name = excluded.name," \
+	" type = excluded.type, dob = excluded.dob, country = excluded.country, ids = excluded.ids," \
+	" last_screened_at = excluded.last_screened_at)," \
+	" d AS (DELETE FROM customer_matches WHERE customer_ref = $5)" \
+	" SELECT id FROM s"
+
+static int record_quiet(em_backend *b, em_store_screening_row *s, const params *p)
+{
+	if (!b->prepared) {
+		PGresult *res = PQprepare(b->conn, "record_quiet", QUIET_SQL, 0, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			return res_fail(b, res, "preparing a statement");
+		PQclear(res);
+		b->prepared = 1;
+	}
+	PGresult *res = PQexecPrepared(b->conn, "record_quiet", p->n, p->v, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+		return res_fail(b, res, "recording the screening");
+	s->id = get_int(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
 static int record_one(em_backend *b, em_store_screening_row *s, em_store_alert_policy policy)
 {
 	params p = {0};
@@ -930,6 +962,16 @@ static int record_one(em_backend *b, em_store_screening_row *s, em_store_alert_p
 	p_int(&p, (int64_t)s->match_count);
 	p_text(&p, s->results_json);
 	p_text(&p, s->kind);
+	if (s->customer_ref && s->n_alerts == 0) {
+		/* the common case of a re-screening (no alerting match): one round trip instead of
+		 * three; the customer's row lock is taken all the same */
+		p_text(&p, s->query_name);
+		p_text(&p, s->query_type);
+		p_text(&p, s->query_dob);
+		p_text(&p, s->query_country);
+		p_text(&p, s->query_ids_json ? s->query_ids_json : "[]");
+		return record_quiet(b, s, &p);
+	}
 	if (!(s->id = insert_id(b, "INSERT INTO screenings (screened_at, who, channel, node, customer_ref, query,"
 				   " lists, threshold, match_count, results, kind)"
 				   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
