@@ -12,7 +12,8 @@
 # their alerts), the second finds them unchanged; both write one audit record per customer.
 #
 # usage: bench/nodes.sh [--customers N] [--seconds S] [--backends "sqlite pg"]
-#   BUILD_DIR (default build-rel, a release build is made), EM_SHARED_DIR (default ../shared)
+#   BUILD_DIR (default build-rel, a release build is made) or EMBARGO (a binary to use),
+#   EM_SHARED_DIR (default ../shared)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build-rel}
@@ -29,9 +30,11 @@ while [ $# -gt 0 ]; do
 done
 command -v wrk >/dev/null || { echo "bench/nodes.sh: wrk is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 SDN=$SHARED/data/ofac/sdn-history/sdn-2024-05-03.csv
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEM_SANITIZE=OFF >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)" --target embargo_cli >/dev/null
-EMBARGO=$(cd "$BUILD_DIR" && pwd)/embargo
+if [ -z "${EMBARGO:-}" ]; then # EMBARGO names a binary to use as it is (bench/smoke.sh)
+	cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEM_SANITIZE=OFF >/dev/null
+	cmake --build "$BUILD_DIR" -j"$(nproc)" --target embargo_cli >/dev/null
+	EMBARGO=$(cd "$BUILD_DIR" && pwd)/embargo
+fi
 
 . tests/cli/lib/server.sh
 . tests/lib/pg_cluster.sh

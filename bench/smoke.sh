@@ -78,5 +78,23 @@ check "goods: every generated line read and none bad" "$G" 'all(.phases[]; .line
 check "goods: every screened line has one risk level" "$G" '.phases[1].risk | add == 5000'
 check "goods: the mix has every level" "$G" 'all(.phases[1].risk[]; . > 0)'
 
+# bench/nodes.sh with 2,000 customers and 2-second loads, on PostgreSQL too when it is installed
+N=$work/nodes.txt
+backends=sqlite
+(. "$(dirname "$0")/../tests/lib/pg_cluster.sh" && pg_cluster_bin) && backends="sqlite pg"
+if EMBARGO=${EMBARGO:?set EMBARGO to the embargo binary} bash "$(dirname "$0")/nodes.sh" --customers 2000 --seconds 2 \
+	--backends "$backends" >"$N" 2>"$work/err"; then ok "nodes.sh completes ($backends)"; else
+	bad "nodes.sh completes"
+	tail -n 5 "$work/err" "$N" | sed 's/^/     /'
+fi
+for b in $backends; do
+	if grep -Eq "^$b  rescreen, 1 worker: +[0-9]+ customers/s" "$N" && grep -Eq "^$b  rescreen, 2 workers: +[0-9]+ customers/s" "$N"; then
+		ok "nodes: $b re-screening timed with 1 and 2 workers"; else bad "nodes: $b re-screening timed"; fi
+	if grep -q "^$b    audit records of the two passes: 4000 (expected 4000)" "$N"; then
+		ok "nodes: $b recorded every customer once per pass"; else bad "nodes: $b records per pass"; fi
+	if grep -Eq "^$b  audit writes, 2 nodes: +[0-9]+ records/s .*bench-a=[0-9]+ bench-b=[0-9]+ ; 0 non-2xx" "$N"; then
+		ok "nodes: $b audit writes from both nodes, none refused"; else bad "nodes: $b audit writes"; fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
