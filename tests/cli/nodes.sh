@@ -14,19 +14,7 @@ set -u
 H=$EM_SHARED_DIR/data/ofac/sdn-history
 A=$H/sdn-2024-04-26.csv
 B=$H/sdn-2024-05-03.csv
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	pg_cluster_stop
-	rm -rf "$work"
-}
-trap cleanup EXIT
-pg_cluster_start
-rc=$?
-if [ "$rc" = 77 ]; then echo "skipped: no PostgreSQL binaries"; exit 77; fi
-[ "$rc" = 0 ] || { echo "could not start PostgreSQL"; exit 1; }
-export EMBARGO_STORE=$PG_URL
+pg_cluster_for_test
 
 check() { if eval "$2"; then ok "$1"; else bad "$1 ($2)"; fi; }
 # start NAME ARGS: a node with its log in $work/NAME.log; its port in PORT_NAME
@@ -49,15 +37,6 @@ req() {
 	fi
 }
 j() { jq -r "$1" "$work/out" 2>/dev/null; }
-# wait_for SECONDS CONDITION: true once CONDITION holds (checked every 100 ms)
-wait_for() {
-	local i
-	for i in $(seq $(($1 * 10))); do
-		eval "$2" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 served_version() { req "$1" GET /v1/lists; j '.lists[0].version_id'; }
 store_state() { req "$1" GET /healthz; j .store; }
 
@@ -91,17 +70,21 @@ same "node b: the decision made on node a stands" "$STATUS" 409
 req node_b POST /v1/screen '{"name":"Kim Jong Un","customer_ref":"C-1"}'
 same "node b: the decided false positive is suppressed" "$(j '.alerts[0].outcome')" suppressed
 
+# load NODE COUNT PARALLEL NAME REF_PREFIX OUT: COUNT screenings of NAME, customers
+# REF_PREFIX1..., PARALLEL at a time, their HTTP statuses into OUT
+load() {
+	local port
+	eval "port=\$PORT_$1"
+	seq "$2" | xargs -P "$3" -I{} curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
+		--data-binary "{\"name\":\"$4\",\"customer_ref\":\"$5{}\"}" "http://127.0.0.1:$port/v1/screen" >"$6"
+}
+
 # --- audit records from both nodes at once are all kept ---
 before=$(pg_cluster_psql "SELECT count(*) FROM screenings")
-load=()
-for n in a b; do
-	eval "port=\$PORT_node_$n"
-	seq 150 | xargs -P 6 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
-		--data-binary '{"name":"Kim Jong Un","customer_ref":"L-{}"}' "http://127.0.0.1:$port/v1/screen" \
-		>"$work/load_$n" &
-	load+=($!)
-done
-wait "${load[@]}"
+load node_a 150 6 "Kim Jong Un" L- "$work/load_a" &
+la=$!
+load node_b 150 6 "Kim Jong Un" L- "$work/load_b"
+wait "$la"
 same "300 concurrent screenings on two nodes: all 200" "$(grep -c '^200$' "$work"/load_a "$work"/load_b | awk -F: '{s += $2} END {print s}')" 300
 same "all 300 recorded" "$(pg_cluster_psql "SELECT count(*) - $before FROM screenings")" 300
 same "each with the node that wrote it" "$(pg_cluster_psql "SELECT string_agg(node || '=' || n, ',' ORDER BY node) FROM (SELECT node, count(*) AS n FROM screenings WHERE customer_ref LIKE 'L-%' GROUP BY node) x")" "node_a=150,node_b=150"
@@ -117,9 +100,7 @@ req node_b GET /v1/lists
 same "node b: lists still served" "$(j '.lists[0].version_id')" "$vb"
 before=$(date +%s)
 # screenings made during the outage wait for the store, then are recorded
-seq 20 | xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
-	--data-binary '{"name":"Kim Jong Un","customer_ref":"OUT-{}"}' "http://127.0.0.1:$PORT_node_b/v1/screen" \
-	>"$work/outage" &
+load node_b 20 4 "Kim Jong Un" OUT- "$work/outage" &
 outage_pid=$!
 sleep 2
 pg_cluster_ctl start || bad "starting PostgreSQL again"
@@ -133,9 +114,7 @@ has "node b: /metrics embargo_store_up 1" "$work/out" '^embargo_store_up 1$'
 
 # --- a restart under load fails no request ---
 before=$(pg_cluster_psql "SELECT count(*) FROM screenings")
-seq 400 | xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
-	--data-binary '{"name":"Vladimir Putin","customer_ref":"R-{}"}' "http://127.0.0.1:$PORT_node_a/v1/screen" \
-	>"$work/restart" &
+load node_a 400 4 "Vladimir Putin" R- "$work/restart" &
 load_pid=$!
 sleep 0.5
 pg_cluster_ctl restart || bad "restarting PostgreSQL"

@@ -9,30 +9,10 @@ set -u
 . "$(dirname "$0")/lib/harness.sh"
 . "$(dirname "$0")/../lib/pg_cluster.sh"
 A=$EM_SHARED_DIR/data/ofac/sdn-history/sdn-2024-04-26.csv
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	pg_cluster_stop
-	rm -rf "$work"
-}
-trap cleanup EXIT
-pg_cluster_start
-rc=$?
-if [ "$rc" = 77 ]; then echo "skipped: no PostgreSQL binaries"; exit 77; fi
-[ "$rc" = 0 ] || { echo "could not start PostgreSQL"; exit 1; }
+pg_cluster_for_test
 
 check() { if eval "$2"; then ok "$1"; else bad "$1 ($2)"; fi; }
 sql() { pg_cluster_psql "$1"; }
-# wait_for SECONDS CONDITION
-wait_for() {
-	local i
-	for i in $(seq $(($1 * 10))); do
-		eval "$2" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # customers: N names of the evaluation negatives (and a few listed names), each with a reference
 make_customers() {
@@ -46,7 +26,6 @@ make_customers() {
 }
 
 # --- PostgreSQL: a worker dies holding a chunk, another finishes the job ---
-export EMBARGO_STORE=$PG_URL
 "$EMBARGO" lists import "$A" >/dev/null 2>&1 || { echo "import failed"; exit 1; }
 make_customers 2998 "$work/customers.csv"
 "$EMBARGO" screen --batch "$work/customers.csv" --format csv >/dev/null 2>"$work/batch.err"

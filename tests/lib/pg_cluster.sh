@@ -86,6 +86,19 @@ pg_cluster_stop() {
 	PG_DIR=
 }
 
+# pg_cluster_for_test: for a test script: starts a cluster, stops it and kills the processes
+# listed in the array `pids` on exit (then removes $work), exits 77 when PostgreSQL is not
+# installed and 1 when it does not start; exports EMBARGO_STORE as the cluster's URL.
+pg_cluster_for_test() {
+	pids=()
+	trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; wait 2>/dev/null; pg_cluster_stop; rm -rf "${work:-}"' EXIT
+	pg_cluster_start
+	local rc=$?
+	if [ "$rc" = 77 ]; then echo "skipped: no PostgreSQL binaries"; exit 77; fi
+	[ "$rc" = 0 ] || { echo "could not start PostgreSQL"; exit 1; }
+	export EMBARGO_STORE=$PG_URL
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -u
 	[ "${1:-}" = run ] && [ $# -ge 2 ] || { echo "usage: $0 run CMD [ARGS...]" >&2; exit 2; }

@@ -27,6 +27,15 @@ expect() {
 same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 ('$2' != '$3')"; fi; }
 # has DESC FILE PATTERN: the file has a line matching the extended regex
 has() { if grep -Eq -- "$3" "$2"; then ok "$1"; else bad "$1 (no /$3/ in $2)"; sed 's/^/     /' "$2" | head -n 5; fi; }
+# wait_for SECONDS CONDITION: true once the shell CONDITION holds (checked every 100 ms)
+wait_for() {
+	local i
+	for i in $(seq $(($1 * 10))); do
+		eval "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
