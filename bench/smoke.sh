@@ -90,7 +90,7 @@ fi
 for b in $backends; do
 	if grep -Eq "^$b  rescreen, 1 worker: +[0-9]+ customers/s" "$N" && grep -Eq "^$b  rescreen, 2 workers: +[0-9]+ customers/s" "$N"; then
 		ok "nodes: $b re-screening timed with 1 and 2 workers"; else bad "nodes: $b re-screening timed"; fi
-	if grep -q "^$b    audit records of the two passes: 4000 (expected 4000)" "$N"; then
+	if grep -q "^$b    audit records of the three passes: 6000 (expected 6000)" "$N"; then
 		ok "nodes: $b recorded every customer once per pass"; else bad "nodes: $b records per pass"; fi
 	if grep -Eq "^$b  audit writes, 2 nodes: +[0-9]+ records/s .*bench-a=[0-9]+ bench-b=[0-9]+ ; 0 non-2xx" "$N"; then
 		ok "nodes: $b audit writes from both nodes, none refused"; else bad "nodes: $b audit writes"; fi
