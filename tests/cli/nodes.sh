@@ -54,7 +54,7 @@ vb=$("$EMBARGO" lists --json | jq -r '[.[] | select(.active)][0].id')
 check "the new version is another one" '[ "$vb" != "$va" ]'
 check "node a serves the new version within 5 s" 'wait_for 5 "[ \"\$(served_version node_a)\" = $vb ]"'
 check "node b serves the new version within 5 s" 'wait_for 5 "[ \"\$(served_version node_b)\" = $vb ]"'
-echo "     both nodes serve version $vb $(echo "$(date +%s.%N) - $t0" | bc) s after the import began"
+echo "     both nodes serve version $vb $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}') s after the import began"
 has "node a logged the reload" "$work/node_a.log" '"msg":"lists loaded".*"generation":2'
 
 # --- an alert decided on one node is suppressed on the other ---
