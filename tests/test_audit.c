@@ -657,11 +657,11 @@ static void work_queue(void)
 	CHECK_EQ_INT(em_work_complete(s, &b, "worker-b", NULL, 0), 0);
 	CHECK_EQ_INT(em_work_progress_get(s, job, &pr), 0);
 	CHECK(pr.chunks == 3 && pr.pending == 0 && pr.claimed == 0 && pr.done == 3 && pr.items_done == 25);
-	CHECK_EQ_INT(em_work_claim(s, "worker-a", 60, &d), EM_ENOTFOUND);
 	em_work_chunk_clear(&a);
 	em_work_chunk_clear(&b);
 	em_work_chunk_clear(&c);
 	em_work_chunk_clear(&d);
+	CHECK_EQ_INT(em_work_claim(s, "worker-a", 60, &d), EM_ENOTFOUND);
 	em_result_free(res);
 	em_screener_free(scr);
 	em_list_free(l);
