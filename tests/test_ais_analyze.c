@@ -24,11 +24,11 @@ static void offset(double lat, double lon, double north_km, double east_km, doub
 }
 
 /* Fixes every `step` seconds from t0 to t0 + secs (both included), moving in a straight line
- * (linear in degrees) from p0 to p1 and reporting `knots`. Returns the time of the last fix. */
+ * (linear in degrees) from p0 to p1 and reporting `knots`, and one at t0 + secs. Returns that time. */
 static int64_t leg(em_ais_analysis *a, uint32_t mmsi, int64_t t0, double lat0, double lon0, double lat1,
 		   double lon1, int64_t secs, int64_t step, double knots)
 {
-	for (int64_t t = 0; t <= secs; t += step) {
+	for (int64_t t = 0; t <= secs; t = t < secs && t + step > secs ? secs : t + step) {
 		double w = secs ? (double)t / secs : 0;
 		CHECK(em_ais_analysis_add_position(a, mmsi, t0 + t, lat0 + w * (lat1 - lat0), lon0 + w * (lon1 - lon0),
 						   knots) == 0);
