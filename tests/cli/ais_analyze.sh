@@ -84,7 +84,7 @@ expect "GeoJSON" 0 "$EMBARGO" ais analyze --quiet --format geojson "$work/scenar
 cp "$work/out" "$work/a.geojson"
 jqt "a FeatureCollection" "$work/a.geojson" '.[0].type == "FeatureCollection"'
 jqt "one LineString per track" "$work/a.geojson" \
-	'[.[0].features[] | select(.properties.kind == "track")] | length == 5 and all(.[]; .geometry.type == "LineString" and (.geometry.coordinates | length) > 10)'
+	'[.[0].features[] | select(.properties.kind == "track")] | length == 5 and all(.[]; .geometry.type == "LineString" and (.geometry.coordinates | length) > 5)'
 jqt "tracks carry the identity history" "$work/a.geojson" \
 	'[.[0].features[] | select(.properties.mmsi == 273000030 and .properties.kind == "track")][0].properties.identities | map(.name) == ["OLD NAME", "NEW NAME"]'
 jqt "the events as features, the gap a line" "$work/a.geojson" \
