@@ -65,6 +65,7 @@ struct em_ais_analysis {
 	/* ports by 1-degree cell for nearest-port lookups (built by the run) */
 	uint32_t *cell_key, *cell_port;
 	size_t n_cells;
+	uint8_t cell_near[(181 * 360 + 7) / 8]; /* bit per cell: a port within one cell of it */
 
 	an_vessel *v;
 	size_t n_v, cap_v;

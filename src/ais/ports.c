@@ -397,6 +397,14 @@ int an_ports_index(em_ais_analysis *a)
 	}
 	a->n_cells = a->n_ports;
 	free(cp);
+	/* Cells with a port in reach: most positions are at sea, and this answers them at once. */
+	memset(a->cell_near, 0, sizeof a->cell_near);
+	for (size_t i = 0; i < a->n_ports; i++)
+		for (int dy = -1; dy <= 1; dy++)
+			for (int dx = -1; dx <= 1; dx++) {
+				uint32_t k = cell_of(a->ports[i].lat + dy, a->ports[i].lon + dx);
+				a->cell_near[k >> 3] |= (uint8_t)(1u << (k & 7));
+			}
 	return 0;
 }
 
@@ -421,6 +429,11 @@ int an_port_nearest(const em_ais_analysis *a, double lat, double lon, double *km
 	 * near the poles, nor for radii over 100 km): otherwise ask every port. */
 	double alat = fabs(lat) + 1;
 	bool all = alat >= 89 || a->port_reach_km >= 111.195 * cos(alat * (M_PI / 180.0));
+	if (!all) {
+		uint32_t k = cell_of(lat, lon);
+		if (!(a->cell_near[k >> 3] & (1u << (k & 7))))
+			return -1;
+	}
 	if (all) {
 		for (size_t i = 0; i < a->n_ports; i++) {
 			double d = near_km(lat, lon, a->ports[i].lat, a->ports[i].lon);
