@@ -90,9 +90,10 @@ typedef struct em_ais_event {
 	uint32_t mmsi;                 /* the vessel */
 	uint32_t other_mmsi;           /* encounter: the other vessel; else 0 */
 	int64_t start, end;            /* Unix seconds UTC */
-	const em_ais_point *positions; /* gap: before, after; encounter: this vessel's then the
-				        * other's at start; port_call, loitering: first and last;
-				        * spoofing jump: from, to; transit: departure, arrival */
+	const em_ais_point *positions; /* gap: before, after; encounter: this vessel's and the
+				        * other's at the start, then both at the end; port_call,
+				        * loitering, invalid_mmsi: first and last; jump: from, to (the
+				        * fastest of an episode); transit: departure, arrival */
 	size_t n_positions;
 	const char *detail;            /* port_call: port; transit: "IR->RU"; identity_change: field;
 				        * spoofing: "jump", "two_places" or "invalid_mmsi"; else "" */
