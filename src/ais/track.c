@@ -327,7 +327,8 @@ int em_ais_analysis_run(em_ais_analysis *a, const em_screener *screener, double 
 	if (rc)
 		return rc;
 	/* Vessels by MMSI: the output order, and the order encounter pairs are named in. */
-	qsort(a->v, a->n_v, sizeof *a->v, cmp_vessel);
+	if (a->n_v)
+		qsort(a->v, a->n_v, sizeof *a->v, cmp_vessel);
 	free(a->slot);
 	a->slot = NULL;
 	a->cap_slot = 0;
