@@ -236,6 +236,7 @@ int em_ais_analysis_add_msg(void *analysis, const em_ais_msg *m)
 	bool stat = csv ? (m->has & (EM_AIS_HAS_SHIPNAME | EM_AIS_HAS_CALLSIGN | EM_AIS_HAS_IMO |
 				     EM_AIS_HAS_SHIPTYPE)) != 0
 			: t == 5 || t == 19 || t == 24;
+	/* A type 19 (or a CSV row with a name) is a position and a static report at once. */
 	if (!pos && !stat) {
 		a->stats.not_vessel++;
 		return 0;
@@ -259,7 +260,6 @@ int em_ais_analysis_add_msg(void *analysis, const em_ais_msg *m)
 		rc = em_ais_analysis_add_static(a, m->mmsi, ts, name ? m->shipname : NULL, call ? m->callsign : NULL,
 						(!csv || (m->has & EM_AIS_HAS_IMO)) ? m->imo : 0,
 						(!csv || (m->has & EM_AIS_HAS_SHIPTYPE)) ? m->shiptype : 0);
-		/* A type 19 is a position and a static report at once: counted as a message once. */
 	}
 	return rc;
 }
