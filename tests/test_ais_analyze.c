@@ -410,6 +410,17 @@ static void test_spoofing_jump(void)
 	}
 	em_ais_analysis_free(a);
 
+	/* one stray position 300 km away, then back on track: one jump episode, reported once */
+	a = new_analysis();
+	t = leg(a, id, T0, SEA_LAT, SEA_LON, la, lo, 600, 60, 10);
+	CHECK(em_ais_analysis_add_position(a, id, t + 60, la2, lo2, 10) == 0);
+	leg(a, id, t + 120, la, lo, la, lo + 0.03, 600, 60, 8);
+	CHECK(em_ais_analysis_run(a, NULL, 0) == 0);
+	CHECK_EQ_INT(total(a), 1);
+	e = first(a, EM_AIS_EV_SPOOFING);
+	CHECK(e && !strcmp(e->detail, "jump") && strstr(e->evidence, "\"jumps\":2,") != NULL);
+	em_ais_analysis_free(a);
+
 	/* 12 km in 10 minutes is 38.9 knots: fast, not impossible */
 	a = new_analysis();
 	offset(la, lo, 0, 12, &la2, &lo2);

@@ -307,8 +307,9 @@ static int jump_episode(em_ais_analysis *a, const an_vessel *v, size_t i0, size_
 		if (!e)
 			rc = EM_ENOMEM;
 		else {
-			/* Jumps back and forth: two transmitters sending one MMSI from two places. */
-			e->detail = n > 1 ? "two_places" : "jump";
+			/* Back and forth again and again: two transmitters sending one MMSI from two
+			 * places. One jump, or out and back once (a single stray position), is a jump. */
+			e->detail = n > 2 ? "two_places" : "jump";
 			e->distance_km = km;
 			e->speed_knots = knots(km, dt);
 		}
