@@ -12,7 +12,8 @@
 # several scripts) and perturbed listed names of the positives (most of them match), nine to
 # one; a second run sends only the plain-ASCII names of the mix. The server and wrk share the
 # machine: the figures are what both together get. "server CPU" (user + system time of the
-# server process per request) does not depend on what else the machine runs.
+# server process per request) does not depend on what else the machine runs. Last, batches of
+# 1,000 queries one at a time, screened on one thread and on the batch pool (--batch-threads).
 #
 # usage: bench/server.sh [--seconds N] [--connections N] [--threads N] [--wrk-threads N]
 #   BUILD_DIR (default build-rel, a release build is made), EM_SHARED_DIR (default ../shared)
@@ -99,4 +100,25 @@ start_server --audit-fsync off
 r0=$(metric embargo_audit_records_total) c0=$(metric embargo_audit_commits_total)
 run "  with audit-fsync off" "$url/v1/screen" "$work/names"
 audit_report "$r0" "$c0"
+server_stop
+
+# Batches: POST /v1/screen/batch with 1,000 of the names, one request at a time (one client),
+# five times; queries a second over the whole. With --batch-threads 1 a batch is screened on
+# its request's thread alone (as before the batch pool); by default on every core.
+head -n 1000 "$work/names" | jq -R '{name: .}' | jq -s '{queries: .}' >"$work/batch.json"
+batch_run() {
+	local name=$1 total=0 t
+	shift
+	start_server "$@"
+	for _ in 1 2 3 4 5; do
+		t=$(curl -s -o "$work/batch.out" -w '%{time_total}' -H 'Content-Type: application/json' \
+			--data-binary @"$work/batch.json" "$url/v1/screen/batch")
+		[ "$(jq '.results | length' "$work/batch.out")" = 1000 ] || { head -c 300 "$work/batch.out" >&2; exit 1; }
+		total=$(echo "$total $t" | awk '{print $1 + $2}')
+	done
+	awk -v name="$name" -v t="$total" 'BEGIN {printf "%-22s %8.0f queries/s   %6.0f ms per batch of 1000 (5 batches, one at a time)\n", name, 5000 / t, t * 200}'
+	server_stop
+}
+batch_run "batch 1 thread" --batch-threads 1
+batch_run "batch pool" --batch-threads 0
 echo "# load at the end $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,16 +7,20 @@
  * gpsd prints must be there with the same value, except the two deliberate differences of
  * docs/ais.md (type 27 "status" as a number with "status_text"; "turn" keeps its sign). Records
  * gpsd lacks are allowed only where gpsdecode drops a last line that has no newline, and for the
- * type 24 part A records that gpsd holds back without -s.
+ * type 24 part A records that gpsd holds back without -s. The synthetic Caspian scenario
+ * (em_ais_gen.h, made by our encoder) is compared the same way: gpsd must read what we write
+ * as we do.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "embargo/em_ais.h"
+#include "embargo/em_ais_gen.h"
 #include "test.h"
 
 static const char *const samples[] = {
@@ -226,35 +230,45 @@ static void decode_ours(const char *path, records *o)
 	em_ais_decoder_free(d);
 }
 
+/* Runs `gpsdecode -s` on the file and compares its records with ours into *t; 0 when gpsdecode
+ * did not run. */
+static int compare_file(const char *path, const char *name, tally *t)
+{
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "gpsdecode -s < '%s' 2>/dev/null", path);
+	FILE *p = popen(cmd, "r");
+	CHECK(p != NULL);
+	if (!p)
+		return 0;
+	records g = {0}, o = {0};
+	read_lines(p, &g);
+	int st = pclose(p);
+	if (st != 0 || g.n == 0) {
+		fprintf(stderr, "gpsdecode failed on %s: is gpsd-clients installed "
+				"(scripts/install-deps.sh)?\n", name);
+		CHECK(0);
+		records_free(&g);
+		return 0;
+	}
+	decode_ours(path, &o);
+	int nonl = 0;
+	size_t lines = count_lines(path, &nonl);
+	compare(name, &g, &o, 0, lines, nonl, t);
+	records_free(&g);
+	records_free(&o);
+	return 1;
+}
+
 static void test_against_gpsdecode(void)
 {
 	tally t = {0};
 	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
-		char path[1024], cmd[1200];
+		char path[1024];
 		snprintf(path, sizeof path, "%s", shared_path("ais/samples"));
 		size_t pl = strlen(path);
 		snprintf(path + pl, sizeof path - pl, "/%s", samples[i]);
-		snprintf(cmd, sizeof cmd, "gpsdecode -s < '%s' 2>/dev/null", path);
-		FILE *p = popen(cmd, "r");
-		CHECK(p != NULL);
-		if (!p)
+		if (!compare_file(path, samples[i], &t))
 			return;
-		records g = {0}, o = {0};
-		read_lines(p, &g);
-		int st = pclose(p);
-		if (st != 0 || g.n == 0) {
-			fprintf(stderr, "gpsdecode failed on %s: is gpsd-clients installed "
-					"(scripts/install-deps.sh)?\n", samples[i]);
-			CHECK(0);
-			records_free(&g);
-			return;
-		}
-		decode_ours(path, &o);
-		int nonl = 0;
-		size_t lines = count_lines(path, &nonl);
-		compare(samples[i], &g, &o, 0, lines, nonl, &t);
-		records_free(&g);
-		records_free(&o);
 	}
 	printf("gpsdecode -s on %zu sample files: gpsd %zu records, ours %zu, matched %zu; "
 	       "%zu fields compared, %zu differ, %zu deliberate differences; %zu of ours from last "
@@ -290,9 +304,37 @@ static void test_against_reference_json(void)
 	records_free(&o);
 }
 
+static void test_scenario_against_gpsdecode(void)
+{
+	char path[] = "/tmp/test_ais_gpsd.XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	/* The incidents and 20 background vessels: class A and B, types 1, 5, 18 and 24. */
+	em_ais_scenario_options opts = EM_AIS_SCENARIO_OPTIONS_INIT;
+	opts.background = 20;
+	em_ais_scenario_stats st;
+	CHECK(em_ais_scenario_write(&opts, path, NULL, &st) == 0);
+	tally t = {0};
+	if (compare_file(path, "scenario", &t)) {
+		printf("gpsdecode -s on the synthetic scenario (%llu messages): gpsd %zu records, "
+		       "ours %zu, matched %zu; %zu fields compared, %zu differ\n",
+		       (unsigned long long)st.messages, t.gpsd, t.ours, t.matched, t.fields, t.differ);
+		CHECK_EQ_INT(t.gpsd, st.messages);
+		CHECK_EQ_INT(t.matched, t.gpsd);
+		CHECK_EQ_INT(t.differ, 0);
+		CHECK_EQ_INT(t.deliberate, 0);
+		CHECK_EQ_INT(t.unexplained, 0);
+	}
+	unlink(path);
+}
+
 int main(void)
 {
 	RUN(test_against_gpsdecode);
+	RUN(test_scenario_against_gpsdecode);
 	RUN(test_against_reference_json);
 	return TEST_REPORT();
 }

@@ -508,6 +508,83 @@ static void batch_record(void)
 	close_fresh(s);
 }
 
+/* What goods_record reads back: the kind, lists, query and match count of each entry. */
+typedef struct kinds_ctx {
+	size_t n;
+	char kind[4][16], lists[4][512], query[4][256];
+	size_t match_count[4];
+} kinds_ctx;
+
+static int on_kind(void *p, const em_audit_entry *e)
+{
+	kinds_ctx *c = p;
+	if (c->n < 4) {
+		snprintf(c->kind[c->n], sizeof c->kind[0], "%s", e->kind ? e->kind : "(null)");
+		snprintf(c->lists[c->n], sizeof c->lists[0], "%s", e->lists_json);
+		snprintf(c->query[c->n], sizeof c->query[0], "%s", e->query_json);
+		c->match_count[c->n] = e->match_count;
+	}
+	c->n++;
+	return 0;
+}
+
+/* A goods screening next to a party one: kind, the order line, the party lists followed by the
+ * goods tables, the flag count; no alert and no customer from the goods one. */
+static void goods_record(void)
+{
+	em_store *s = open_fresh();
+	em_list *l = make_list(NULL, 0);
+	em_list_ref lists[1] = {{"test", 7, "abc"}};
+	recorded party = screen_and_record(s, l, "Reza Ahmad Karimi", NULL, 0);
+	CHECK_EQ_INT(party.rc, 0);
+	size_t before[3];
+	CHECK_EQ_INT(em_alerts_count(s, before), 0);
+	em_screening g = EM_SCREENING_INIT, *items[1] = {&g};
+	g.kind = "goods";
+	g.who = "tester";
+	g.channel = "api";
+	g.customer_ref = "C-GOODS"; /* goods keep no customer */
+	g.query_json = "{\"line_id\":\"L1\",\"hs_code\":\"854231\",\"destination_country\":\"RU\"}";
+	g.results_json = "{\"line_id\":\"L1\",\"risk\":\"prohibited\",\"flags\":[{\"code\":\"HS_CHPL_TIER1\"},"
+			 "{\"code\":\"DEST_EMBARGOED\"}]}";
+	g.n_findings = 2;
+	g.lists = lists;
+	g.n_lists = 1;
+	g.tables_json = "[{\"source\":\"goods-tables\",\"version\":\"sha256:00ff\"},{\"source\":\"chpl\",\"version\":\"2024-02-23\"}]";
+	CHECK_EQ_INT(em_audit_record(s, items, 1), 0);
+	CHECK(g.id > 0);
+	kinds_ctx c;
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(em_audit_scan(s, NULL, NULL, on_kind, &c), 0);
+	CHECK_EQ_INT(c.n, 2);
+	CHECK_EQ_STR(c.kind[0], "party");
+	CHECK_EQ_STR(c.kind[1], "goods");
+	CHECK_EQ_STR(c.query[1], g.query_json);
+	CHECK_EQ_STR(c.lists[1], "[{\"source\":\"test\",\"version_id\":7,\"sha256\":\"abc\"},"
+				 "{\"source\":\"goods-tables\",\"version\":\"sha256:00ff\"},"
+				 "{\"source\":\"chpl\",\"version\":\"2024-02-23\"}]");
+	CHECK_EQ_INT(c.match_count[1], 2);
+	size_t after[3];
+	CHECK_EQ_INT(em_alerts_count(s, after), 0);
+	CHECK_EQ_INT(after[0], before[0]);
+	em_customer_set cs;
+	CHECK_EQ_INT(em_customers_page(s, NULL, 10, &cs), 0);
+	for (size_t i = 0; i < cs.count; i++)
+		CHECK(strcmp(cs.items[i].ref, "C-GOODS") != 0);
+	em_customer_set_free(&cs);
+	/* a goods screening needs its line and result; an unknown kind is refused */
+	g.query_json = NULL;
+	CHECK_EQ_INT(em_audit_record(s, items, 1), EM_EINVAL);
+	g.query_json = "{}";
+	g.kind = "vessel";
+	CHECK_EQ_INT(em_audit_record(s, items, 1), EM_EINVAL);
+	memset(&c, 0, sizeof c);
+	CHECK_EQ_INT(em_audit_scan(s, NULL, NULL, on_kind, &c), 0);
+	CHECK_EQ_INT(c.n, 2);
+	em_list_free(l);
+	close_fresh(s);
+}
+
 int main(void)
 {
 	RUN(keys);
@@ -517,5 +594,6 @@ int main(void)
 	RUN(customer_paging);
 	RUN(audit_export);
 	RUN(batch_record);
+	RUN(goods_record);
 	return TEST_REPORT();
 }

@@ -429,8 +429,8 @@ static void reopen_and_settings(void)
 	CHECK_EQ_INT(sqlite3_prepare_v2(db, "SELECT count(*), max(version) FROM schema_migrations", -1,
 					&st, NULL), SQLITE_OK);
 	CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);
-	CHECK_EQ_INT(sqlite3_column_int(st, 0), 2);
-	CHECK_EQ_INT(sqlite3_column_int(st, 1), 2);
+	CHECK_EQ_INT(sqlite3_column_int(st, 0), 3);
+	CHECK_EQ_INT(sqlite3_column_int(st, 1), 3);
 	sqlite3_finalize(st);
 	CHECK_EQ_INT(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 	CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);

@@ -1,5 +1,8 @@
 /* Unit tests of name normalization: transliteration, tokens, phonetic keys, skeletons,
  * name knowledge (legal forms, variants, stop words) and the string distances. */
+#include <stdint.h>
+#include <string.h>
+
 #include "test.h"
 
 #include "match/knowledge.h"
@@ -133,6 +136,54 @@ static void distances(void)
 	CHECK(em_jaro_winkler("martha", 6, "marhta", 6) > 0.96);
 	CHECK(em_jaro_winkler("abc", 3, "xyz", 3) == 0.0);
 	CHECK(em_jaro_winkler("same", 4, "same", 4) == 1.0);
+	CHECK_EQ_INT(em_osa_distance_within("kitten", 6, "sitting", 7, 2), 3); /* 3 = more than 2 */
+	CHECK_EQ_INT(em_osa_distance_within("griber", 6, "griebr", 6, 1), 1);
+	CHECK_EQ_INT(em_osa_distance_within("abc", 3, "abcdef", 6, 2), 3);
+}
+
+/* The bit-parallel bounded distance agrees with the table wherever the table is within the bound. */
+static void bounded_distance(void)
+{
+	uint32_t seed = 12345;
+	size_t disagree = 0;
+	for (int n = 0; n < 20000; n++) {
+		char a[24], b[24];
+		seed = seed * 1103515245u + 12345u;
+		size_t la = 1 + (seed >> 16) % 12;
+		for (size_t i = 0; i < la; i++) {
+			seed = seed * 1103515245u + 12345u;
+			a[i] = (char)('a' + (seed >> 16) % 4); /* a small alphabet: many near strings */
+		}
+		/* b: a with up to three random edits */
+		memcpy(b, a, la);
+		size_t lb = la;
+		seed = seed * 1103515245u + 12345u;
+		for (unsigned e = (seed >> 16) % 4; e > 0; e--) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 16) % (lb + 1);
+			unsigned op = (seed >> 8) % 4;
+			if (op == 0 && lb < 20) { /* insert */
+				memmove(b + at + 1, b + at, lb - at);
+				b[at] = 'a' + (char)((seed >> 4) % 4);
+				lb++;
+			} else if (op == 1 && at < lb && lb > 1) { /* delete */
+				memmove(b + at, b + at + 1, lb - at - 1);
+				lb--;
+			} else if (op == 2 && at < lb) {
+				b[at] = 'a' + (char)((seed >> 4) % 4);
+			} else if (at + 1 < lb) {
+				char t = b[at];
+				b[at] = b[at + 1];
+				b[at + 1] = t;
+			}
+		}
+		int full = em_osa_distance(a, la, b, lb);
+		for (int max = 0; max <= 3; max++) {
+			int banded = em_osa_distance_within(a, la, b, lb, max);
+			disagree += banded != (full <= max ? full : max + 1);
+		}
+	}
+	CHECK_EQ_INT((int)disagree, 0);
 }
 
 int main(void)
@@ -142,5 +193,6 @@ int main(void)
 	RUN(phonetic_keys);
 	RUN(knowledge);
 	RUN(distances);
+	RUN(bounded_distance);
 	return TEST_REPORT();
 }

@@ -17,6 +17,11 @@
  *   listed entry changed since the customer's previous screening.
  * Without a customer reference every match at or above the threshold opens an alert.
  *
+ * Goods screenings (em_goods.h: an order line) are recorded in the same trail with kind
+ * "goods": the order line as the query, the party list versions and the goods tables as the
+ * lists, the goods result (risk, rule, flags) as the results. They open no alerts and keep no
+ * customer.
+ *
  * Times are ISO 8601 UTC with milliseconds ("2024-05-03T14:05:09.123Z").
  */
 #ifndef EMBARGO_EM_AUDIT_H
@@ -53,16 +58,17 @@ typedef struct em_alert_ref {
 	int64_t alert_id;         /* the alert opened, joined or deciding; 0 for NONE */
 } em_alert_ref;
 
-/* One screening to record. */
+/* One screening to record: a party (the default) or a goods screening (kind "goods"). */
 typedef struct em_screening {
 	unsigned version;            /* EM_SCREENING_VERSION */
 	const char *who;             /* the API key's name, or "cli" */
 	const char *channel;         /* "api", "cli" or "rescreen" */
 	const char *node;            /* the node that screened (NULL: this host's name) */
 	const char *customer_ref;    /* the caller's customer reference, or NULL */
-	const em_query *query;       /* what was screened */
+	const em_query *query;       /* what was screened (party; NULL for goods) */
 	const em_result *result;     /* what was found, or NULL for nothing */
-	const char *results_json;    /* em_result_matches_json(result) if already made, or NULL */
+	const char *results_json;    /* em_result_matches_json(result) if already made, or NULL;
+					goods: em_goods_result_json() (required) */
 	double threshold;            /* the screening threshold used (0: the default) */
 	double alert_threshold;      /* matches at or above it alert (0: EM_SCREEN_DEFAULT_THRESHOLD) */
 	int only_changed;            /* 1: alert only on matches new or changed for the customer */
@@ -70,11 +76,16 @@ typedef struct em_screening {
 	size_t n_lists;
 	int64_t id;                  /* OUT: the audit record's id */
 	em_alert_ref *alerts;        /* OUT, or NULL: one per match of result, in its order */
+	/* since version 2: */
+	const char *kind;            /* "party" (NULL means party) or "goods" */
+	const char *query_json;      /* goods: the order line, em_goods_line_json() (required) */
+	const char *tables_json;     /* goods: em_goods_tables_json(), recorded after `lists`, or NULL */
+	size_t n_findings;           /* goods: the result's flags, recorded as match_count */
 } em_screening;
 
-#define EM_SCREENING_VERSION 1
+#define EM_SCREENING_VERSION 2
 #define EM_SCREENING_INIT {EM_SCREENING_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-			   0.0, 0.0, 0, NULL, 0, 0, NULL}
+			   0.0, 0.0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, 0}
 
 /*
  * Records `n` screenings, opens their alerts and updates their customers, all in one
@@ -91,11 +102,14 @@ typedef struct em_audit_entry {
 	const char *channel;      /* "api", "cli", "rescreen" */
 	const char *node;         /* the node that screened */
 	const char *customer_ref; /* or NULL */
-	const char *query_json;   /* {"name", "type", "dob", "country", "ids"} (absent fields left out) */
-	const char *lists_json;   /* [{"source", "version_id", "sha256"}] */
-	const char *results_json; /* the matches, as em_result_matches_json() */
+	const char *query_json;   /* {"name", "type", "dob", "country", "ids"} (absent fields left out);
+				     goods: the order line */
+	const char *lists_json;   /* [{"source", "version_id", "sha256"}]; goods: then the tables
+				     [{"source", "version"}] */
+	const char *results_json; /* the matches, as em_result_matches_json(); goods: the result */
 	double threshold;         /* the screening threshold used */
-	size_t match_count;       /* number of matches */
+	size_t match_count;       /* number of matches; goods: number of flags */
+	const char *kind;         /* "party" or "goods" */
 } em_audit_entry;
 
 /* Receives each entry; a non-zero return stops the scan and is returned. */

@@ -195,6 +195,22 @@ void em_goods_result_free(em_goods_result *r);
  */
 char *em_goods_result_json(const em_goods_result *r);
 
+/*
+ * The order line as one JSON object with the fields given (absent ones left out; the route as
+ * "intermediate_countries": [...]): what the audit trail records as the query of a goods
+ * screening. Returns a malloc'd string, or NULL when out of memory.
+ */
+char *em_goods_line_json(const em_goods_line *line);
+
+/*
+ * The goods tables and files `g` screens with, as a JSON array [{"source", "version"}] in the
+ * order of em_goods_get_versions, without the party lists (the audit trail records those by
+ * store version): "goods-tables" with the SHA-256 of the six tables as loaded (built in or
+ * from a folder), "chpl" and "iran-uav" with their dates, "destinations", "gur-components"
+ * with its file's SHA-256. Returns a malloc'd string, or NULL when out of memory.
+ */
+char *em_goods_tables_json(const em_goods *g);
+
 /* ---- reading orders ------------------------------------------------------------------------ */
 
 typedef struct em_goods_reader em_goods_reader;

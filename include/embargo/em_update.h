@@ -52,6 +52,9 @@ const char *em_sources_default_path(void);
 size_t em_sources_count(const em_sources *sources);
 const em_source *em_sources_get(const em_sources *sources, size_t i); /* i < count, else NULL */
 const em_source *em_sources_find(const em_sources *sources, const char *name); /* NULL if absent */
+/* The file's `rescreen_after_update = yes|no` (given before the first section): 1, 0, or -1 when
+ * the file does not say. */
+int em_sources_rescreen_after_update(const em_sources *sources);
 
 /* --- updating ------------------------------------------------------------------------- */
 

@@ -1,7 +1,8 @@
 /*
  * audit_cmd.c: `embargo audit export`: the audit trail of a date range as CSV or JSON lines,
  * oldest first, for the regulator or a spreadsheet. Each record says who screened, when, on
- * which node, the query, the list versions and the matches.
+ * which node, the query, the list versions and the matches; goods screenings (kind "goods")
+ * the order line, the party lists and goods tables, and the risk and flags.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,9 @@ static void audit_usage(FILE *f)
 		"The screenings recorded from --from to --to (both included; a date 2024-05-03 or a UTC\n"
 		"time 2024-05-03T14:05:09Z), oldest first, on stdout. JSON lines (the default) carry the\n"
 		"query, list versions and matches as JSON; CSV has one row a screening with the best match\n"
-		"and the whole results as a JSON column.\n");
+		"and the whole results as a JSON column. kind is party or goods: a goods screening's query\n"
+		"is the order line, its lists are the party lists then the goods tables, its results the\n"
+		"risk, rule and flags (the CSV's query_name is the line_id and risk its risk).\n");
 }
 
 typedef struct export_ctx {
@@ -50,8 +53,10 @@ static int export_row(void *p, const em_audit_entry *e)
 	c->n++;
 	json_t *q = json_loads(e->query_json, 0, NULL), *lists = json_loads(e->lists_json, 0, NULL),
 	       *res = json_loads(e->results_json, 0, NULL);
+	const char *kind = e->kind ? e->kind : "party";
+	int goods = !strcmp(kind, "goods");
 	if (c->csv) {
-		json_t *best = json_array_get(res, 0);
+		json_t *best = json_array_get(res, 0); /* a goods result is an object: no best match */
 		printf("%lld,", (long long)e->id);
 		csv_field(e->screened_at);
 		putchar(',');
@@ -63,7 +68,7 @@ static int export_row(void *p, const em_audit_entry *e)
 		putchar(',');
 		csv_field(e->customer_ref);
 		putchar(',');
-		csv_field(json_string_value(json_object_get(q, "name")));
+		csv_field(json_string_value(json_object_get(q, goods ? "line_id" : "name")));
 		putchar(',');
 		csv_field(e->query_json);
 		putchar(',');
@@ -79,10 +84,14 @@ static int export_row(void *p, const em_audit_entry *e)
 		else
 			fputs(",,", stdout);
 		csv_field(e->results_json);
+		putchar(',');
+		csv_field(kind);
+		putchar(',');
+		csv_field(goods ? json_string_value(json_object_get(res, "risk")) : NULL);
 		putchar('\n');
 	} else {
-		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:O,s:O,s:f,s:I,s:O}", "id", (json_int_t)e->id,
-				      "screened_at", e->screened_at, "who", e->who, "channel", e->channel, "node",
+		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:O,s:O,s:f,s:I,s:O}", "id", (json_int_t)e->id,
+				      "screened_at", e->screened_at, "kind", kind, "who", e->who, "channel", e->channel, "node",
 				      e->node, "customer_ref", e->customer_ref ? json_string(e->customer_ref) : json_null(),
 				      "query", q ? q : json_null(), "lists", lists ? lists : json_null(), "threshold",
 				      e->threshold, "match_count", (json_int_t)e->match_count, "results",
@@ -144,7 +153,7 @@ int cmd_audit(int argc, char **argv)
 		return cli_report_error("opening the store");
 	if (c.csv)
 		puts("id,screened_at,who,channel,node,customer_ref,query_name,query,lists,threshold,match_count,"
-		     "best_source,best_source_id,best_name,best_score,results");
+		     "best_source,best_source_id,best_name,best_score,results,kind,risk");
 	int rc = em_audit_scan(st, from, to, export_row, &c);
 	int status = CLI_OK;
 	if (rc == EM_EINVAL) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "embargo/em_audit.h"
+#include "embargo/em_screen.h"
 #include "embargo/em_store.h"
 
 /* Exit codes shared by every command. */
@@ -52,6 +53,29 @@ int cli_lists_load(cli_lists *ll, char **files, size_t n_files, const char *stor
 void cli_lists_free(cli_lists *ll);
 /* The list versions of ll for the audit trail (malloc'd, ll->n of them; NULL: no memory). */
 em_list_ref *cli_lists_refs(const cli_lists *ll);
+
+/* ---- rescreen_cmd.c ---- */
+
+/* What a re-screening did: customers screened and what became of their alerting matches. */
+typedef struct cli_rescreen_tally {
+	size_t customers, with_matches, opened, pending, suppressed, confirmed, unchanged;
+} cli_rescreen_tally;
+
+/*
+ * Re-screens every stored customer against the store's active lists (`embargo rescreen`, and
+ * `lists update` / `lists import` when re-screening after an update is on): alerts open only
+ * for matches new or changed for the customer. Prints one summary line on stdout ("re-screened
+ * N customers ...: K alerts opened ..."); *out (may be NULL) gets the counts. CLI_OK or CLI_FAIL
+ * after a message on stderr.
+ */
+int cli_rescreen(const char *store_url, long threads, const em_screen_params *params,
+		 cli_rescreen_tally *out);
+/*
+ * Whether to re-screen after activating new list versions: `flag` (1 --rescreen, 0
+ * --no-rescreen, -1 not given) wins, then $EMBARGO_RESCREEN_AFTER_UPDATE (0/no/off/false or
+ * anything else for on), then `setting` (the sources file's rescreen_after_update; -1 unset).
+ */
+int cli_rescreen_after_update(int flag, int setting);
 
 /* Writes one CSV field, quoted when it has to be. */
 void cli_csv_field(FILE *f, const char *s);

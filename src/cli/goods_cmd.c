@@ -3,7 +3,8 @@
  * for high-priority goods, parts found in weapons, destinations and routes of concern, listed
  * parties and red flags, on several threads, and writes one record per line in input order as
  * text, JSON, JSON lines or CSV. A bad line gets a record of its own with the error (and a line
- * on stderr); the others are screened. Exit status: 0 all lines screened, 1 some lines bad
+ * on stderr); the others are screened. Every screened line is recorded in the store's audit
+ * trail (kind "goods", who "cli") before anything is written out. Exit status: 0 all lines screened, 1 some lines bad
  * (or a failure), 2 bad usage, 3 --fail-on reached.
  */
 #include <errno.h>
@@ -33,6 +34,9 @@ typedef struct goods_item {
 	char *error;               /* why the line was not screened */
 	char *output;              /* the rendered record */
 	em_goods_risk risk;
+	char *audit_line;          /* for the audit trail: the line and the result as JSON */
+	char *audit_result;
+	size_t n_flags;
 } goods_item;
 
 typedef struct goods_job {
@@ -55,7 +59,8 @@ static void goods_usage(FILE *f)
 		"options:\n"
 		"  --list FILE          screen the parties against this list file (repeatable; default: the\n"
 		"                       active lists in the store)\n"
-		"  --store URL          the store to read active lists from\n"
+		"  --store URL          the store to read active lists from and to record the screenings\n"
+		"                       in (its audit trail, kind goods)\n"
 		"  --no-parties         do not screen consignee and end user\n"
 		"  --threshold X        party match threshold (default %.2f)\n"
 		"  --components FILE    the weapon components file (default: $EMBARGO_COMPONENTS, else\n"
@@ -155,6 +160,8 @@ static void item_free(goods_item *it)
 	free(it->line_id);
 	free(it->error);
 	free(it->output);
+	free(it->audit_line);
+	free(it->audit_result);
 }
 
 /* ---- rendering ------------------------------------------------------------------------------- */
@@ -166,8 +173,8 @@ static char *dumps(json_t *o)
 	return s;
 }
 
-/* The library's record with the input line number after line_id. */
-static char *render_json(const goods_item *it, const em_goods_result *r)
+/* The library's record (`lib`, em_goods_result_json) with the input line number after line_id. */
+static char *render_json(const goods_item *it, const em_goods_result *r, const char *lib)
 {
 	json_t *o = json_object();
 	if (!r) {
@@ -177,9 +184,7 @@ static char *render_json(const goods_item *it, const em_goods_result *r)
 		json_object_set_new(o, "error", json_string(it->error ? it->error : ""));
 		return dumps(o);
 	}
-	char *lib = em_goods_result_json(r);
 	json_t *src = lib ? json_loads(lib, 0, NULL) : NULL;
-	free(lib);
 	if (!src) {
 		json_decref(o);
 		return NULL;
@@ -279,7 +284,7 @@ static void render_csv(FILE *f, const goods_item *it, const em_goods_result *r)
 static char *render(const goods_job *job, const goods_item *it, const em_goods_result *r)
 {
 	if (job->format == CLI_FORMAT_JSON || job->format == CLI_FORMAT_JSONL)
-		return render_json(it, r);
+		return render_json(it, r, it->audit_result);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -309,6 +314,13 @@ static void screen_one(goods_job *job, goods_item *it)
 		}
 	}
 	it->risk = r ? r->risk : EM_GOODS_RISK_NONE;
+	if (r) {
+		em_goods_line l;
+		item_line(it, &l);
+		it->audit_line = em_goods_line_json(&l);
+		it->audit_result = em_goods_result_json(r);
+		it->n_flags = r->n_flags;
+	}
 	it->output = render(job, it, r);
 	em_goods_result_free(r);
 }
@@ -386,6 +398,54 @@ static bool read_orders(const char *name, const char *data, size_t len, goods_it
 	}
 	em_goods_reader_free(rd);
 	return true;
+}
+
+/* Records the screened lines in the audit trail, AUDIT_CHUNK to a transaction; CLI_OK or
+ * CLI_FAIL after a message. */
+#define AUDIT_CHUNK 256
+static int record_items(em_store *st, const em_goods *g, const cli_lists *ll, double threshold,
+			const goods_item *items, size_t n)
+{
+	em_list_ref *refs = cli_lists_refs(ll);
+	char *tables = em_goods_tables_json(g);
+	em_screening *sc = calloc(AUDIT_CHUNK, sizeof *sc);
+	em_screening **ptrs = calloc(AUDIT_CHUNK, sizeof *ptrs);
+	int rc = refs && tables && sc && ptrs ? CLI_OK : CLI_FAIL;
+	if (rc)
+		fprintf(stderr, "embargo goods screen: out of memory recording the audit trail\n");
+	for (size_t from = 0; rc == CLI_OK && from < n;) {
+		size_t k = 0;
+		for (; from < n && k < AUDIT_CHUNK; from++) {
+			const goods_item *it = &items[from];
+			if (it->error)
+				continue; /* not screened: nothing to record */
+			if (!it->audit_line || !it->audit_result) {
+				fprintf(stderr, "embargo goods screen: out of memory recording the audit trail\n");
+				rc = CLI_FAIL;
+				break;
+			}
+			sc[k] = (em_screening)EM_SCREENING_INIT;
+			sc[k].kind = "goods";
+			sc[k].who = "cli";
+			sc[k].channel = "cli";
+			sc[k].query_json = it->audit_line;
+			sc[k].results_json = it->audit_result;
+			sc[k].n_findings = it->n_flags;
+			sc[k].threshold = threshold;
+			sc[k].lists = refs;
+			sc[k].n_lists = ll->n;
+			sc[k].tables_json = tables;
+			ptrs[k] = &sc[k];
+			k++;
+		}
+		if (rc == CLI_OK && k && em_audit_record(st, ptrs, k) != 0)
+			rc = cli_report_error("recording the audit trail (nothing is written)");
+	}
+	free(refs);
+	free(tables);
+	free(sc);
+	free(ptrs);
+	return rc;
 }
 
 static void print_versions(const em_goods *g, FILE *out)
@@ -489,10 +549,16 @@ static int goods_screen(int argc, char **argv)
 	} else if (!read_orders(name, data, len, &items, &n_items)) {
 		rc = CLI_FAIL;
 	}
+	em_store *st = NULL;
+	if (rc == CLI_OK && em_store_open(&st, so.store_url) != 0)
+		rc = cli_report_error("opening the store for the audit trail");
+	double t0 = now_s();
 	if (rc == CLI_OK) {
-		double t0 = now_s();
 		goods_job job = {g, name, so.format, items, n_items, 0};
 		run(&job, so.threads - 1);
+		rc = record_items(st, g, &ll, so.threshold, items, n_items);
+	}
+	if (rc == CLI_OK) {
 		if (so.format == CLI_FORMAT_TEXT)
 			print_versions(g, stdout);
 		if (so.format == CLI_FORMAT_JSON)
@@ -524,9 +590,12 @@ static int goods_screen(int argc, char **argv)
 			"%zu bad lines\n",
 			n_items - errors, el, el > 0 ? (double)n_items / el : 0.0, by_risk[4], by_risk[3], by_risk[2],
 			by_risk[1], by_risk[0], errors);
+		fprintf(stderr, "recorded in the audit trail of %s: %zu goods screenings\n", em_store_url(st),
+			n_items - errors);
 		rc = errors ? CLI_FAIL : failed ? 3 : CLI_OK;
 	}
 	fflush(stdout);
+	em_store_free(st);
 	for (size_t i = 0; i < n_items; i++)
 		item_free(&items[i]);
 	free(items);

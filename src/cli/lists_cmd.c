@@ -28,9 +28,10 @@ static void lists_usage(FILE *f)
 		"usage:\n"
 		"  embargo lists [--json]                      the active version of each list\n"
 		"  embargo lists versions [--json] [SOURCE]    every stored version, newest first\n"
-		"  embargo lists import [--force] [--source NAME] [--no-activate] FILE...\n"
+		"  embargo lists import [--force] [--source NAME] [--no-activate] [--[no-]rescreen] FILE...\n"
 		"                                              store list files as new versions\n"
 		"  embargo lists update [--force] [--config FILE] [--source NAME]... [--timeout SECONDS]\n"
+		"                       [--[no-]rescreen]\n"
 		"                                              download the official lists and import them\n"
 		"  embargo lists diff [--format text|json] OLD NEW\n"
 		"                                              compare two lists (files or versions)\n"
@@ -43,7 +44,9 @@ static void lists_usage(FILE *f)
 		"sqlite:$EMBARGO_HOME/embargo.db, else $XDG_DATA_HOME/embargo/embargo.db\n"
 		"(~/.local/share/embargo). An import is refused when a list loses more than 20%% of its\n"
 		"entities against the active version, unless --force; its retrieval time is the file's\n"
-		"modification time.\n");
+		"modification time. --rescreen (or $EMBARGO_RESCREEN_AFTER_UPDATE=1; for update also the\n"
+		"sources file's rescreen_after_update = yes) re-screens the stored customers once a new\n"
+		"version is active, as 'embargo rescreen'.\n");
 }
 
 #if defined(__GNUC__)
@@ -131,7 +134,7 @@ static int lists_import(const char *store_url, int argc, char **argv)
 	em_read_options ropts = EM_READ_OPTIONS_INIT;
 	/* options may come anywhere; after "--" everything is a file */
 	char **files = calloc((size_t)argc, sizeof *files);
-	int n = 0, dashdash = 0;
+	int n = 0, dashdash = 0, rescreen = -1;
 	if (!files) {
 		fprintf(stderr, "embargo: out of memory\n");
 		return CLI_FAIL;
@@ -146,6 +149,8 @@ static int lists_import(const char *store_url, int argc, char **argv)
 			iopts.force = 1;
 		} else if (!strcmp(a, "--no-activate")) {
 			iopts.no_activate = 1;
+		} else if (!strcmp(a, "--rescreen") || !strcmp(a, "--no-rescreen")) {
+			rescreen = !strcmp(a, "--rescreen");
 		} else if (!strcmp(a, "--source") && i + 1 < argc) {
 			ropts.source = argv[++i];
 		} else {
@@ -175,6 +180,7 @@ static int lists_import(const char *store_url, int argc, char **argv)
 	em_store *store = NULL;
 	if (rc == CLI_OK)
 		rc = open_store(store_url, &store);
+	int activated = 0; /* new versions made active */
 	for (int i = 0; i < n && rc == CLI_OK; i++) {
 		const char *path = files[i];
 		char retrieved[32];
@@ -191,6 +197,7 @@ static int lists_import(const char *store_url, int argc, char **argv)
 		size_t count = em_list_count(lists[i]);
 		printf("%s: %s version %lld, %zu entities, ", path, em_list_source(lists[i]),
 		       (long long)r.version_id, count);
+		activated += !r.unchanged && !iopts.no_activate;
 		if (r.unchanged)
 			printf("unchanged\n");
 		else if (r.previous_id == 0)
@@ -205,6 +212,12 @@ static int lists_import(const char *store_url, int argc, char **argv)
 		em_list_free(lists[i]);
 	free(lists);
 	free(files);
+	if (activated && cli_rescreen_after_update(rescreen, -1)) {
+		fflush(stdout);
+		em_screen_params params = EM_SCREEN_PARAMS_INIT;
+		if (cli_rescreen(store_url, sysconf(_SC_NPROCESSORS_ONLN), &params, NULL) != CLI_OK)
+			rc = CLI_FAIL;
+	}
 	return rc;
 }
 

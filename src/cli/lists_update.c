@@ -2,7 +2,8 @@
  * lists_update.c: `embargo lists update`: download the official lists named in the sources
  * file and import each into the store. Every source is tried even when another fails; each
  * gets one line (updated / unchanged / failed: reason), and the exit status is non-zero when
- * any source failed.
+ * any source failed. When re-screening after updates is on and a source was updated, the
+ * stored customers are then re-screened (cli_rescreen, as `embargo rescreen`).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "embargo/em_update.h"
@@ -17,12 +19,16 @@
 static void update_usage(FILE *f)
 {
 	fprintf(f, "usage: embargo lists update [--force] [--config FILE] [--source NAME]...\n"
-		   "                           [--timeout SECONDS] [--store URL]\n"
+		   "                           [--timeout SECONDS] [--store URL] [--[no-]rescreen]\n"
 		   "  --force            import even when the entity count drops sharply\n"
 		   "  --config FILE      sources file (default: $EMBARGO_SOURCES, else %s)\n"
 		   "  --source NAME      update only this source (repeatable; also disabled ones)\n"
 		   "  --timeout SECONDS  time limit for each file transfer (default 600)\n"
-		   "  --store URL        the store (see 'embargo lists --help')\n",
+		   "  --store URL        the store (see 'embargo lists --help')\n"
+		   "  --rescreen         once a new version is active, re-screen the stored customers\n"
+		   "                     (as 'embargo rescreen'); --no-rescreen: do not. Default: the\n"
+		   "                     sources file's rescreen_after_update, overridden by\n"
+		   "                     $EMBARGO_RESCREEN_AFTER_UPDATE (1 or 0)\n",
 		em_sources_default_path());
 }
 
@@ -65,6 +71,7 @@ int cmd_lists_update(const char *store_url, int argc, char **argv)
 	const char *config = NULL;
 	const char **names = calloc((size_t)argc + 1, sizeof *names);
 	size_t n_names = 0;
+	int rescreen = -1;
 	if (!names) {
 		fprintf(stderr, "embargo: out of memory\n");
 		return CLI_FAIL;
@@ -78,6 +85,8 @@ int cmd_lists_update(const char *store_url, int argc, char **argv)
 			return CLI_OK;
 		} else if (!strcmp(a, "--force")) {
 			opts.force = 1;
+		} else if (!strcmp(a, "--rescreen") || !strcmp(a, "--no-rescreen")) {
+			rescreen = !strcmp(a, "--rescreen");
 		} else if (!strcmp(a, "--config") && has_value) {
 			config = argv[++i];
 		} else if (!strcmp(a, "--source") && has_value) {
@@ -140,8 +149,16 @@ int cmd_lists_update(const char *store_url, int argc, char **argv)
 		em_update_result_clear(&r);
 	}
 	printf("%zu updated, %zu unchanged, %zu failed\n", updated, unchanged, failed);
+	fflush(stdout);
 	em_store_free(store);
+	int rc = failed ? CLI_FAIL : CLI_OK;
+	/* Only a newly active version can change what a customer matches. */
+	if (updated && cli_rescreen_after_update(rescreen, em_sources_rescreen_after_update(sources))) {
+		em_screen_params params = EM_SCREEN_PARAMS_INIT;
+		if (cli_rescreen(store_url, sysconf(_SC_NPROCESSORS_ONLN), &params, NULL) != CLI_OK)
+			rc = CLI_FAIL;
+	}
 	em_sources_free(sources);
 	free(names);
-	return failed ? CLI_FAIL : CLI_OK;
+	return rc;
 }

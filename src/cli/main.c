@@ -16,7 +16,7 @@ static const struct {
 	{"lists", cmd_lists, "read, import, compare and update sanctions lists"},
 	{"screen", cmd_screen, "screen names (one, or a batch) against the lists"},
 	{"goods", cmd_goods, "screen order lines: high-priority goods, weapon parts, destinations, red flags"},
-	{"ais", cmd_ais, "decode AIS position and identity messages"},
+	{"ais", cmd_ais, "decode AIS messages; write the synthetic AIS test scenario"},
 	{"serve", cmd_serve, "run the HTTP API and the analysts' web page"},
 	{"keys", cmd_keys, "add, list and revoke the server's API keys"},
 	{"alerts", cmd_alerts, "the alert queue, and analysts' decisions"},

@@ -53,14 +53,10 @@ static void rescreen_usage(FILE *f)
 		"customer_ref field of POST /v1/screen, the customer_ref column of `screen --batch`).\n");
 }
 
-typedef struct tally {
-	size_t customers, with_matches, opened, pending, suppressed, confirmed, unchanged;
-} tally;
-
 /* Screens and records one page of customers; 0 or CLI_FAIL (reported). */
 static int rescreen_page_run(em_store *st, const em_screener *scr, const em_screen_params *params,
 			     const em_list_ref *refs, size_t n_refs, const em_customer_set *cs, int threads,
-			     tally *t)
+			     cli_rescreen_tally *t)
 {
 	size_t n = cs->count;
 	rescreen_page p = {scr, *params, cs, calloc(n, sizeof(em_query)), calloc(n, sizeof(em_result *)), 0, 0};
@@ -143,10 +139,83 @@ done:
 	return rc;
 }
 
+int cli_rescreen(const char *store_url, long threads, const em_screen_params *params,
+		 cli_rescreen_tally *out)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cli_lists ll;
+	if (cli_lists_load(&ll, NULL, 0, store_url))
+		return CLI_FAIL;
+	em_store *st = NULL;
+	em_screener *scr = NULL;
+	em_list_ref *refs = cli_lists_refs(&ll);
+	int rc = CLI_OK;
+	if (!refs) {
+		fprintf(stderr, "embargo rescreen: out of memory\n");
+		rc = CLI_FAIL;
+	} else if (em_store_open(&st, store_url)) {
+		rc = cli_report_error("opening the store");
+	} else if (em_screener_new(&scr, (const em_list *const *)ll.lists, ll.n)) {
+		rc = cli_report_error("building the index");
+	}
+	cli_rescreen_tally t = {0};
+	char *after = NULL;
+	while (rc == CLI_OK) {
+		em_customer_set cs;
+		if (em_customers_page(st, after, PAGE, &cs)) {
+			rc = cli_report_error("reading the customers");
+			break;
+		}
+		if (cs.count == 0) {
+			em_customer_set_free(&cs);
+			break;
+		}
+		rc = rescreen_page_run(st, scr, params, refs, ll.n, &cs, (int)threads, &t);
+		free(after);
+		after = strdup(cs.items[cs.count - 1].ref);
+		em_customer_set_free(&cs);
+		if (!after && rc == CLI_OK) {
+			fprintf(stderr, "embargo rescreen: out of memory\n");
+			rc = CLI_FAIL;
+		}
+	}
+	free(after);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (rc == CLI_OK) {
+		printf("re-screened %zu customers against", t.customers);
+		for (size_t i = 0; i < ll.n; i++)
+			printf("%s %s@%lld", i ? "," : "", ll.all.versions.items[i].source,
+			       (long long)ll.all.versions.items[i].id);
+		printf(" in %.2f s: %zu with matches; %zu alerts opened (new or changed matches), %zu already open,"
+		       " %zu unchanged, %zu suppressed false positives, %zu confirmed true matches\n",
+		       secs, t.with_matches, t.opened, t.pending, t.unchanged, t.suppressed, t.confirmed);
+		fflush(stdout);
+	}
+	if (out)
+		*out = t;
+	em_screener_free(scr);
+	em_store_free(st);
+	cli_lists_free(&ll);
+	free(refs);
+	return rc;
+}
+
+int cli_rescreen_after_update(int flag, int setting)
+{
+	if (flag >= 0)
+		return flag;
+	const char *env = getenv("EMBARGO_RESCREEN_AFTER_UPDATE");
+	if (env && *env)
+		return strcmp(env, "0") && strcmp(env, "no") && strcmp(env, "off") && strcmp(env, "false");
+	return setting > 0;
+}
+
 int cmd_rescreen(int argc, char **argv)
 {
-	const char *store_url = NULL;
 	long threads = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *store_url = NULL;
 	em_screen_params params = EM_SCREEN_PARAMS_INIT;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -177,59 +246,5 @@ int cmd_rescreen(int argc, char **argv)
 			}
 		}
 	}
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	cli_lists ll;
-	if (cli_lists_load(&ll, NULL, 0, store_url))
-		return CLI_FAIL;
-	em_store *st = NULL;
-	em_screener *scr = NULL;
-	em_list_ref *refs = cli_lists_refs(&ll);
-	int rc = CLI_OK;
-	if (!refs) {
-		fprintf(stderr, "embargo rescreen: out of memory\n");
-		rc = CLI_FAIL;
-	} else if (em_store_open(&st, store_url)) {
-		rc = cli_report_error("opening the store");
-	} else if (em_screener_new(&scr, (const em_list *const *)ll.lists, ll.n)) {
-		rc = cli_report_error("building the index");
-	}
-	tally t = {0};
-	char *after = NULL;
-	while (rc == CLI_OK) {
-		em_customer_set cs;
-		if (em_customers_page(st, after, PAGE, &cs)) {
-			rc = cli_report_error("reading the customers");
-			break;
-		}
-		if (cs.count == 0) {
-			em_customer_set_free(&cs);
-			break;
-		}
-		rc = rescreen_page_run(st, scr, &params, refs, ll.n, &cs, (int)threads, &t);
-		free(after);
-		after = strdup(cs.items[cs.count - 1].ref);
-		em_customer_set_free(&cs);
-		if (!after && rc == CLI_OK) {
-			fprintf(stderr, "embargo rescreen: out of memory\n");
-			rc = CLI_FAIL;
-		}
-	}
-	free(after);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (rc == CLI_OK) {
-		printf("re-screened %zu customers against", t.customers);
-		for (size_t i = 0; i < ll.n; i++)
-			printf("%s %s@%lld", i ? "," : "", ll.all.versions.items[i].source,
-			       (long long)ll.all.versions.items[i].id);
-		printf(" in %.2f s: %zu with matches; %zu alerts opened (new or changed matches), %zu already open,"
-		       " %zu unchanged, %zu suppressed false positives, %zu confirmed true matches\n",
-		       secs, t.with_matches, t.opened, t.pending, t.unchanged, t.suppressed, t.confirmed);
-	}
-	em_screener_free(scr);
-	em_store_free(st);
-	cli_lists_free(&ll);
-	free(refs);
-	return rc;
+	return cli_rescreen(store_url, threads, &params, NULL);
 }

@@ -23,6 +23,8 @@ static void serve_usage(FILE *f)
 		"                         or $EMBARGO_HOME)\n"
 		"  --list FILE            serve this list file instead of the store's active lists (repeatable)\n"
 		"  --threads N            worker threads (default: one per core)\n"
+		"  --batch-threads N      threads screening one batch of more than 64 queries, its own\n"
+		"                         included, shared by all batches (default: one per core; 1: none)\n"
 		"  --max-body BYTES       largest request body (default 1m; k and m suffixes)\n"
 		"  --max-depth N          deepest JSON nesting (default 32)\n"
 		"  --max-batch N          most queries in one batch (default 1000)\n"

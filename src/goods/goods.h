@@ -79,6 +79,7 @@ typedef struct goods_tables {
 	size_t n_words;
 	goods_mfr mfr;
 	goods_partstop partstop;
+	char sha256[65];          /* SHA-256 of the six tables' SHA-256s, in load order */
 } goods_tables;
 
 /*
@@ -205,5 +206,9 @@ typedef struct goods_components {
 
 int goods_components_load(goods_components *c, const char *path, const goods_tables *t, em_arena *arena);
 void goods_components_free(goods_components *c);
+
+/* How many of em_goods_get_versions' entries are the goods tables and files (the party lists
+ * follow them). */
+size_t goods_table_versions(const em_goods *g);
 
 #endif

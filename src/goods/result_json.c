@@ -113,3 +113,49 @@ char *em_goods_result_json(const em_goods_result *r)
 	json_decref(o);
 	return s;
 }
+
+char *em_goods_line_json(const em_goods_line *l)
+{
+	json_t *o = json_object();
+	const char *const keys[] = {"line_id", "hs_code", "description", "manufacturer", "part_number"};
+	const char *const vals[] = {l->line_id, l->hs_code, l->description, l->manufacturer, l->part_number};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (vals[i] && *vals[i])
+			json_object_set_new(o, keys[i], json_string(vals[i]));
+	if (l->quantity >= 0 && isfinite(l->quantity))
+		json_object_set_new(o, "quantity", json_real(l->quantity));
+	if (l->unit_value >= 0 && isfinite(l->unit_value))
+		json_object_set_new(o, "unit_value", json_real(l->unit_value));
+	const char *const keys2[] = {"currency", "destination_country", "consignee", "end_user"};
+	const char *const vals2[] = {l->currency, l->destination_country, l->consignee, l->end_user};
+	for (size_t i = 0; i < sizeof keys2 / sizeof keys2[0]; i++)
+		if (vals2[i] && *vals2[i])
+			json_object_set_new(o, keys2[i], json_string(vals2[i]));
+	if (l->n_intermediate)
+		json_object_set_new(o, "intermediate_countries", strings_json(l->intermediate_countries, l->n_intermediate));
+	if (l->payer_country && *l->payer_country)
+		json_object_set_new(o, "payer_country", json_string(l->payer_country));
+	if (l->end_use && *l->end_use)
+		json_object_set_new(o, "end_use", json_string(l->end_use));
+	char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(10));
+	json_decref(o);
+	return s;
+}
+
+char *em_goods_tables_json(const em_goods *g)
+{
+	const em_goods_version *v;
+	size_t n;
+	em_goods_get_versions(g, &v, &n);
+	size_t tables = goods_table_versions(g);
+	json_t *a = json_array();
+	for (size_t i = 0; i < tables && i < n; i++) {
+		json_t *x = json_object();
+		json_object_set_new(x, "source", json_string(v[i].name));
+		json_object_set_new(x, "version", json_string(v[i].version));
+		json_array_append_new(a, x);
+	}
+	char *s = json_dumps(a, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	json_decref(a);
+	return s;
+}

@@ -34,6 +34,7 @@ struct em_goods {
 	size_t max_components;
 	em_goods_version versions[MAX_VERSIONS];
 	size_t n_versions;
+	size_t n_table_versions;   /* versions[0..n_table_versions): the tables and files, then lists */
 	em_goods_source components_source;
 };
 
@@ -92,7 +93,7 @@ static const char *hs_list_date(const goods_tables *t, const char *list)
 static void versions_build(em_goods *g, const char *data_dir)
 {
 	char buf[512];
-	snprintf(buf, sizeof buf, "%s", data_dir ? data_dir : "built in (embargo " EM_VERSION ")");
+	snprintf(buf, sizeof buf, "sha256:%s, %s", g->t.sha256, data_dir ? data_dir : "built in (embargo " EM_VERSION ")");
 	version_add(g, "goods-tables", buf);
 	version_add(g, "chpl", hs_list_date(&g->t, "chpl"));
 	version_add(g, "iran-uav", hs_list_date(&g->t, "iran-uav"));
@@ -108,6 +109,7 @@ static void versions_build(em_goods *g, const char *data_dir)
 	} else {
 		version_add(g, "gur-components", "not used");
 	}
+	g->n_table_versions = g->n_versions;
 	for (size_t i = 0; i < g->n_lists; i++) {
 		const em_list *l = g->lists[i];
 		const char *sha = em_list_sha256(l), *pub = em_list_published(l);
@@ -198,6 +200,11 @@ void em_goods_get_versions(const em_goods *g, const em_goods_version **out, size
 {
 	*out = g->versions;
 	*n = g->n_versions;
+}
+
+size_t goods_table_versions(const em_goods *g)
+{
+	return g->n_table_versions;
 }
 
 /* ---- results --------------------------------------------------------------------------------- */

@@ -106,14 +106,16 @@ static int table_text(const char *dir, const char *name, const char *builtin, ch
 	return em_file_read(label, text, &len);
 }
 
+/* Reads and walks one table; `hash` gets the hex SHA-256 of its text. */
 static int table_load(const char *dir, const char *name, const char *builtin, const char *const *cols,
-		      size_t ncols, tsv_row_fn fn, void *ctx)
+		      size_t ncols, tsv_row_fn fn, void *ctx, char hash[65])
 {
 	char label[1024];
 	char *text = NULL;
 	int rc = table_text(dir, name, builtin, &text, label, sizeof label);
 	if (rc)
 		return rc;
+	em_sha256_hex(text, strlen(text), hash);
 	rc = tsv_walk(text, label, cols, ncols, fn, ctx);
 	free(text);
 	return rc;
@@ -649,24 +651,25 @@ int goods_tables_load(goods_tables *t, const char *dir, em_arena *arena)
 	static const char *const mfr_cols[] = {"kind", "name", "canonical"};
 	static const char *const stop_cols[] = {"kind", "token"};
 	load_ctx c = {t, arena, 0};
-	int rc = table_load(dir, "chpl.tsv", em_goods_data_chpl, hs_cols, 7, hs_row, &c);
+	char hashes[6][65];
+	int rc = table_load(dir, "chpl.tsv", em_goods_data_chpl, hs_cols, 7, hs_row, &c, hashes[0]);
 	if (!rc) {
 		country_ctx cc = {t, arena, 0, {0}};
-		rc = table_load(dir, "countries.tsv", em_goods_data_countries, country_cols, 3, country_row, &cc);
+		rc = table_load(dir, "countries.tsv", em_goods_data_countries, country_cols, 3, country_row, &cc, hashes[1]);
 		em_strmap_free(&cc.by_code);
 	}
 	if (!rc) {
 		c.cap = 0;
-		rc = table_load(dir, "destinations.tsv", em_goods_data_destinations, dest_cols, 7, dest_row, &c);
+		rc = table_load(dir, "destinations.tsv", em_goods_data_destinations, dest_cols, 7, dest_row, &c, hashes[2]);
 	}
 	if (!rc) {
 		c.cap = 0;
-		rc = table_load(dir, "words.tsv", em_goods_data_words, word_cols, 5, word_row, &c);
+		rc = table_load(dir, "words.tsv", em_goods_data_words, word_cols, 5, word_row, &c, hashes[3]);
 	}
 	if (!rc)
-		rc = table_load(dir, "manufacturers.tsv", em_goods_data_manufacturers, mfr_cols, 3, mfr_row, &c);
+		rc = table_load(dir, "manufacturers.tsv", em_goods_data_manufacturers, mfr_cols, 3, mfr_row, &c, hashes[4]);
 	if (!rc)
-		rc = table_load(dir, "part_stopwords.tsv", em_goods_data_part_stopwords, stop_cols, 2, partstop_row, &c);
+		rc = table_load(dir, "part_stopwords.tsv", em_goods_data_part_stopwords, stop_cols, 2, partstop_row, &c, hashes[5]);
 	/* Every destination must name a country the country table knows. */
 	for (size_t i = 0; !rc && i < t->n_dests; i++) {
 		bool known = false;
@@ -675,6 +678,13 @@ int goods_tables_load(goods_tables *t, const char *dir, em_arena *arena)
 		if (!known)
 			rc = em_fail(EM_EPARSE, "destinations.tsv: field 'code': '%s' is not in countries.tsv",
 				     t->dests[i].code);
+	}
+	if (!rc) {
+		/* One identity for the six tables: the hash of their hashes, in load order. */
+		char all[6 * 64];
+		for (size_t i = 0; i < 6; i++)
+			memcpy(all + i * 64, hashes[i], 64);
+		em_sha256_hex(all, sizeof all, t->sha256);
 	}
 	if (rc)
 		goods_tables_free(t);

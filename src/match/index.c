@@ -125,6 +125,19 @@ const uint32_t *em_multimap_get(const em_multimap *m, const char *key, size_t *n
 	return m->vals + m->starts[g];
 }
 
+uint64_t em_run_mask(const uint8_t *lens, size_t n)
+{
+	uint64_t m = 0;
+	for (size_t np = 2; np <= 3; np++)
+		for (size_t j = 0; j + np <= n; j++) {
+			unsigned total = 0;
+			for (size_t k = 0; k < np; k++)
+				total += lens[j + k];
+			m |= (uint64_t)1 << (total < 63 ? total : 63);
+		}
+	return m;
+}
+
 size_t em_id_normalize(const char *in, char *out, size_t cap)
 {
 	size_t o = 0;
@@ -153,6 +166,7 @@ void em_screener_free(em_screener *s)
 	free(s->term_skel);
 	free(s->term_orig_len);
 	free(s->term_skel_len);
+	free(s->name_runs);
 	free(s->vocab);
 	free(s->postings);
 	free(s->legal_vocab);
@@ -393,10 +407,17 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		else
 			e->weight = e->weight * 3.0f; /* factor times a typical weight */
 	}
+	s->name_runs = malloc((s->n_names ? s->n_names : 1) * 2 * sizeof *s->name_runs);
+	if (!s->name_runs) {
+		rc = em_fail(EM_ENOMEM, "out of memory");
+		goto fail;
+	}
 	for (size_t n = 0; n < s->n_names; n++) {
 		em_iname *nm = &s->names[n];
 		for (size_t t = 0; t < nm->n_terms; t++)
 			nm->total_weight += s->vocab[s->term_vocab[nm->terms + t]].weight;
+		s->name_runs[2 * n] = em_run_mask(s->term_orig_len + nm->terms, nm->n_terms);
+		s->name_runs[2 * n + 1] = em_run_mask(s->term_skel_len + nm->terms, nm->n_terms);
 	}
 
 	s->legal_vocab = malloc((s->n_vocab ? s->n_vocab : 1) * sizeof *s->legal_vocab);
@@ -445,7 +466,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		goto fail;
 
 	s->memory = s->arena.total + s->n_entities * sizeof *s->entities + s->n_names * sizeof *s->names +
-		    s->n_terms * 5 + s->n_vocab * sizeof *s->vocab + acc * 4 +
+		    s->n_terms * 5 + s->n_names * 16 + s->n_vocab * sizeof *s->vocab + acc * 4 +
 		    (s->by_text.cap + s->by_phon.keys.cap + s->by_skel.keys.cap + s->by_id.keys.cap) * 16 +
 		    (s->by_phon.starts ? s->by_phon.starts[s->by_phon.n_groups] * 8 : 0);
 	*out = s;

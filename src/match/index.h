@@ -54,6 +54,9 @@ struct em_screener {
 	uint8_t *term_orig_len; /* strlen(term_orig[i]) */
 	uint8_t *term_skel_len; /* strlen(term_skel[i]) */
 	size_t n_terms;
+	/* Per name, [2n]: the lengths two or three of its consecutive terms add up to, [2n + 1]: the
+	 * same for their skeletons (em_run_mask), so scoring skips names no joined words can fit. */
+	uint64_t *name_runs;
 	em_vocab *vocab;
 	size_t n_vocab;
 	uint32_t *postings;
@@ -73,6 +76,9 @@ struct em_screener {
 
 /* Looks a key up; returns the values and sets *n (0 when absent). */
 const uint32_t *em_multimap_get(const em_multimap *m, const char *key, size_t *n);
+
+/* The totals of every two or three consecutive lengths as bits (totals >= 63 share bit 63). */
+uint64_t em_run_mask(const uint8_t *lens, size_t n);
 
 /* Normalizes an identifier for comparison (upper-case letters and digits only). */
 size_t em_id_normalize(const char *in, char *out, size_t cap);

@@ -168,11 +168,11 @@ static void load(void)
 	load_table(em_data_name_stopwords, stop_row);
 	/* Fuzzy lookup reaches the variant spellings and the legal-form words. */
 	for (size_t i = 0; i < K.variants.cap; i++)
-		if (K.variants.keys[i] && !strchr(K.variants.keys[i], ' '))
-			fuzzy_add(K.variants.keys[i]);
+		if (em_strmap_key_at(&K.variants, i) && !strchr(em_strmap_key_at(&K.variants, i), ' '))
+			fuzzy_add(em_strmap_key_at(&K.variants, i));
 	for (size_t i = 0; i < K.legal_words.cap; i++)
-		if (K.legal_words.keys[i] && strlen(K.legal_words.keys[i]) >= 3)
-			fuzzy_add(K.legal_words.keys[i]);
+		if (em_strmap_key_at(&K.legal_words, i) && strlen(em_strmap_key_at(&K.legal_words, i)) >= 3)
+			fuzzy_add(em_strmap_key_at(&K.legal_words, i));
 	K.rc = 0;
 }
 

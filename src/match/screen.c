@@ -59,6 +59,7 @@ typedef struct query_ctx {
 	float total_weight;
 	vmatch by_vocab[EM_TEXT_MAX_TOKENS * MAX_TERM_MATCHES];
 	size_t n_by_vocab;
+	uint64_t runs, skel_runs; /* em_run_mask of the terms' lengths and skeleton lengths */
 } query_ctx;
 
 /* Per-thread scratch: one accumulator per indexed name, reset after each query. */
@@ -168,8 +169,9 @@ static float typo_similarity(const qterm *q, const em_vocab *v)
 {
 	size_t lp = q->plen > v->plen ? q->plen : v->plen;
 	size_t lt = q->term.len > v->len ? q->term.len : v->len;
-	int dp = em_osa_distance(q->phon, q->plen, v->phon, v->plen);
-	int dt = em_osa_distance(q->term.text, q->term.len, v->text, v->len);
+	/* Only distances of one and two count below. */
+	int dp = em_osa_distance_within(q->phon, q->plen, v->phon, v->plen, 2);
+	int dt = em_osa_distance_within(q->term.text, q->term.len, v->text, v->len, 2);
 	double sp = 0, st = 0;
 	/* One edit is a typo in a word of 4 or more letters; two need 8 or more. */
 	if (dp == 1 && lp >= 4)
@@ -529,7 +531,20 @@ static void index_matches(query_ctx *c)
 		for (size_t k = 0; k < c->q[i].n_m; k++)
 			c->by_vocab[c->n_by_vocab++] = (vmatch){c->q[i].m[k].vocab, (uint8_t)i, c->q[i].m[k].how,
 								c->q[i].m[k].sim};
-	qsort(c->by_vocab, c->n_by_vocab, sizeof *c->by_vocab, cmp_vmatch);
+	/* Usually a few dozen: insertion sort beats qsort's calls through a pointer. */
+	if (c->n_by_vocab > 64) {
+		qsort(c->by_vocab, c->n_by_vocab, sizeof *c->by_vocab, cmp_vmatch);
+		return;
+	}
+	for (size_t a = 1; a < c->n_by_vocab; a++) {
+		vmatch t = c->by_vocab[a];
+		size_t b = a;
+		while (b > 0 && c->by_vocab[b - 1].vocab > t.vocab) {
+			c->by_vocab[b] = c->by_vocab[b - 1];
+			b--;
+		}
+		c->by_vocab[b] = t;
+	}
 }
 
 static void load_terms(query_ctx *c, const em_terms *terms)
@@ -554,6 +569,13 @@ static void prepare_query(query_ctx *c, const em_screener *s, const char *name, 
 		match_terms(c, s);
 	}
 	index_matches(c);
+	uint8_t lens[EM_TEXT_MAX_TOKENS], skels[EM_TEXT_MAX_TOKENS];
+	for (size_t i = 0; i < c->n; i++) {
+		lens[i] = (uint8_t)(c->q[i].term.orig_len < 255 ? c->q[i].term.orig_len : 255);
+		skels[i] = (uint8_t)(c->q[i].slen < 255 ? c->q[i].slen : 255);
+	}
+	c->runs = em_run_mask(lens, c->n);
+	c->skel_runs = em_run_mask(skels, c->n);
 }
 
 /* ---- retrieval ------------------------------------------------------------------------------ */
@@ -767,10 +789,12 @@ static float join_similarity(const join_side *one, const join_side *many, bool a
 	char buf[EM_TEXT_MAX_TOKEN * 3 + 4];
 	size_t bl = 0;
 	if (spelled && (bl = concat_parts(buf, sizeof buf, parts, np, false)) != 0) {
-		int d = em_osa_distance(single, sl, buf, bl);
+		/* One edit counts only for long words outside exact mode; otherwise only equality. */
+		int d = exact || sl < 7 ? (sl == bl && memcmp(single, buf, bl) == 0 ? 0 : 2)
+					: em_osa_distance_within(single, sl, buf, bl, 1);
 		if (d == 0)
 			return (float)SIM_JOINED;
-		if (d == 1 && sl >= 7 && !exact)
+		if (d == 1)
 			return 0.88f;
 	}
 	if (!abjad)
@@ -819,30 +843,101 @@ static double combine(double qcov, double ccov)
 }
 
 /*
+ * Word and skeleton lengths of both sides as running sums (a run's length in O(1)), and which
+ * lengths a run of two or three words can have, as bit masks (em_run_mask): a word whose length
+ * no run comes within one of cannot be a run written together, and most words are ruled out so.
+ */
+typedef struct join_lens {
+	uint16_t clen[257], cskel[257], qlen[EM_TEXT_MAX_TOKENS + 1], qskel[EM_TEXT_MAX_TOKENS + 1];
+	uint64_t c_runs, c_skel_runs, q_runs, q_skel_runs;
+	size_t nc;
+} join_lens;
+
+/* Whether a run length in [lo, hi] may be in the mask (lengths >= 63 share the top bit). */
+static bool mask_has(uint64_t m, size_t lo, size_t hi)
+{
+	if (hi >= 63)
+		return (m >> (lo < 63 ? lo : 63)) != 0;
+	uint64_t want = (((uint64_t)1 << (hi - lo + 1)) - 1) << lo;
+	return (m & want) != 0;
+}
+
+/* Whether query term i may be listed terms written together, by the lengths alone. */
+static bool query_term_may_join(const query_ctx *c, size_t i, uint64_t c_runs, uint64_t c_skel_runs)
+{
+	const qterm *qt = &c->q[i];
+	return qt->term.orig_len >= 4 &&
+	       (mask_has(c_runs, qt->term.orig_len - 1u, qt->term.orig_len + 1u) ||
+		(c->script == EM_SCRIPT_ABJAD && mask_has(c_skel_runs, qt->slen, qt->slen + 1u)));
+}
+
+/* Whether listed term t may be query terms written together, by the lengths alone. */
+static bool listed_term_may_join(const query_ctx *c, size_t t)
+{
+	const em_screener *s = c->s;
+	return s->term_orig_len[t] >= 4 &&
+	       (mask_has(c->runs, s->term_orig_len[t] - 1u, s->term_orig_len[t] + 1u) ||
+		(c->script == EM_SCRIPT_ABJAD && mask_has(c->skel_runs, s->term_skel_len[t], s->term_skel_len[t] + 1u)));
+}
+
+/* Whether any word of either side may be a run of the other's written together. */
+static bool may_join(const query_ctx *c, const em_iname *nm, uint64_t c_runs, uint64_t c_skel_runs)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (query_term_may_join(c, i, c_runs, c_skel_runs))
+			return true;
+	for (size_t j = 0; j < nm->n_terms; j++)
+		if (listed_term_may_join(c, nm->terms + j))
+			return true;
+	return false;
+}
+
+static void join_lens_init(join_lens *L, const query_ctx *c, const em_iname *nm, uint64_t c_runs,
+			   uint64_t c_skel_runs)
+{
+	const em_screener *s = c->s;
+	size_t nc = nm->n_terms; /* at most 255 */
+	L->nc = nc;
+	L->clen[0] = L->cskel[0] = 0;
+	for (size_t j = 0; j < nc; j++) {
+		L->clen[j + 1] = (uint16_t)(L->clen[j] + s->term_orig_len[nm->terms + j]);
+		L->cskel[j + 1] = (uint16_t)(L->cskel[j] + s->term_skel_len[nm->terms + j]);
+	}
+	L->qlen[0] = L->qskel[0] = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		L->qlen[i + 1] = (uint16_t)(L->qlen[i] + c->q[i].term.orig_len);
+		L->qskel[i + 1] = (uint16_t)(L->qskel[i] + c->q[i].slen);
+	}
+	L->c_runs = c_runs;
+	L->c_skel_runs = c_skel_runs;
+	L->q_runs = c->runs;
+	L->q_skel_runs = c->skel_runs;
+}
+
+/*
  * Claims query terms that are two or three listed terms written together, and listed terms that
  * are two or three query terms written together ("CAROURIAS" / "CARO URIAS", "YURYALEKSANDROVICH").
  */
-static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cused, alignment *al,
-		      double *matched, double *qden, double *caligned, bool exact)
+static void join_pass(const query_ctx *c, uint32_t name, const join_lens *L, bool *qused, bool *cused,
+		      alignment *al, double *matched, double *qden, double *caligned, bool exact)
 {
 	const em_screener *s = c->s;
 	const em_iname *nm = &s->names[name];
 	const uint32_t *cv = s->term_vocab + nm->terms;
-	size_t nc = nm->n_terms;
+	size_t nc = L->nc;
 	bool abjad = c->script == EM_SCRIPT_ABJAD;
+	const uint16_t *clen = L->clen, *cskel = L->cskel, *qlen = L->qlen, *qskel = L->qskel;
 	for (size_t i = 0; i < c->n; i++) {
 		if (qused[i] || c->q[i].term.orig_len < 4)
 			continue;
 		const qterm *qt = &c->q[i];
+		if (!query_term_may_join(c, i, L->c_runs, L->c_skel_runs))
+			continue;
 		join_side one = {{qt->term.orig}, {qt->skel}, {qt->term.orig_len}, {qt->slen}, 1};
 		for (size_t np = 2; np <= 3 && !qused[i]; np++) {
 			for (size_t j = 0; j + np <= nc; j++) {
 				/* Lengths and first letters rule out almost every run before any work. */
-				size_t tl = 0, ts = 0;
-				for (size_t k = 0; k < np; k++) {
-					tl += s->term_orig_len[nm->terms + j + k];
-					ts += s->term_skel_len[nm->terms + j + k];
-				}
+				size_t tl = (size_t)(clen[j + np] - clen[j]), ts = (size_t)(cskel[j + np] - cskel[j]);
 				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 &&
 					       one.text[0][0] == s->term_orig[nm->terms + j][0];
 				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
@@ -880,14 +975,12 @@ static void join_pass(const query_ctx *c, uint32_t name, bool *qused, bool *cuse
 		size_t t = nm->terms + j;
 		if (cused[j] || s->term_orig_len[t] < 4)
 			continue;
+		if (!listed_term_may_join(c, t))
+			continue;
 		join_side one = {{s->term_orig[t]}, {s->term_skel[t]}, {s->term_orig_len[t]}, {s->term_skel_len[t]}, 1};
 		for (size_t np = 2; np <= 3 && !cused[j]; np++) {
 			for (size_t i = 0; i + np <= c->n; i++) {
-				size_t tl = 0, ts = 0;
-				for (size_t k = 0; k < np; k++) {
-					tl += c->q[i + k].term.orig_len;
-					ts += c->q[i + k].slen;
-				}
+				size_t tl = (size_t)(qlen[i + np] - qlen[i]), ts = (size_t)(qskel[i + np] - qskel[i]);
 				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 &&
 					       one.text[0][0] == c->q[i].term.orig[0];
 				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
@@ -979,7 +1072,13 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 	}
 	double matched = 0, qden = 0, cden = nm->total_weight, caligned = 0;
 	/* Words written together ("NAJIBULLAH" for "njyb allh") first: they explain more tokens. */
-	join_pass(c, name, qused, cused, al, &matched, &qden, &caligned, true);
+	join_lens lens;
+	uint64_t c_runs = s->name_runs[2 * (size_t)name], c_skel_runs = s->name_runs[2 * (size_t)name + 1];
+	bool joins = may_join(c, nm, c_runs, c_skel_runs);
+	if (joins) {
+		join_lens_init(&lens, c, nm, c_runs, c_skel_runs);
+		join_pass(c, name, &lens, qused, cused, al, &matched, &qden, &caligned, true);
+	}
 	for (size_t k = 0; k < ncand; k++) {
 		if (qused[cands[k].qi] || cused[cands[k].ci])
 			continue;
@@ -991,7 +1090,8 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 		qden += w;
 		caligned += w;
 	}
-	join_pass(c, name, qused, cused, al, &matched, &qden, &caligned, false);
+	if (joins)
+		join_pass(c, name, &lens, qused, cused, al, &matched, &qden, &caligned, false);
 	for (size_t i = 0; i < c->n; i++) {
 		if (qused[i])
 			continue;

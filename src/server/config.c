@@ -27,6 +27,7 @@ static const setting settings[] = {
 	{"store", K_PATH, AT(store), 0, 0},
 	{"list", K_LIST, 0, 0, 0},
 	{"threads", K_UINT, AT(threads), 0, 256},
+	{"batch_threads", K_UINT, AT(batch_threads), 0, 256},
 	{"max_body", K_SIZE, AT(max_body), 256, 1 << 30},
 	{"max_depth", K_UINT, AT(max_depth), 2, 1000},
 	{"max_batch", K_SIZE, AT(max_batch), 1, 100000},

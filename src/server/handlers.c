@@ -22,6 +22,10 @@ struct screen_work {
 	size_t n;
 	screen_item *items;
 	em_screening **ptrs;
+	/* POST /v1/goods/screen: each line's answer, and the screenings of the screened ones */
+	char **goods_out;       /* n: a result or error object */
+	em_screening *goods_sc; /* n: kind "goods" for the screened lines, else zero */
+	char **goods_lines;     /* n: the screened lines' em_goods_line_json */
 };
 
 void screen_work_free(struct screen_work *w)
@@ -32,7 +36,15 @@ void screen_work_free(struct screen_work *w)
 		em_result_free(w->items[i].res);
 		free(w->items[i].matches_json);
 		free(w->items[i].alerts);
+		free(w->items[i].error);
 	}
+	for (size_t i = 0; w->goods_out && i < w->n; i++) {
+		free(w->goods_out[i]);
+		free(w->goods_lines[i]);
+	}
+	free(w->goods_out);
+	free(w->goods_lines);
+	free(w->goods_sc);
 	free(w->items);
 	free(w->ptrs);
 	json_decref(w->root);
@@ -89,6 +101,29 @@ static request *request_of(audit_job *job)
 	return (request *)(void *)((char *)job - offsetof(request, job));
 }
 
+/* The 503 a request gets when its screenings could not be recorded. */
+static void render_audit_failed(request *r, sbuf *b)
+{
+	r->status = 503;
+	sb_puts(b, "{\"error\":{\"code\":\"audit_unavailable\",\"message\":");
+	char msg[400];
+	snprintf(msg, sizeof msg, "the screening could not be recorded in the audit trail, so no result is given: %s",
+		 r->job.message);
+	sb_json_str(b, msg);
+	sb_puts(b, "}}");
+}
+
+/* Sends b as the reply of a suspended request (from the writer thread, or a worker). */
+static void resume_with(request *r, sbuf *b)
+{
+	em_server *srv = r->srv;
+	r->reply = sb_take(b, &r->reply_len);
+	r->resumed = true;
+	atomic_fetch_sub(&srv->suspended, 1);
+	/* r may be completed and freed as soon as the connection resumes */
+	MHD_resume_connection(r->conn);
+}
+
 /* On the writer thread, once the screenings are committed (or failed). */
 static void on_recorded(audit_job *job)
 {
@@ -97,13 +132,7 @@ static void on_recorded(audit_job *job)
 	struct screen_work *w = r->work;
 	sbuf b = {0};
 	if (job->rc) {
-		r->status = 503;
-		sb_puts(&b, "{\"error\":{\"code\":\"audit_unavailable\",\"message\":");
-		char msg[400];
-		snprintf(msg, sizeof msg, "the screening could not be recorded in the audit trail, so no result is given: %s",
-			 job->message);
-		sb_json_str(&b, msg);
-		sb_puts(&b, "}}");
+		render_audit_failed(r, &b);
 	} else {
 		r->status = 200;
 		size_t opened = 0;
@@ -123,27 +152,60 @@ static void on_recorded(audit_job *job)
 			render_item(&b, w, &w->items[0]);
 		}
 	}
-	r->reply = sb_take(&b, &r->reply_len);
-	r->resumed = true;
-	atomic_fetch_sub(&srv->suspended, 1);
-	/* r may be completed and freed as soon as the connection resumes */
-	MHD_resume_connection(r->conn);
+	resume_with(r, &b);
 }
 
-/* Screens every item of w on this thread, then hands them to the audit writer. */
+/*
+ * Suspends the connection and queues the n screenings for the audit writer, which calls done()
+ * once they are committed; answers 503 at once when the writer is full or stopping.
+ */
+static void submit_for_record(request *r, em_screening **items, size_t n, void (*done)(audit_job *))
+{
+	em_server *srv = r->srv;
+	r->job.items = items;
+	r->job.n = n;
+	r->job.done = done;
+	atomic_fetch_add(&srv->suspended, 1);
+	MHD_suspend_connection(r->conn);
+	if (!writer_submit(srv->writer, &r->job)) {
+		sbuf b = {0};
+		sb_puts(&b, "{\"error\":{\"code\":\"busy\",\"message\":\"the audit trail is behind; retry shortly\"}}");
+		r->status = 503;
+		resume_with(r, &b);
+	}
+}
+
+/* Screens item i of w: its result, its matches as JSON, room for its alerts; it->error on failure. */
+static void screen_one(void *ctx, size_t i)
+{
+	struct screen_work *w = ctx;
+	screen_item *it = &w->items[i];
+	if (em_screen(w->ix->screener, &it->q, &it->params, &it->res) != 0) {
+		it->error = strdup(em_error_last()->message);
+		return;
+	}
+	size_t nm = it->res->n_matches;
+	if (!(it->matches_json = em_result_matches_json(it->res)) ||
+	    !(it->alerts = calloc(nm ? nm : 1, sizeof *it->alerts)))
+		it->error = strdup("out of memory");
+}
+
+/*
+ * Screens every item of w (a large batch on the batch pool as well as this thread; the items
+ * keep their order whoever screens them), then hands them to the audit writer.
+ */
 static void screen_and_record(request *r, struct screen_work *w)
 {
 	em_server *srv = r->srv;
+	if (w->n > POOL_MIN_BATCH)
+		pool_run(srv->pool, w->n, screen_one, w);
+	else
+		for (size_t i = 0; i < w->n; i++)
+			screen_one(w, i);
 	for (size_t i = 0; i < w->n; i++) {
 		screen_item *it = &w->items[i];
-		if (em_screen(w->ix->screener, &it->q, &it->params, &it->res) != 0) {
-			respond_error(r, 500, "internal", "screening failed: %s", em_error_last()->message);
-			return;
-		}
-		size_t nm = it->res->n_matches;
-		if (!(it->matches_json = em_result_matches_json(it->res)) ||
-		    !(it->alerts = calloc(nm ? nm : 1, sizeof *it->alerts))) {
-			respond_error(r, 500, "internal", "out of memory");
+		if (it->error || !it->matches_json || !it->alerts) {
+			respond_error(r, 500, "internal", "screening failed: %s", it->error ? it->error : "out of memory");
 			return;
 		}
 		em_screening sc = EM_SCREENING_INIT;
@@ -162,21 +224,7 @@ static void screen_and_record(request *r, struct screen_work *w)
 		it->sc = sc;
 		w->ptrs[i] = &it->sc;
 	}
-	r->job.items = w->ptrs;
-	r->job.n = w->n;
-	r->job.done = on_recorded;
-	atomic_fetch_add(&srv->suspended, 1);
-	MHD_suspend_connection(r->conn);
-	if (!writer_submit(srv->writer, &r->job)) {
-		/* the writer is full or stopping: answer now */
-		sbuf b = {0};
-		sb_puts(&b, "{\"error\":{\"code\":\"busy\",\"message\":\"the audit trail is behind; retry shortly\"}}");
-		r->reply = sb_take(&b, &r->reply_len);
-		r->status = 503;
-		r->resumed = true;
-		atomic_fetch_sub(&srv->suspended, 1);
-		MHD_resume_connection(r->conn);
-	}
+	submit_for_record(r, w->ptrs, w->n, on_recorded);
 }
 
 /* A work item for n queries against the current index; NULL after answering. */
@@ -249,11 +297,50 @@ void handle_batch(request *r)
 
 /* ---- goods ----------------------------------------------------------------------------------- */
 
+/* {"results": [...], "lists": [...]}: each line's answer, the screened ones with the id of their
+ * audit record first. */
+static void render_goods(sbuf *b, const struct screen_work *w)
+{
+	sb_puts(b, "{\"results\":[");
+	for (size_t i = 0; i < w->n; i++) {
+		const char *out = w->goods_out[i];
+		if (i)
+			sb_puts(b, ",");
+		if (!out) {
+			sb_puts(b, "null");
+		} else if (w->goods_sc[i].kind && out[0] == '{' && out[1] != '}') {
+			sb_printf(b, "{\"screening_id\":%lld,", (long long)w->goods_sc[i].id);
+			sb_puts(b, out + 1);
+		} else {
+			sb_puts(b, out);
+		}
+	}
+	sb_puts(b, "],\"lists\":");
+	sb_puts(b, w->ix->lists_json);
+	sb_puts(b, "}");
+}
+
+/* On the writer thread, once the goods screenings are committed (or failed). */
+static void on_goods_recorded(audit_job *job)
+{
+	request *r = request_of(job);
+	sbuf b = {0};
+	if (job->rc) {
+		render_audit_failed(r, &b);
+	} else {
+		r->status = 200;
+		render_goods(&b, r->work);
+	}
+	resume_with(r, &b);
+}
+
 /*
  * POST /v1/goods/screen: one order line (an object), or {"lines": [...]}, each with the fields of
  * `embargo goods screen` (line_id, hs_code, description, ..., destination_country). The lines go
  * through the same order-line reader as the command line (as JSON lines), so a bad line gets its
- * own record with the error and the rest are screened. Answers {"results": [...], "lists": [...]}.
+ * own record with the error and the rest are screened. Each screened line is recorded in the
+ * audit trail (kind "goods") before the answer goes out, as party screenings are, and its
+ * result carries the record's screening_id. Answers {"results": [...], "lists": [...]}.
  */
 void handle_goods(request *r)
 {
@@ -306,55 +393,86 @@ void handle_goods(request *r)
 		respond_error(r, 400, "invalid_field", "%s", em_error_last()->message);
 		return;
 	}
-	sbuf out = {0};
-	sb_puts(&out, "{\"results\":[");
-	size_t done = 0;
-	for (;;) {
+	struct screen_work *w = calloc(1, sizeof *w);
+	if (!w || !(w->goods_out = calloc(n, sizeof *w->goods_out)) ||
+	    !(w->goods_lines = calloc(n, sizeof *w->goods_lines)) || !(w->goods_sc = calloc(n, sizeof *w->goods_sc)) ||
+	    !(w->ptrs = calloc(n, sizeof *w->ptrs))) {
+		if (w) {
+			free(w->goods_out);
+			free(w->goods_lines);
+			free(w->goods_sc);
+		}
+		free(w);
+		em_goods_reader_free(rd);
+		free(in_text);
+		json_decref(root);
+		index_release(ix);
+		respond_error(r, 500, "internal", "out of memory");
+		return;
+	}
+	w->root = root;
+	w->ix = ix;
+	w->n = n;
+	r->work = w; /* holds the body and the index until the request completes */
+	size_t done = 0, screened = 0;
+	while (done < n) {
 		em_goods_line line;
 		size_t lineno = 0;
 		const char *bad_id = NULL;
 		int rc = em_goods_reader_next(rd, &line, &lineno, &bad_id);
 		if (rc == 0 || (rc < 0 && rc != EM_EPARSE))
 			break; /* the end of the lines, or a reader that cannot go on */
-		if (done++)
-			sb_puts(&out, ",");
+		size_t k = done++;
+		em_goods_result *res = NULL;
+		char *json = NULL;
+		if (rc > 0 && em_goods_screen(ix->goods, &line, &res) == 0 && (json = em_goods_result_json(res)) &&
+		    (w->goods_lines[k] = em_goods_line_json(&line))) {
+			w->goods_out[k] = json;
+			em_screening *sc = &w->goods_sc[k];
+			*sc = (em_screening)EM_SCREENING_INIT;
+			sc->kind = "goods";
+			sc->who = r->who;
+			sc->channel = "api";
+			sc->node = r->srv->cfg.node[0] ? r->srv->cfg.node : NULL;
+			sc->query_json = w->goods_lines[k];
+			sc->results_json = json;
+			sc->n_findings = res->n_flags;
+			sc->lists = ix->refs_arr;
+			sc->n_lists = ix->lists.versions.count;
+			sc->tables_json = ix->goods_tables_json;
+			w->ptrs[screened++] = sc;
+			em_goods_result_free(res);
+			continue;
+		}
+		/* A line not screened: its own record with the error (and its line_id when it has one). */
+		free(json);
+		em_goods_result_free(res);
 		if (rc < 0) {
-			/* A bad line: its own record (with its line_id when it has one); the others go on. */
 			json_t *src = lines ? json_array_get(lines, lineno - 1) : root;
 			if (!bad_id && json_is_object(src))
 				bad_id = json_string_value(json_object_get(src, "line_id"));
-			sb_printf(&out, "{\"line\":%zu,\"line_id\":", lineno);
-			sb_json_str(&out, bad_id);
-			sb_puts(&out, ",\"error\":");
-			sb_json_str(&out, em_error_last()->message);
-			sb_puts(&out, "}");
-			continue;
-		}
-		em_goods_result *res = NULL;
-		char *json = NULL;
-		if (em_goods_screen(ix->goods, &line, &res) == 0)
-			json = em_goods_result_json(res);
-		if (json) {
-			sb_puts(&out, json);
 		} else {
-			sb_printf(&out, "{\"line\":%zu,\"line_id\":", lineno);
-			sb_json_str(&out, line.line_id);
-			sb_puts(&out, ",\"error\":");
-			sb_json_str(&out, em_error_last()->message);
-			sb_puts(&out, "}");
+			bad_id = line.line_id;
 		}
-		free(json);
-		em_goods_result_free(res);
+		sbuf e = {0};
+		sb_printf(&e, "{\"line\":%zu,\"line_id\":", lineno);
+		sb_json_str(&e, bad_id);
+		sb_puts(&e, ",\"error\":");
+		sb_json_str(&e, em_error_last()->message);
+		sb_puts(&e, "}");
+		w->goods_out[k] = sb_take(&e, NULL);
 	}
-	sb_puts(&out, "],\"lists\":");
-	sb_puts(&out, ix->lists_json);
-	sb_puts(&out, "}");
 	em_goods_reader_free(rd);
 	free(in_text);
-	json_decref(root);
-	index_release(ix);
+	w->n = done;
+	if (screened) {
+		submit_for_record(r, w->ptrs, screened, on_goods_recorded);
+		return;
+	}
+	sbuf b = {0};
+	render_goods(&b, w);
 	size_t len = 0;
-	char *text = sb_take(&out, &len);
+	char *text = sb_take(&b, &len);
 	respond_json(r, 200, text, len);
 }
 

@@ -31,6 +31,7 @@ served_index *index_acquire(index_holder *h)
 static void index_free(served_index *ix)
 {
 	em_goods_free(ix->goods); /* borrows the screener and the lists: first */
+	free(ix->goods_tables_json);
 	em_screener_free(ix->screener);
 	em_active_lists_free(&ix->lists);
 	free(ix->refs_arr);
@@ -137,6 +138,9 @@ int index_build(served_index **out, const em_server_config *cfg, uint64_t genera
 	if (em_goods_new(&ix->goods, &gopts) != 0) {
 		snprintf(ix->goods_error, sizeof ix->goods_error, "%s", em_error_last()->message);
 		ix->goods = NULL;
+	} else if (!(ix->goods_tables_json = em_goods_tables_json(ix->goods))) {
+		index_free(ix);
+		return EM_ENOMEM;
 	}
 	/* Screen a name in a few scripts now, so that the transliteration set-up they need (tens
 	 * of milliseconds, once a process) is not paid by the first requests. */

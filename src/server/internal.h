@@ -51,6 +51,7 @@ typedef struct served_index {
 	em_screener *screener;
 	em_goods *goods;           /* goods screening over the same lists, or NULL (see goods_error) */
 	char goods_error[256];     /* why goods screening is not available */
+	char *goods_tables_json;   /* em_goods_tables_json(goods), for the audit trail */
 	em_list_ref *refs_arr;     /* the list versions, for the audit trail */
 	size_t entities;
 	char *lists_json;          /* [{"source","version_id","sha256"}] for responses */
@@ -134,6 +135,18 @@ size_t writer_depth(audit_writer *w);
 /* Records what is queued, then stops the thread. */
 void writer_stop(audit_writer *w);
 
+/* ---- the batch pool (pool.c) ---------------------------------------------------------------- */
+typedef struct batch_pool batch_pool;
+/* Starts `threads` helper threads (0: none; pool_run then works alone). -1 when out of memory. */
+int pool_start(batch_pool **out, unsigned threads);
+/* Calls fn(ctx, i) for every i < n, on this thread and any idle helpers; returns when all are
+ * done. fn must be safe to run on several threads at once for different i. */
+void pool_run(batch_pool *p, size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
+void pool_stop(batch_pool *p); /* accepts NULL; no pool_run may be in progress */
+
+/* Batches with more queries than this are spread over the pool. */
+#define POOL_MIN_BATCH 64
+
 /* ---- the server -------------------------------------------------------------------------- */
 typedef struct em_server {
 	em_server_config cfg;
@@ -147,6 +160,7 @@ typedef struct em_server {
 	em_key_set keys;            /* guarded by keys_mu */
 	size_t valid_keys;
 	audit_writer *writer;
+	batch_pool *pool;           /* helpers for large batches */
 	rate_limiter *rate;
 	metrics metrics;
 	atomic_long suspended;      /* connections waiting for the audit writer */
@@ -209,6 +223,7 @@ typedef struct screen_item {
 	char *matches_json;
 	em_alert_ref *alerts;
 	em_screening sc;
+	char *error;               /* why screening failed (malloc'd), or NULL */
 } screen_item;
 
 /* Checks and parses a body (content type: the header, or NULL); NULL with a problem. The body

@@ -542,6 +542,7 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 static void server_free(em_server *srv)
 {
 	writer_stop(srv->writer);
+	pool_stop(srv->pool);
 	holder_destroy(&srv->index);
 	em_store_free(srv->store);
 	em_key_set_free(&srv->keys);
@@ -599,11 +600,14 @@ int em_server_run(const em_server_config *cfg)
 	if (server_reload(srv, true, &gen, &unchanged, msg, sizeof msg))
 		return fail_start(srv, "could not load the lists", msg);
 
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = cfg->threads;
-	if (!threads) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n > 0 ? (unsigned)n : 2;
-	}
+	if (!threads)
+		threads = cores > 0 ? (unsigned)cores : 2;
+	/* helpers for large batches: the request's own thread is one of batch_threads */
+	unsigned batch = cfg->batch_threads ? cfg->batch_threads : cores > 0 ? (unsigned)cores : 2;
+	if (pool_start(&srv->pool, batch - 1))
+		return fail_start(srv, "out of memory", NULL);
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 		on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,

@@ -16,6 +16,7 @@ typedef struct em_server_config {
 	char *lists[EM_SERVER_MAX_LISTS]; /* list files to serve instead of the store's active lists */
 	size_t n_lists;
 	unsigned threads;        /* HTTP worker threads (0: one per core) */
+	unsigned batch_threads;  /* threads screening one large batch, its own included (0: one per core) */
 	size_t max_body;         /* largest request body in bytes */
 	unsigned max_depth;      /* deepest JSON nesting accepted */
 	size_t max_batch;        /* most queries in one batch request */

@@ -135,6 +135,46 @@ static int64_t version_of(const em_screening *sc, const char *source)
 	return 0;
 }
 
+/* The party list versions followed by the goods tables (a JSON array, or NULL: none). */
+static char *goods_lists_json(const em_screening *sc)
+{
+	json_t *a = NULL;
+	char *lists = lists_json_of(sc->lists, sc->n_lists);
+	if (lists)
+		a = json_loads(lists, 0, NULL);
+	free(lists);
+	json_t *tables = sc->tables_json ? json_loads(sc->tables_json, 0, NULL) : NULL;
+	if (a && json_is_array(tables))
+		json_array_extend(a, tables);
+	json_decref(tables);
+	return dump(a);
+}
+
+/* A goods screening: the caller made the order line's and the result's JSON; no alerts, no
+ * customer. */
+static int make_goods_row(const em_screening *sc, const char *node, const char *now, em_store_screening_row *r,
+			  row_mem *m)
+{
+	if (!(m->lists_json = goods_lists_json(sc)))
+		return em_fail(EM_ENOMEM, "out of memory recording a goods screening");
+	r->kind = "goods";
+	r->screened_at = now;
+	r->who = sc->who && *sc->who ? sc->who : "cli";
+	r->channel = sc->channel && *sc->channel ? sc->channel : "cli";
+	r->node = node;
+	r->query_json = sc->query_json;
+	r->lists_json = m->lists_json;
+	r->results_json = sc->results_json;
+	r->threshold = sc->threshold > 0 ? sc->threshold : EM_SCREEN_DEFAULT_THRESHOLD;
+	r->match_count = sc->n_findings;
+	return 0;
+}
+
+static int is_goods(const em_screening *sc)
+{
+	return sc->kind && !strcmp(sc->kind, "goods");
+}
+
 /* `lists_json`: the JSON of sc->lists when the previous screening had the same (a server's
  * batch shares one index), or NULL to make it. */
 static int make_row(const em_screening *sc, const char *node, const char *now, const char *lists_json,
@@ -171,6 +211,7 @@ static int make_row(const em_screening *sc, const char *node, const char *now, c
 		k++;
 	}
 	r->n_alerts = n_alerts;
+	r->kind = "party";
 	r->screened_at = now;
 	r->who = sc->who && *sc->who ? sc->who : "cli";
 	r->channel = sc->channel && *sc->channel ? sc->channel : "cli";
@@ -198,8 +239,13 @@ int em_audit_record(em_store *s, em_screening *const *items, size_t n)
 		if (items[i]->version != EM_SCREENING_VERSION)
 			return em_fail(EM_EINVAL, "em_audit_record: screening version %u, expected %u",
 				       items[i]->version, EM_SCREENING_VERSION);
-		if (!items[i]->query || !items[i]->query->name)
-			return em_fail(EM_EINVAL, "em_audit_record: screening %zu has no query name", i + 1);
+		const em_screening *sc = items[i];
+		if (sc->kind && strcmp(sc->kind, "party") && strcmp(sc->kind, "goods"))
+			return em_fail(EM_EINVAL, "em_audit_record: screening %zu: kind '%s' (party or goods)",
+				       i + 1, sc->kind);
+		if (is_goods(sc) ? !sc->query_json || !sc->results_json : !sc->query || !sc->query->name)
+			return em_fail(EM_EINVAL, "em_audit_record: screening %zu has no %s", i + 1,
+				       is_goods(sc) ? "order line or result JSON" : "query name");
 	}
 	char host[256] = "";
 	const char *node = NULL;
@@ -219,7 +265,11 @@ int em_audit_record(em_store *s, em_screening *const *items, size_t n)
 				snprintf(host, sizeof host, "localhost");
 			node = host;
 		}
-		int same_lists = i > 0 && items[i]->lists == items[i - 1]->lists &&
+		if (is_goods(items[i])) {
+			rc = make_goods_row(items[i], node, now, &rows[i], &mem[i]);
+			continue;
+		}
+		int same_lists = i > 0 && !is_goods(items[i - 1]) && items[i]->lists == items[i - 1]->lists &&
 				 items[i]->n_lists == items[i - 1]->n_lists;
 		rc = make_row(items[i], node, now, same_lists ? rows[i - 1].lists_json : NULL, &rows[i], &mem[i]);
 	}

@@ -9,7 +9,8 @@
  *
  * Every backend keeps the same logical schema (see README.md in this folder): list_versions,
  * entities, meta and schema_migrations (migration 1); api_keys, screenings, alerts,
- * alert_decisions, customers and customer_matches (migration 2); the same numbered migrations.
+ * alert_decisions, customers and customer_matches (migration 2); screenings.kind (migration 3);
+ * the same numbered migrations.
  */
 #ifndef EMBARGO_STORE_BACKEND_H
 #define EMBARGO_STORE_BACKEND_H
@@ -77,6 +78,7 @@ typedef struct em_store_alert_row {
 
 /* One screening ready to store: serialized by the front before the transaction starts. */
 typedef struct em_store_screening_row {
+	const char *kind;         /* "party" or "goods" (goods rows have no customer and no alerts) */
 	const char *screened_at;  /* ISO 8601 UTC with milliseconds */
 	const char *who, *channel, *node;
 	const char *customer_ref; /* NULL: no customer is kept */

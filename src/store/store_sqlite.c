@@ -132,6 +132,9 @@ static const struct {
 	    " entity_hash TEXT NOT NULL,"
 	    " score REAL NOT NULL,"
 	    " PRIMARY KEY (customer_ref, source, source_id));"},
+	/* What a screening screened: a party, or an order line (goods). Rows before it are parties. */
+	{3, "ALTER TABLE screenings ADD COLUMN kind TEXT NOT NULL DEFAULT 'party'"
+	    " CHECK (kind IN ('party', 'goods'));"},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -195,8 +198,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
 			" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[ST_INSERT_SCREENING] = "INSERT INTO screenings (screened_at, who, channel, node, customer_ref, query,"
-				" lists, threshold, match_count, results)"
-				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+				" lists, threshold, match_count, results, kind)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
 	[ST_UPSERT_CUSTOMER] = "INSERT INTO customers (ref, name, type, dob, country, ids, first_screened_at,"
 			       " last_screened_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)"
 			       " ON CONFLICT (ref) DO UPDATE SET name = excluded.name, type = excluded.type,"
@@ -214,7 +217,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (customer_ref, source, source_id) DO UPDATE SET"
 			    " entity_hash = excluded.entity_hash, score = max(score, excluded.score)",
 	[ST_AUDIT_SCAN] = "SELECT id, screened_at, who, channel, node, customer_ref, query, lists, results,"
-			  " threshold, match_count FROM screenings"
+			  " threshold, match_count, kind FROM screenings"
 			  " WHERE (?1 IS NULL OR screened_at >= ?1) AND (?2 IS NULL OR screened_at <= ?2)"
 			  " ORDER BY id",
 	[ST_ALERTS] = "SELECT " ALERT_COLUMNS " FROM alerts"
@@ -792,6 +795,7 @@ static int record_one(em_backend *b, em_store_screening_row *s, em_store_alert_p
 	sqlite3_bind_double(st, 8, s->threshold);
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)s->match_count);
 	bind_text(st, 10, s->results_json);
+	bind_text(st, 11, s->kind);
 	if (!(s->id = step_id(st)))
 		return db_fail(b, "recording the screening");
 	int rc = s->customer_ref ? upsert_customer(b, s) : 0;
@@ -837,7 +841,8 @@ static int sqlite_audit_scan(em_backend *b, const char *from, const char *to, em
 		sqlite3_int64 n = sqlite3_column_int64(st, 10);
 		em_audit_entry e = {sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3),
 				    col_text(st, 4), col_text(st, 5), col_text(st, 6), col_text(st, 7),
-				    col_text(st, 8), sqlite3_column_double(st, 9), n > 0 ? (size_t)n : 0};
+				    col_text(st, 8), sqlite3_column_double(st, 9), n > 0 ? (size_t)n : 0,
+				    col_text(st, 11)};
 		rc = fn(ctx, &e);
 	}
 	if (!rc && r != SQLITE_DONE)

@@ -7,6 +7,7 @@
  * skeleton goes further and keeps consonants only (also dropping w and y, which Arabic script
  * writes for long vowels, and a final h).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "text.h"
@@ -178,17 +179,23 @@ double em_jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
 	return jaro + (double)prefix * 0.1 * (1.0 - jaro);
 }
 
+/* Both words cut to 63 letters, then their common prefix and suffix, which do not change the
+ * distance, stripped. */
+static void trim_common(const char **a, size_t *la, const char **b, size_t *lb)
+{
+	if (*la > 63)
+		*la = 63;
+	if (*lb > 63)
+		*lb = 63;
+	while (*la && *lb && **a == **b)
+		(*a)++, (*b)++, (*la)--, (*lb)--;
+	while (*la && *lb && (*a)[*la - 1] == (*b)[*lb - 1])
+		(*la)--, (*lb)--;
+}
+
 int em_osa_distance(const char *a, size_t la, const char *b, size_t lb)
 {
-	if (la > 63)
-		la = 63;
-	if (lb > 63)
-		lb = 63;
-	/* Common prefix and suffix do not change the distance: strip them first. */
-	while (la && lb && *a == *b)
-		a++, b++, la--, lb--;
-	while (la && lb && a[la - 1] == b[lb - 1])
-		la--, lb--;
+	trim_common(&a, &la, &b, &lb);
 	if (la == 0 || lb == 0)
 		return (int)(la + lb);
 	int d[64][64];
@@ -210,4 +217,51 @@ int em_osa_distance(const char *a, size_t la, const char *b, size_t lb)
 		}
 	}
 	return d[la][lb];
+}
+
+/*
+ * Bit-parallel OSA distance (Hyyro 2003, Myers' algorithm with transpositions): one pass over b
+ * with a few word operations per letter, a ~2-5x gain over the table on the short words screening
+ * compares millions of times. a holds 1 to 63 letters.
+ */
+static int osa_bits(const char *a, size_t la, const char *b, size_t lb)
+{
+	uint64_t peq[256];
+	for (size_t i = 0; i < la; i++)
+		peq[(unsigned char)a[i]] = 0;
+	for (size_t j = 0; j < lb; j++)
+		peq[(unsigned char)b[j]] = 0;
+	for (size_t i = 0; i < la; i++)
+		peq[(unsigned char)a[i]] |= (uint64_t)1 << i;
+	uint64_t vp = ~(uint64_t)0, vn = 0, d0 = 0, pm_prev = 0, last = (uint64_t)1 << (la - 1);
+	int score = (int)la;
+	for (size_t j = 0; j < lb; j++) {
+		uint64_t pm = peq[(unsigned char)b[j]];
+		uint64_t tr = (((~d0) & pm) << 1) & pm_prev;
+		d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr;
+		uint64_t hp = vn | ~(d0 | vp), hn = d0 & vp;
+		if (hp & last)
+			score++;
+		else if (hn & last)
+			score--;
+		uint64_t x = (hp << 1) | 1;
+		vn = x & d0;
+		vp = (hn << 1) | ~(x | d0);
+		pm_prev = pm;
+	}
+	return score;
+}
+
+int em_osa_distance_within(const char *a, size_t la, const char *b, size_t lb, int max)
+{
+	trim_common(&a, &la, &b, &lb);
+	if (max < 0)
+		max = 0;
+	size_t diff = la > lb ? la - lb : lb - la;
+	if (diff > (size_t)max)
+		return max + 1;
+	if (la == 0 || lb == 0)
+		return (int)(la + lb);
+	int d = osa_bits(a, la, b, lb);
+	return d > max ? max + 1 : d;
 }

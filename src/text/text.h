@@ -70,6 +70,11 @@ size_t em_text_skeleton_with(const char *tok, size_t len, char *out, size_t cap,
 double em_jaro_winkler(const char *a, size_t la, const char *b, size_t lb);
 /* Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions). */
 int em_osa_distance(const char *a, size_t la, const char *b, size_t lb);
+/*
+ * The same when only small distances matter: the distance if it is at most max, else max + 1.
+ * Computed bit-parallel (words up to 63 letters), far cheaper than the table above.
+ */
+int em_osa_distance_within(const char *a, size_t la, const char *b, size_t lb, int max);
 
 /* Frees this thread's transliterator early (threads that exit clean up by themselves). */
 void em_text_thread_cleanup(void);

@@ -5,6 +5,8 @@
  */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <unicode/uscript.h>
@@ -13,6 +15,7 @@
 #include <unicode/utrans.h>
 
 #include "text.h"
+#include "util/util.h"
 
 /*
  * Two romanizations: BGN/PCGN first for Russian, Ukrainian and Belarusian (as OFAC and the UN
@@ -40,8 +43,26 @@ static const char *const TRANSLIT_RULES[EM_TRANSLIT_COUNT] = {
 static UTransliterator *prototypes[EM_TRANSLIT_COUNT];
 static pthread_once_t prototype_once = PTHREAD_ONCE_INIT;
 static pthread_key_t thread_key;
+/*
+ * ICU's rule-based transliterators cost tens of microseconds per name (Arabic, Chinese), and
+ * names repeat the same words (Muhammad, Ali, Hossein) over and over. So text is transliterated a
+ * word at a time (ICU gives the same result: its rules see a word boundary either way, checked
+ * on every non-Latin name of the evaluation sets and the lists) and each thread keeps the last
+ * words it saw in a direct-mapped cache.
+ */
+#define WORD_CACHE_SLOTS 4096 /* a power of two */
+#define WORD_KEY_MAX 62
+#define WORD_OUT_MAX 126
+typedef struct word_slot {
+	uint32_t hash;
+	uint8_t klen, olen; /* klen 0: empty */
+	char key[WORD_KEY_MAX];
+	char out[WORD_OUT_MAX];
+} word_slot;
+
 typedef struct thread_trans_set {
 	UTransliterator *t[EM_TRANSLIT_COUNT];
+	word_slot *cache[EM_TRANSLIT_COUNT]; /* WORD_CACHE_SLOTS each, allocated on first use */
 } thread_trans_set;
 static _Thread_local thread_trans_set thread_trans;
 
@@ -52,6 +73,8 @@ static void free_thread_trans(void *p)
 		if (set->t[i])
 			utrans_close(set->t[i]);
 		set->t[i] = NULL;
+		free(set->cache[i]);
+		set->cache[i] = NULL;
 	}
 }
 
@@ -211,6 +234,93 @@ static em_script_class classify(UChar32 c)
 
 #define TRANSLIT_MAX 1024
 
+/* The dominant non-Latin script of the text (Latin when it has none). */
+static em_script_class dominant_script(const char *utf8, size_t len)
+{
+	int counts[4] = {0};
+	for (int32_t k = 0; (size_t)k < len;) {
+		UChar32 c;
+		U8_NEXT(utf8, k, (int32_t)len, c);
+		if (c >= 0 && u_isalpha(c))
+			counts[classify(c)]++;
+	}
+	int best = EM_SCRIPT_LATIN;
+	for (int k = 1; k < 4; k++)
+		if (counts[k] > counts[best])
+			best = k;
+	return (em_script_class)best;
+}
+
+/* ICU's output to lower-case ASCII: anything ICU left (marks, modifier letters) is dropped or
+ * becomes an apostrophe or a space. Returns the length written (out always terminated). */
+static size_t keep_ascii(const UChar *buf, int32_t ulen, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (int32_t k = 0; k < ulen && o + 1 < cap; k++) {
+		UChar c = buf[k];
+		if (c < 0x80) {
+			out[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+		} else if (c == 0x00B7 || c == 0x02B9) {
+			/* BGN/PCGN's middle dot and prime only disambiguate letters: drop them */
+		} else if (c == 0x02BF || c == 0x02BE || c == 0x02BB || c == 0x02BC || c == 0x2019 ||
+			   c == 0x2018 || c == 0x00B4) {
+			out[o++] = '\''; /* ayn, hamza and curly apostrophes: treated as apostrophes */
+		} else if (u_isspace(c) || u_ispunct(c)) {
+			out[o++] = ' ';
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* One word (no spaces) to ASCII through the thread's cache, else ICU. Returns its length. */
+static int word_to_ascii(UTransliterator *t, em_translit which, const char *w, size_t wl, char *out,
+			 size_t cap)
+{
+	if (cap == 0)
+		return -1;
+	word_slot *cache = thread_trans.cache[which], *slot = NULL;
+	if (!cache && (cache = calloc(WORD_CACHE_SLOTS, sizeof *cache)) != NULL)
+		thread_trans.cache[which] = cache;
+	uint32_t h = (uint32_t)em_hash_bytes(w, wl);
+	if (cache && wl <= WORD_KEY_MAX) {
+		slot = &cache[h & (WORD_CACHE_SLOTS - 1)];
+		if (slot->klen == wl && slot->hash == h && memcmp(slot->key, w, wl) == 0) {
+			size_t n = slot->olen < cap - 1 ? slot->olen : cap - 1;
+			memcpy(out, slot->out, n);
+			out[n] = '\0';
+			return (int)n;
+		}
+	}
+	UChar buf[TRANSLIT_MAX * 3];
+	int32_t ulen = 0;
+	UErrorCode st = U_ZERO_ERROR;
+	u_strFromUTF8(buf, TRANSLIT_MAX, &ulen, w, (int32_t)wl, &st);
+	if (U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR)
+		return -1;
+	if (ulen > TRANSLIT_MAX)
+		ulen = TRANSLIT_MAX;
+	int32_t limit = ulen;
+	st = U_ZERO_ERROR;
+	utrans_transUChars(t, buf, &ulen, (int32_t)(sizeof buf / sizeof buf[0]), 0, &limit, &st);
+	if (U_FAILURE(st))
+		return -1;
+	char tmp[TRANSLIT_MAX * 2];
+	size_t n = keep_ascii(buf, ulen, tmp, sizeof tmp);
+	if (slot && n <= WORD_OUT_MAX) {
+		slot->hash = h;
+		slot->klen = (uint8_t)wl;
+		slot->olen = (uint8_t)n;
+		memcpy(slot->key, w, wl);
+		memcpy(slot->out, tmp, n);
+	}
+	if (n > cap - 1)
+		n = cap - 1;
+	memcpy(out, tmp, n);
+	out[n] = '\0';
+	return (int)n;
+}
+
 int em_text_to_ascii(const char *utf8, size_t len, char *out, size_t cap, em_script_class *script)
 {
 	return em_text_to_ascii_with(utf8, len, out, cap, script, EM_TRANSLIT_DEFAULT);
@@ -241,51 +351,27 @@ int em_text_to_ascii_with(const char *utf8, size_t len, char *out, size_t cap, e
 		return folded;
 	if (len > TRANSLIT_MAX * 2)
 		len = TRANSLIT_MAX * 2;
-	UChar buf[TRANSLIT_MAX * 3];
-	int32_t ulen = 0;
-	UErrorCode st = U_ZERO_ERROR;
-	u_strFromUTF8(buf, TRANSLIT_MAX, &ulen, utf8, (int32_t)len, &st);
-	if (U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR)
-		return -1;
-	if (ulen > TRANSLIT_MAX)
-		ulen = TRANSLIT_MAX;
 	/* The dominant non-Latin script decides how the tokens are compared later. */
-	if (script) {
-		int counts[4] = {0};
-		for (int32_t k = 0; k < ulen;) {
-			UChar32 c;
-			U16_NEXT(buf, k, ulen, c);
-			if (u_isalpha(c))
-				counts[classify(c)]++;
-		}
-		int best = EM_SCRIPT_LATIN;
-		for (int k = 1; k < 4; k++)
-			if (counts[k] > counts[best])
-				best = k;
-		*script = (em_script_class)best;
-	}
+	if (script)
+		*script = dominant_script(utf8, len);
 	UTransliterator *t = get_trans(which);
 	if (!t)
 		return -1;
-	int32_t limit = ulen;
-	st = U_ZERO_ERROR;
-	utrans_transUChars(t, buf, &ulen, (int32_t)(sizeof buf / sizeof buf[0]), 0, &limit, &st);
-	if (U_FAILURE(st))
-		return -1;
-	/* Keep ASCII only; anything ICU left (ʿ, ʾ, marks) is dropped or becomes a space. */
+	/* Word by word (split at spaces), each through the cache or ICU. */
 	size_t o = 0;
-	for (int32_t k = 0; k < ulen && o + 1 < cap; k++) {
-		UChar c = buf[k];
-		if (c < 0x80) {
-			out[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
-		} else if (c == 0x00B7 || c == 0x02B9) {
-			/* BGN/PCGN's middle dot and prime only disambiguate letters: drop them */
-		} else if (c == 0x02BF || c == 0x02BE || c == 0x02BB || c == 0x02BC || c == 0x2019 ||
-			   c == 0x2018 || c == 0x00B4) {
-			out[o++] = '\''; /* ayn, hamza and curly apostrophes: treated as apostrophes */
-		} else if (u_isspace(c) || u_ispunct(c)) {
-			out[o++] = ' ';
+	for (size_t w = 0; w <= len;) {
+		size_t e = w;
+		while (e < len && utf8[e] != ' ')
+			e++;
+		if (e > w) {
+			int n = word_to_ascii(t, which, utf8 + w, e - w, out + o, cap - o);
+			if (n < 0)
+				return -1;
+			o += (size_t)n;
 		}
+		if (e < len && o + 1 < cap)
+			out[o++] = ' ';
+		w = e + 1;
 	}
 	out[o] = '\0';
 	return (int)o;

@@ -33,6 +33,7 @@ struct em_sources {
 	size_t n, cap;
 	em_source_file **files;  /* files[i]: the malloc'd file array of items[i] */
 	size_t *files_cap;
+	int rescreen;            /* rescreen_after_update: -1 not given, 0 no, 1 yes */
 };
 
 void em_sources_free(em_sources *s)
@@ -62,6 +63,11 @@ size_t em_sources_count(const em_sources *s)
 const em_source *em_sources_get(const em_sources *s, size_t i)
 {
 	return s && i < s->n ? &s->items[i] : NULL;
+}
+
+int em_sources_rescreen_after_update(const em_sources *s)
+{
+	return s ? s->rescreen : -1;
 }
 
 const em_source *em_sources_find(const em_sources *s, const char *name)
@@ -261,11 +267,36 @@ static int once(parser *p, unsigned bit, const char *key)
 	return 0;
 }
 
+/* yes / no; -1 for anything else. */
+static int yes_no(const char *v, size_t vn)
+{
+	if (vn == 3 && memcmp(v, "yes", 3) == 0)
+		return 1;
+	if (vn == 2 && memcmp(v, "no", 2) == 0)
+		return 0;
+	return -1;
+}
+
+/* The settings before the first [section], for the whole file. */
+static int set_global(parser *p, const char *k, size_t kn, const char *v, size_t vn)
+{
+	if (kn == 21 && memcmp(k, "rescreen_after_update", 21) == 0) {
+		if (p->out->rescreen >= 0)
+			return em_fail(EM_EPARSE, "%s:%zu: key 'rescreen_after_update': given twice", p->name,
+				       p->line);
+		if ((p->out->rescreen = yes_no(v, vn)) < 0)
+			return em_fail(EM_EPARSE, "%s:%zu: key 'rescreen_after_update': expected 'yes' or 'no', "
+					      "got '%.*s'", p->name, p->line, (int)(vn > 40 ? 40 : vn), v);
+		return 0;
+	}
+	return em_fail(EM_EPARSE, "%s:%zu: key '%.*s': outside any [section] (the only setting "
+			      "there is rescreen_after_update)", p->name, p->line, (int)(kn > 40 ? 40 : kn), k);
+}
+
 static int set_key(parser *p, const char *k, size_t kn, const char *v, size_t vn)
 {
 	if (!p->cur)
-		return em_fail(EM_EPARSE, "%s:%zu: key '%.*s': outside any [section]", p->name,
-			       p->line, (int)(kn > 40 ? 40 : kn), k);
+		return set_global(p, k, kn, v, vn);
 	em_arena *a = &p->out->arena;
 	int rc;
 	if (kn == 4 && memcmp(k, "file", 4) == 0)
@@ -288,11 +319,7 @@ static int set_key(parser *p, const char *k, size_t kn, const char *v, size_t vn
 	if (kn == 7 && memcmp(k, "enabled", 7) == 0) {
 		if ((rc = once(p, SEEN_ENABLED, "enabled")))
 			return rc;
-		if (vn == 3 && memcmp(v, "yes", 3) == 0)
-			p->cur->enabled = 1;
-		else if (vn == 2 && memcmp(v, "no", 2) == 0)
-			p->cur->enabled = 0;
-		else
+		if ((p->cur->enabled = yes_no(v, vn)) < 0)
 			return em_fail(EM_EPARSE, "%s:%zu: key 'enabled': expected 'yes' or 'no', got '%.*s'",
 				       p->name, p->line, (int)(vn > 40 ? 40 : vn), v);
 		return 0;
@@ -339,6 +366,7 @@ int em_sources_parse(em_sources **out, const char *name, const char *text, size_
 	em_sources *s = calloc(1, sizeof *s);
 	if (!s)
 		return em_fail(EM_ENOMEM, "out of memory reading sources");
+	s->rescreen = -1;
 	em_arena_init(&s->arena);
 	parser p = {name ? name : "<sources>", 0, s, NULL, 0, 0};
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {

@@ -36,31 +36,19 @@ int em_strmap_reserve(em_strmap *m, size_t n)
 
 static int strmap_resize(em_strmap *m, size_t cap)
 {
-	const char **keys = calloc(cap, sizeof *keys);
-	size_t *vals = calloc(cap, sizeof *vals);
-	uint64_t *hashes = calloc(cap, sizeof *hashes);
-	if (!keys || !vals || !hashes) {
-		free(keys);
-		free(vals);
-		free(hashes);
+	em_strmap_slot *slots = calloc(cap, sizeof *slots);
+	if (!slots)
 		return em_fail(EM_ENOMEM, "out of memory growing a hash map");
-	}
 	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->keys[i])
+		if (!m->slots[i].key)
 			continue;
-		size_t j = m->hashes[i] & (cap - 1);
-		while (keys[j])
+		size_t j = m->slots[i].hash & (cap - 1);
+		while (slots[j].key)
 			j = (j + 1) & (cap - 1);
-		keys[j] = m->keys[i];
-		vals[j] = m->vals[i];
-		hashes[j] = m->hashes[i];
+		slots[j] = m->slots[i];
 	}
-	free(m->keys);
-	free(m->vals);
-	free(m->hashes);
-	m->keys = keys;
-	m->vals = vals;
-	m->hashes = hashes;
+	free(m->slots);
+	m->slots = slots;
 	m->cap = cap;
 	return 0;
 }
@@ -69,7 +57,8 @@ static int strmap_resize(em_strmap *m, size_t cap)
 static size_t probe(const em_strmap *m, const char *key, uint64_t h)
 {
 	size_t j = h & (m->cap - 1);
-	while (m->keys[j] && !(m->hashes[j] == h && strcmp(m->keys[j], key) == 0))
+	const em_strmap_slot *sl = m->slots;
+	while (sl[j].key && !(sl[j].hash == h && strcmp(sl[j].key, key) == 0))
 		j = (j + 1) & (m->cap - 1);
 	return j;
 }
@@ -94,14 +83,13 @@ int em_strmap_get_or_put(em_strmap *m, const char *key, size_t val, size_t *out,
 	int rc = slot_for(m, key, &j, &h);
 	if (rc)
 		return rc;
-	*found = m->keys[j] != NULL;
+	em_strmap_slot *sl = &m->slots[j];
+	*found = sl->key != NULL;
 	if (!*found) {
-		m->keys[j] = key;
-		m->vals[j] = val;
-		m->hashes[j] = h;
+		*sl = (em_strmap_slot){h, key, val};
 		m->count++;
 	}
-	*out = m->vals[j];
+	*out = sl->val;
 	return 0;
 }
 
@@ -112,12 +100,13 @@ int em_strmap_put(em_strmap *m, const char *key, size_t val)
 	int rc = slot_for(m, key, &j, &h);
 	if (rc)
 		return rc;
-	if (!m->keys[j]) {
-		m->keys[j] = key;
-		m->hashes[j] = h;
+	em_strmap_slot *sl = &m->slots[j];
+	if (!sl->key) {
+		sl->key = key;
+		sl->hash = h;
 		m->count++;
 	}
-	m->vals[j] = val; /* a new key, or a new value for an old one */
+	sl->val = val; /* a new key, or a new value for an old one */
 	return 0;
 }
 
@@ -126,17 +115,15 @@ bool em_strmap_get(const em_strmap *m, const char *key, size_t *val)
 	if (!m->cap)
 		return false;
 	size_t j = probe(m, key, em_hash_bytes(key, strlen(key)));
-	if (!m->keys[j])
+	if (!m->slots[j].key)
 		return false;
 	if (val)
-		*val = m->vals[j];
+		*val = m->slots[j].val;
 	return true;
 }
 
 void em_strmap_free(em_strmap *m)
 {
-	free(m->keys);
-	free(m->vals);
-	free(m->hashes);
+	free(m->slots);
 	memset(m, 0, sizeof *m);
 }

@@ -60,10 +60,16 @@ void em_buf_free(em_buf *b);
 char *em_buf_detach(em_buf *b);
 
 /* --- string -> size_t hash map (open addressing; keys are borrowed, not copied) --------- */
+/* A slot holds the key's hash (compared before the key, reused when growing), the key and its
+ * value together, so a probe touches one cache line instead of three. */
+typedef struct em_strmap_slot {
+	uint64_t hash;
+	const char *key; /* NULL: empty */
+	size_t val;
+} em_strmap_slot;
+
 typedef struct em_strmap {
-	const char **keys;
-	size_t *vals;
-	uint64_t *hashes;  /* hash of each key: compared before the key, reused when growing */
+	em_strmap_slot *slots;
 	size_t cap;   /* power of two */
 	size_t count;
 } em_strmap;
@@ -79,6 +85,11 @@ int em_strmap_get_or_put(em_strmap *m, const char *key, size_t val, size_t *out,
 /* Returns true and sets *val when found. */
 bool em_strmap_get(const em_strmap *m, const char *key, size_t *val);
 void em_strmap_free(em_strmap *m);
+/* The key in slot i (0 <= i < cap), or NULL for an empty slot: for walking every key. */
+static inline const char *em_strmap_key_at(const em_strmap *m, size_t i)
+{
+	return m->slots[i].key;
+}
 uint64_t em_hash_bytes(const void *data, size_t n);
 
 /* --- files ---------------------------------------------------------------------------- */

@@ -101,4 +101,41 @@ has "again: nothing new" "$work/out" 'with matches; 0 alerts opened'
 same "re-screenings are in the trail" "$(jq -r 'select(.channel == "rescreen") | .customer_ref' "$work/trail.jsonl" | wc -l)" 18
 same "the last ones name v2" "$(tail -n 1 "$work/trail.jsonl" | jq -r '.lists[0].version_id')" "$("$EMBARGO" lists --json | jq -r '.[0].id')"
 expect "rescreen: a bad option" 2 "$EMBARGO" rescreen --frobnicate
+# --- goods screenings are recorded too (kind "goods") ---
+open_before=$(count_alerts open)
+party_before=$("$EMBARGO" audit export 2>/dev/null | wc -l)
+expect "goods screen (some lines bad)" 1 "$EMBARGO" goods screen --format jsonl "$EM_FIXTURES_DIR/goods/orders.jsonl"
+cp "$work/out" "$work/goods.jsonl"
+screened=$(jq -r 'select(.risk != null) | .line_id' "$work/goods.jsonl" | wc -l)
+has "the goods run says it recorded them" "$work/err" "^recorded in the audit trail of sqlite:.*: $screened goods screenings$"
+"$EMBARGO" audit export >"$work/trail.jsonl" 2>/dev/null
+jq -c 'select(.kind == "goods")' "$work/trail.jsonl" >"$work/goods-trail.jsonl"
+same "one goods record per screened line (bad lines are not screenings)" "$(wc -l <"$work/goods-trail.jsonl")" "$screened"
+same "nothing else was added" "$(wc -l <"$work/trail.jsonl")" "$((party_before + screened))"
+same "the party screenings say party" "$(jq -r 'select(.kind != "goods") | .kind' "$work/trail.jsonl" | sort -u)" party
+same "goods: who and channel" "$(jq -r '.who + "/" + .channel' "$work/goods-trail.jsonl" | sort -u)" "cli/cli"
+same "goods: the order line is the query" \
+	"$(jq -r 'select(.query.line_id == "j-harmless") | .query.hs_code + " " + .query.destination_country' "$work/goods-trail.jsonl")" "9503.00 BE"
+same "goods: the route is kept" \
+	"$(jq -r 'select(.query.line_id == "42") | .query.intermediate_countries | join(",")' "$work/goods-trail.jsonl")" "Turkey,Armenia"
+same "goods: the party list version first" "$(jq -r '.lists[0].source + "@" + (.lists[0].version_id|tostring)' "$work/goods-trail.jsonl" | sort -u)" \
+	"ofac-sdn@$("$EMBARGO" lists --json | jq -r '.[0].id')"
+same "goods: the embedded tables by SHA-256" \
+	"$(jq -r '.lists[] | select(.source == "goods-tables") | .version | test("^sha256:[0-9a-f]{64}, built in")' "$work/goods-trail.jsonl" | sort -u)" true
+same "goods: the CHPL by date" "$(jq -r '.lists[] | select(.source == "chpl") | .version' "$work/goods-trail.jsonl" | sort -u)" 2024-02-23
+same "goods: each recorded risk is the risk given" \
+	"$(jq -r 'select(.risk != null) | .line_id + "=" + .risk' "$work/goods.jsonl" | sort | tr '\n' ' ')" \
+	"$(jq -r '.results.line_id + "=" + .results.risk' "$work/goods-trail.jsonl" | sort | tr '\n' ' ')"
+same "goods: the rules fired are kept" \
+	"$(jq -r 'select(.risk != null) | .line_id + ":" + ([.flags[].code] | join(","))' "$work/goods.jsonl" | sort | tr '\n' ' ')" \
+	"$(jq -r '.results.line_id + ":" + ([.results.flags[].code] | join(","))' "$work/goods-trail.jsonl" | sort | tr '\n' ' ')"
+same "goods: match_count is the number of flags" "$(jq -r '.match_count == (.results.flags | length)' "$work/goods-trail.jsonl" | sort -u)" true
+same "goods: at least one line is prohibited" "$(jq -r 'select(.results.risk == "prohibited") | .kind' "$work/goods-trail.jsonl" | head -n 1)" goods
+same "goods open no alerts" "$(count_alerts open)" "$open_before"
+expect "export CSV with goods" 0 "$EMBARGO" audit export --format csv
+same "CSV: kind and risk of the goods rows" \
+	"$(python3 -c 'import csv,sys; print(sorted({(r["kind"], r["risk"]) for r in csv.DictReader(open(sys.argv[1])) if r["query_name"] == "j-harmless"}))' "$work/out")" \
+	"[('goods', 'none')]"
+same "CSV: party rows say party" \
+	"$(python3 -c 'import csv,sys; print(sorted({r["kind"] for r in csv.DictReader(open(sys.argv[1])) if r["customer_ref"]}))' "$work/out")" "['party']"
 finish

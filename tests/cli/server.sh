@@ -112,6 +112,23 @@ check "goods: a bad line has its error, the others are screened" '[ -n "$(j ".re
 expect_error "goods: lines not an array" 400 invalid_field POST /v1/goods/screen '{"lines":7}'
 expect_error "goods: not an object" 400 invalid_field POST /v1/goods/screen '["x"]'
 expect_error "goods: no lines" 400 invalid_field POST /v1/goods/screen '{"lines":[]}'
+# Goods screenings are in the audit trail (kind goods) before the answer goes out.
+req POST /v1/goods/screen '{"lines":[{"line_id":"ga","hs_code":"8542.31","destination_country":"RU","consignee":"Kim Jong Un"},{"line_id":"gb"},{"line_id":"gc","hs_code":"0901.21","destination_country":"FR","consignee":"Cafe Paris","end_user":"Cafe Paris","end_use":"retail"}]}'
+cp "$work/out" "$work/goods-answer.json"
+check "goods: the screened lines carry their screening id, the bad one none" \
+	'[ "$(j "[.results[] | (.screening_id // 0) > 0] | map(tostring) | join(\",\")")" = true,false,true ]'
+"$EMBARGO" audit export --format jsonl >"$work/audit.jsonl" 2>/dev/null
+for id in $(jq -r '.results[] | select(.screening_id) | .screening_id' "$work/goods-answer.json"); do
+	rec=$(jq -c --argjson id "$id" 'select(.id == $id)' "$work/audit.jsonl")
+	line=$(jq -r --argjson id "$id" '.results[] | select(.screening_id == $id) | .line_id' "$work/goods-answer.json")
+	same "goods audit $line: kind, channel, the line" "$(jq -r '.kind + " " + .channel + " " + .query.line_id' <<<"$rec")" "goods api $line"
+	same "goods audit $line: the risk and flags answered" \
+		"$(jq -r '.results.risk + ":" + ([.results.flags[].code] | join(","))' <<<"$rec")" \
+		"$(jq -r --argjson id "$id" '.results[] | select(.screening_id == $id) | .risk + ":" + ([.flags[].code] | join(","))' "$work/goods-answer.json")"
+	same "goods audit $line: the party list version, then the goods tables" \
+		"$(jq -r '[.lists[0].version_id, (.lists[] | select(.source == "goods-tables") | .version | test("^sha256:[0-9a-f]{64}"))] | map(tostring) | join(" ")' <<<"$rec")" "$version_a true"
+done
+same "goods audit: exactly the two screened lines" "$(jq -r 'select(.kind == "goods" and (.query.line_id == "ga" or .query.line_id == "gb" or .query.line_id == "gc")) | .query.line_id' "$work/audit.jsonl" | sort | tr '\n' ' ')" "ga gc "
 
 expect_error "batch: 51 queries is too many" 413 batch_too_large POST /v1/screen/batch \
 	"{\"queries\":[$(for i in $(seq 51); do printf '{"name":"n%d"},' "$i"; done | sed 's/,$//')]}"
@@ -262,6 +279,47 @@ sleep 1.5
 expect_error "a revoked key is 401" 401 invalid_key POST /v1/screen '{"name":"a"}' -H "X-API-Key: $ks"
 "$EMBARGO" audit export --format jsonl >"$work/audit.jsonl" 2>/dev/null
 check "the audit trail names the key" 'jq -r .who "$work/audit.jsonl" | grep -qx screener'
+
+# --- a large batch is spread over the batch pool and answers as single calls do ---
+# 1,000 queries (positives and negatives of the evaluation set) in one batch and one by one on a
+# server of its own (open, same store); the answers must be equal but for the screening and
+# alert ids, in input order.
+EMBARGO_HOME=$work/home5 "$EMBARGO" lists import "$A" >/dev/null 2>&1
+EMBARGO_HOME=$work/home5 start_server batch --max-batch 1000 --batch-threads 3 --access-log off || exit 1
+python3 - "$PORT" "$EM_SHARED_DIR/eval" "$work/batch-cmp.txt" <<'PY'
+import http.client, json, sys
+port, evaldir, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+names = [l.split("\t")[0] for l in open(evaldir + "/positives.tsv", encoding="utf-8") if l.strip()][:500]
+names += [l.rstrip("\n").split("\t")[2] for l in open(evaldir + "/negatives.tsv", encoding="utf-8") if l.strip()][:500]
+queries = [{"name": n} if i % 3 else {"name": n, "type": "person", "limit": 3} for i, n in enumerate(names)]
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+def post(path, body):
+    conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
+    r = conn.getresponse()
+    return r.status, json.loads(r.read())
+def strip(res):
+    res = dict(res)
+    del res["screening_id"]
+    res["alerts"] = [{k: v for k, v in a.items() if k != "alert_id"} for a in res["alerts"]]
+    return res
+status, batch = post("/v1/screen/batch", {"queries": queries})
+singles = [post("/v1/screen", q) for q in queries]
+with open(out, "w") as f:
+    f.write("batch %d %d\n" % (status, len(batch.get("results", []))))
+    f.write("singles %s\n" % ",".join(sorted({str(s) for s, _ in singles})))
+    bad = [i for i, (r, (_, s)) in enumerate(zip(batch.get("results", []), singles)) if strip(r) != strip(s)]
+    f.write("differ %d %s\n" % (len(bad), bad[:5]))
+    f.write("with matches %d\n" % sum(1 for r in batch.get("results", []) if r["matches"]))
+    f.write("ids %d\n" % len({r["screening_id"] for r in batch.get("results", [])}))
+PY
+same "batch of 1000: 200 and 1000 results" "$(sed -n 's/^batch //p' "$work/batch-cmp.txt")" "200 1000"
+same "1000 single calls: all 200" "$(sed -n 's/^singles //p' "$work/batch-cmp.txt")" 200
+same "batch of 1000 = 1000 single calls, in order" "$(sed -n 's/^differ //p' "$work/batch-cmp.txt")" "0 []"
+check "the comparison covers matches (at least 400 queries with one)" '[ "$(sed -n "s/^with matches //p" "$work/batch-cmp.txt")" -ge 400 ]'
+same "each batch query has its own audit record" "$(sed -n 's/^ids //p' "$work/batch-cmp.txt")" 1000
+kill -TERM "$PID"
+wait "$PID"
+same "batch server (its pool stopped): exit 0" "$?" 0
 
 # --- a second server: config file, rate limits per key, list files ---
 printf '# test config\nrate_limit = 2\nrate_burst = 3\nlist = %s\naccess_log = off\nkeys_refresh = 1\n' \
