@@ -356,7 +356,7 @@ static void test_identity_change(void)
 	CHECK_EQ_INT(total(a), 1);
 	const em_ais_event *e = first(a, EM_AIS_EV_IDENTITY_CHANGE);
 	if (e) {
-		CHECK_EQ_STR(e->detail, "name");
+		CHECK_EQ_STR(e->detail, "shipname");
 		CHECK(strstr(e->evidence, "\"old\":\"ALPHA\",\"new\":\"BRAVO\"") != NULL);
 		CHECK_EQ_INT(e->start, T0 + 7200);
 		CHECK_EQ_INT(e->end, T0 + 86400);

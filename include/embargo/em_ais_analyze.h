@@ -95,7 +95,8 @@ typedef struct em_ais_event {
 				        * loitering, invalid_mmsi: first and last; jump: from, to (the
 				        * fastest of an episode); transit: departure, arrival */
 	size_t n_positions;
-	const char *detail;            /* port_call: port; transit: "IR->RU"; identity_change: field;
+	const char *detail;            /* port_call: port; transit: "IR->RU"; identity_change: the field
+				        * ("shipname", "callsign", "imo", "shiptype", as gpsd names them);
 				        * spoofing: "jump", "two_places" or "invalid_mmsi"; else "" */
 	double distance_km;            /* gap, jump, transit: great-circle distance; encounter: median
 				        * distance; loitering: distance covered */

@@ -114,7 +114,7 @@ static void field_text(const an_static *s, int f, char out[24])
 		snprintf(out, 24, "%d", s->shiptype);
 }
 
-static const char *const field_names[4] = {"name", "callsign", "imo", "shiptype"};
+static const char *const field_names[4] = {"shipname", "callsign", "imo", "shiptype"};
 
 static int identity_push(em_ais_analysis *a, em_ais_identity **ids, size_t *n, size_t *cap, const an_static *c,
 			 uint32_t first, uint32_t last, uint64_t count)

@@ -4,8 +4,9 @@
 # vessels meeting 3 hours mid-sea, an MMSI jumping 300 km in 10 minutes, a vessel renamed) must
 # give exactly its seven events, in all three formats (JSON checked with jq; the HTML page must
 # load nothing from the network); thresholds from --config and --KEY, ports from --ports, errors
-# naming file, line and key; screening with --list; the real samples (with and without receive
-# times) from $EM_SHARED_DIR/ais/samples.
+# naming file, line and key; screening with --list; the synthetic scenario of `embargo ais
+# scenario` against its ground truth; the real samples (with and without receive times) from
+# $EM_SHARED_DIR/ais/samples.
 set -u
 : "${EMBARGO:?set EMBARGO to the embargo binary}" "${EM_SHARED_DIR:?set EM_SHARED_DIR}" "${EM_FIXTURES_DIR:?set EM_FIXTURES_DIR}"
 S=$EM_SHARED_DIR/ais/samples
@@ -77,7 +78,7 @@ jqt "the encounter names both vessels, over 2 h, 200 m apart" "$work/events.json
 jqt "the jump: 300 km in 10 minutes" "$work/events.jsonl" \
 	'[.[] | select(.event == "spoofing")][0] | .mmsi == 273000040 and .evidence.jumps == 1 and .evidence.minutes == 10 and (.evidence.distance_km | floor) == 300'
 jqt "the renaming, old and new names" "$work/events.jsonl" \
-	'[.[] | select(.event == "identity_change")][0] | .mmsi == 273000030 and .evidence.field == "name" and .evidence.old == "OLD NAME" and .evidence.new == "NEW NAME"'
+	'[.[] | select(.event == "identity_change")][0] | .mmsi == 273000030 and .evidence.field == "shipname" and .evidence.old == "OLD NAME" and .evidence.new == "NEW NAME"'
 grep -q "vessels not screened" "$work/err" && ok "summary says vessels were not screened" || bad "summary says vessels were not screened"
 
 expect "GeoJSON" 0 "$EMBARGO" ais analyze --quiet --format geojson "$work/scenario.csv"
@@ -98,6 +99,28 @@ if grep -Eiq 'https?://|<script|<link|<img|@import|url\(' "$work/a.html"; then b
 grep -q '<svg' "$work/a.html" && grep -q 'stroke-dasharray="8 5"' "$work/a.html" && ok "a map with the gap dashed" || bad "a map with the gap dashed"
 same "the event table has the seven events" "$(grep -c '^<tr><td style="color' "$work/a.html")" 7
 grep -q 'Makhachkala (RU)' "$work/a.html" && ok "ports labelled on the map" || bad "ports labelled on the map"
+
+# The synthetic scenario of `embargo ais scenario` (em_ais_gen.h): exactly the events of its
+# ground truth, same kinds, vessels and times (within 5 minutes), and nothing else.
+exact='([$t[] | [.kind, (.mmsi | sort), (.start | fromdate), (.end | fromdate)]] | sort) as $want
+	| ([.[] | [.event, ([.mmsi, .other.mmsi] | map(select(. != null)) | sort), (.start | fromdate), (.end | fromdate)]] | sort) as $got
+	| ($want | length) == ($got | length)
+	and all(range($want | length); $want[.][0] == $got[.][0] and $want[.][1] == $got[.][1]
+		and ($want[.][2] - $got[.][2] | fabs) <= 300 and ($want[.][3] - $got[.][3] | fabs) <= 300)'
+for args in "--seed 1" "--seed 8 --background 40"; do
+	if ! "$EMBARGO" ais scenario $args --out "$work/sc.nmea" --truth "$work/truth.jsonl" 2>/dev/null; then
+		bad "ais scenario $args"
+		continue
+	fi
+	expect "analyze the synthetic scenario ($args)" 0 "$EMBARGO" ais analyze --quiet "$work/sc.nmea"
+	if jq -e -s --slurpfile t "$work/truth.jsonl" "$exact" "$work/out" >/dev/null; then ok "exactly the ground truth ($args)"; else
+		bad "exactly the ground truth ($args)"
+		jq -r -s '.[] | "     got  \(.event) \(.mmsi) \(.start) \(.end)"' "$work/out"
+		jq -r '"     want \(.kind) \(.mmsi) \(.start) \(.end)"' "$work/truth.jsonl"
+	fi
+	jqt "the renaming is a shipname change ($args)" "$work/out" \
+		'[.[] | select(.event == "identity_change")][0].evidence | .field == "shipname" and .old == "ARAS 1" and .new == "ARAS PEYK"'
+done
 
 # Thresholds
 printf '# stricter\ngap_hours = 30\n' >"$work/t.conf"
