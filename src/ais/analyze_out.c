@@ -298,8 +298,8 @@ static proj make_proj(const em_ais_analysis *a)
 	if (p.kx < 0.1)
 		p.kx = 0.1;
 	double wdeg = (lo1 - lo0) * p.kx, hdeg = la1 - la0;
-	p.scale = 960 / fmax(wdeg, hdeg * 960 / 720);
-	p.w = wdeg * p.scale + 40;
+	p.scale = 960 / fmax(wdeg, hdeg * 960 / 900);
+	p.w = wdeg * p.scale + 40 + 120; /* room on the right for port names */
 	p.h = hdeg * p.scale + 40;
 	return p;
 }
