@@ -78,7 +78,15 @@ static int ais_decode(int argc, char **argv)
 		return CLI_FAIL;
 	}
 	c->out = stdout;
-	int quiet = 0, errors = 0, first = argc, rc = CLI_OK;
+	int quiet = 0, errors = 0, rc = CLI_OK;
+	/* Options may come before or after the inputs (`ais decode FILE --format csv`). */
+	const char **inputs = calloc((size_t)argc, sizeof *inputs);
+	size_t n_inputs = 0;
+	if (!inputs) {
+		free(c);
+		fprintf(stderr, "embargo ais: out of memory\n");
+		return CLI_FAIL;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--format") && i + 1 < argc) {
 			const char *f = argv[++i];
@@ -86,6 +94,7 @@ static int ais_decode(int argc, char **argv)
 				c->csv = 1;
 			else if (strcmp(f, "jsonl") && strcmp(f, "json")) {
 				fprintf(stderr, "embargo ais: unknown format '%s' (jsonl or csv)\n", f);
+				free(inputs);
 				free(c);
 				return CLI_USAGE;
 			}
@@ -96,15 +105,16 @@ static int ais_decode(int argc, char **argv)
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			fprintf(stderr, "embargo ais: unknown option '%s' (see 'embargo ais --help')\n",
 				argv[i]);
+			free(inputs);
 			free(c);
 			return CLI_USAGE;
 		} else {
-			first = i;
-			break;
+			inputs[n_inputs++] = argv[i];
 		}
 	}
-	if (first >= argc) {
+	if (n_inputs == 0) {
 		fprintf(stderr, "embargo ais decode: no input (a FILE or - for standard input)\n");
+		free(inputs);
 		free(c);
 		return CLI_USAGE;
 	}
@@ -113,15 +123,17 @@ static int ais_decode(int argc, char **argv)
 		opts.on_skip = print_skip;
 	em_ais_decoder *d;
 	if (em_ais_decoder_new(&d, &opts) != 0) {
+		free(inputs);
 		free(c);
 		return cli_report_error("ais decode");
 	}
 	if (c->csv)
 		printf("%s\n", em_ais_csv_header());
-	for (int i = first; i < argc && rc == CLI_OK; i++) {
-		if (em_ais_decode_file(d, argv[i], print_msg, c) != 0)
+	for (size_t i = 0; i < n_inputs && rc == CLI_OK; i++) {
+		if (em_ais_decode_file(d, inputs[i], print_msg, c) != 0)
 			rc = cli_report_error("ais decode");
 	}
+	free(inputs);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "embargo ais decode: cannot write the output\n");
 		rc = CLI_FAIL;
@@ -154,17 +166,21 @@ typedef struct analyze_opts {
 	size_t n_keys;
 	bool screen, quiet;
 	cli_screen_opts so;
+	const char **inputs; /* the FILE arguments, wherever they stand among the options */
+	size_t n_inputs;
 } analyze_opts;
 
-/* Parses the options before the inputs; returns the index of the first input, or -1. */
+/* Parses the options and collects the inputs (before, after or between options); 0 or -1. */
 static int analyze_args(int argc, char **argv, analyze_opts *o)
 {
 	static char keybuf[64][64];
 	int i;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (a[0] != '-' || a[1] == '\0')
-			break;
+		if (a[0] != '-' || a[1] == '\0') {
+			o->inputs[o->n_inputs++] = a;
+			continue;
+		}
 		if (!strcmp(a, "--format") && i + 1 < argc) {
 			const char *f = argv[++i];
 			if (!strcmp(f, "jsonl"))
@@ -218,7 +234,7 @@ static int analyze_args(int argc, char **argv, analyze_opts *o)
 			return -1;
 		}
 	}
-	return i;
+	return 0;
 }
 
 static int ais_analyze(int argc, char **argv)
@@ -227,10 +243,15 @@ static int ais_analyze(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	cli_screen_opts_init(&o.so);
 	o.so.format = CLI_FORMAT_JSONL;
-	int first = analyze_args(argc, argv, &o);
-	if (first < 0)
+	const char *inputs[256];
+	o.inputs = argc <= 256 ? inputs : NULL;
+	if (!o.inputs) {
+		fprintf(stderr, "embargo ais analyze: too many arguments\n");
 		return CLI_USAGE;
-	if (first >= argc) {
+	}
+	if (analyze_args(argc, argv, &o) < 0)
+		return CLI_USAGE;
+	if (o.n_inputs == 0) {
 		fprintf(stderr, "embargo ais analyze: no input (a FILE or - for standard input)\n");
 		return CLI_USAGE;
 	}
@@ -254,8 +275,8 @@ static int ais_analyze(int argc, char **argv)
 	em_ais_decoder *d = NULL;
 	if (rc == CLI_OK && em_ais_decoder_new(&d, NULL) != 0)
 		rc = cli_report_error("ais analyze");
-	for (int i = first; i < argc && rc == CLI_OK; i++)
-		if (em_ais_decode_file(d, argv[i], em_ais_analysis_add_msg, an) != 0)
+	for (size_t i = 0; i < o.n_inputs && rc == CLI_OK; i++)
+		if (em_ais_decode_file(d, o.inputs[i], em_ais_analysis_add_msg, an) != 0)
 			rc = cli_report_error("ais analyze");
 	cli_lists ll;
 	memset(&ll, 0, sizeof ll);

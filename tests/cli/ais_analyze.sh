@@ -93,6 +93,12 @@ jqt "the events as features, the gap a line" "$work/a.geojson" \
 jqt "the ports as points" "$work/a.geojson" \
 	'[.[0].features[] | select(.properties.kind == "port")] | length == 10 and any(.[]; .properties.name == "Makhachkala" and .geometry.coordinates == [47.51, 42.98])'
 
+# The issue's form puts the options after the files.
+expect "options after the file (FILE --format geojson)" 0 "$EMBARGO" ais analyze "$work/scenario.csv" --format geojson --quiet
+cmp -s "$work/out" "$work/a.geojson" && ok "the same GeoJSON either way" || bad "the same GeoJSON either way"
+expect "ais decode FILE --format csv" 0 "$EMBARGO" ais decode "$work/scenario.csv" --format csv --quiet
+head -n 1 "$work/out" | grep -q '^rxtime,type,' && ok "decode options after the file" || bad "decode options after the file"
+
 expect "HTML" 0 "$EMBARGO" ais analyze --quiet --format html -o "$work/a.html" "$work/scenario.csv"
 same "one HTML page" "$(head -c 15 "$work/a.html")" "<!DOCTYPE html>"
 if grep -Eiq 'https?://|<script|<link|<img|@import|url\(' "$work/a.html"; then bad "the page loads nothing"; else ok "the page loads nothing"; fi
