@@ -78,6 +78,15 @@ check "goods: every generated line read and none bad" "$G" 'all(.phases[]; .line
 check "goods: every screened line has one risk level" "$G" '.phases[1].risk | add == 5000'
 check "goods: the mix has every level" "$G" 'all(.phases[1].risk[]; . > 0)'
 
+A=$work/ais_analyze.json
+run "bench_ais_analyze --quick completes" "$A" "$BENCH_DIR/bench_ais_analyze" --quick --json
+check "ais analyze: every number finite and >= 0" "$A" "$sane"
+check "ais analyze: every synthetic position kept" "$A" '.positions == 200000 and .kept == .positions and .vessels == 200'
+check "ais analyze: throughput and both baselines timed" "$A" \
+	'.positions_per_s > 0 and .run_positions_per_s >= .positions_per_s and .baseline.sort_s > 0 and .baseline.naive_pairs == 1225'
+check "ais analyze: the planted meetings are found" "$A" '.events.encounter == 10 and .events.gap > 0 and .events.loitering > 0'
+check "ais analyze: no jump in a world without teleports" "$A" '.events.spoofing == 0'
+
 # bench/nodes.sh with 2,000 customers and 2-second loads, on PostgreSQL too when it is installed
 N=$work/nodes.txt
 backends=sqlite

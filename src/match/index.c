@@ -471,7 +471,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 
 	s->memory = s->arena.total + s->n_entities * sizeof *s->entities + s->n_names * sizeof *s->names +
 		    s->n_terms * 5 + s->n_names * sizeof *s->name_runs + s->n_vocab * sizeof *s->vocab + acc * 4 +
-		    (s->by_text.cap + s->by_phon.keys.cap + s->by_skel.keys.cap + s->by_id.keys.cap) * 16 +
+		    (s->by_text.cap + s->by_phon.keys.cap + s->by_skel.keys.cap + s->by_id.keys.cap) * (sizeof(em_strmap_slot) + 4) +
 		    (s->by_phon.starts ? s->by_phon.starts[s->by_phon.n_groups] * 8 : 0);
 	*out = s;
 	return 0;

@@ -23,6 +23,7 @@
 #define RETRIEVE_SHARE 0.35    /* a candidate must reach this share of the query weight */
 #define MAX_CANDIDATES 3000    /* names scored at most per query (best reached first) */
 #define MAX_TERM_MATCHES 64    /* listed terms kept per query term */
+#define VSLOTS 512             /* slots of a query's listed-term table (a power of two) */
 
 typedef struct term_match {
 	uint32_t vocab;
@@ -59,6 +60,11 @@ typedef struct query_ctx {
 	float total_weight;
 	vmatch by_vocab[EM_TEXT_MAX_TOKENS * MAX_TERM_MATCHES];
 	size_t n_by_vocab;
+	/* Where each listed term's entries start in by_vocab: open addressing on the vocabulary id
+	 * (UINT32_MAX: empty), used when by_vocab is small enough, else a binary search. */
+	uint32_t vslot_vocab[VSLOTS];
+	uint16_t vslot_start[VSLOTS];
+	bool vslots;
 	uint64_t runs, skel_runs; /* em_run_mask of the terms' lengths and skeleton lengths */
 	uint32_t first;           /* the terms' first letters (em_letter_bit) */
 } query_ctx;
@@ -535,17 +541,53 @@ static void index_matches(query_ctx *c)
 	/* Usually a few dozen: insertion sort beats qsort's calls through a pointer. */
 	if (c->n_by_vocab > 64) {
 		qsort(c->by_vocab, c->n_by_vocab, sizeof *c->by_vocab, cmp_vmatch);
-		return;
-	}
-	for (size_t a = 1; a < c->n_by_vocab; a++) {
-		vmatch t = c->by_vocab[a];
-		size_t b = a;
-		while (b > 0 && c->by_vocab[b - 1].vocab > t.vocab) {
-			c->by_vocab[b] = c->by_vocab[b - 1];
-			b--;
+	} else {
+		for (size_t a = 1; a < c->n_by_vocab; a++) {
+			vmatch t = c->by_vocab[a];
+			size_t b = a;
+			while (b > 0 && c->by_vocab[b - 1].vocab > t.vocab) {
+				c->by_vocab[b] = c->by_vocab[b - 1];
+				b--;
+			}
+			c->by_vocab[b] = t;
 		}
-		c->by_vocab[b] = t;
 	}
+	/* A table at most a quarter full, else the binary search in first_match(). */
+	c->vslots = c->n_by_vocab * 4 <= VSLOTS;
+	if (!c->vslots)
+		return;
+	memset(c->vslot_vocab, 0xff, sizeof c->vslot_vocab);
+	for (size_t k = 0; k < c->n_by_vocab; k++) {
+		uint32_t v = c->by_vocab[k].vocab;
+		if (k > 0 && c->by_vocab[k - 1].vocab == v)
+			continue;
+		size_t j = (v * 2654435761u) & (VSLOTS - 1);
+		while (c->vslot_vocab[j] != UINT32_MAX)
+			j = (j + 1) & (VSLOTS - 1);
+		c->vslot_vocab[j] = v;
+		c->vslot_start[j] = (uint16_t)k;
+	}
+}
+
+/* The first entry of by_vocab for listed term v, or n_by_vocab when the query has none. */
+static size_t first_match(const query_ctx *c, uint32_t v)
+{
+	if (c->vslots) {
+		size_t j = (v * 2654435761u) & (VSLOTS - 1);
+		for (; c->vslot_vocab[j] != UINT32_MAX; j = (j + 1) & (VSLOTS - 1))
+			if (c->vslot_vocab[j] == v)
+				return c->vslot_start[j];
+		return c->n_by_vocab;
+	}
+	size_t lo = 0, hi = c->n_by_vocab;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->by_vocab[mid].vocab < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static void load_terms(query_ctx *c, const em_terms *terms)
@@ -1028,16 +1070,8 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 	cpair cands[EM_TEXT_MAX_TOKENS * 8];
 	size_t ncand = 0;
 	for (size_t j = 0; j < nc; j++) {
-		/* The query terms that matched this listed term: a binary search in by_vocab. */
-		size_t lo = 0, hi = c->n_by_vocab;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (c->by_vocab[mid].vocab < cv[j])
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t k = lo; k < c->n_by_vocab && c->by_vocab[k].vocab == cv[j]; k++) {
+		/* The query terms that matched this listed term. */
+		for (size_t k = first_match(c, cv[j]); k < c->n_by_vocab && c->by_vocab[k].vocab == cv[j]; k++) {
 			const vmatch *vm = &c->by_vocab[k];
 			if (vm->sim < (float)SIM_MIN || ncand >= sizeof cands / sizeof cands[0])
 				continue;

@@ -34,20 +34,34 @@ int em_strmap_reserve(em_strmap *m, size_t n)
 	return cap > m->cap ? strmap_resize(m, cap) : 0;
 }
 
+/* The tag kept for a hash: its high 32 bits (the slot comes from the low ones), never 0. */
+static uint32_t tag_of(uint64_t h)
+{
+	return (uint32_t)(h >> 32) | 1u;
+}
+
 static int strmap_resize(em_strmap *m, size_t cap)
 {
+	uint32_t *tags = calloc(cap, sizeof *tags);
 	em_strmap_slot *slots = calloc(cap, sizeof *slots);
-	if (!slots)
+	if (!tags || !slots) {
+		free(tags);
+		free(slots);
 		return em_fail(EM_ENOMEM, "out of memory growing a hash map");
+	}
 	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->slots[i].key)
+		if (!m->tags[i])
 			continue;
-		size_t j = m->slots[i].hash & (cap - 1);
-		while (slots[j].key)
+		uint64_t h = em_hash_bytes(m->slots[i].key, strlen(m->slots[i].key));
+		size_t j = h & (cap - 1);
+		while (tags[j])
 			j = (j + 1) & (cap - 1);
+		tags[j] = m->tags[i];
 		slots[j] = m->slots[i];
 	}
+	free(m->tags);
 	free(m->slots);
+	m->tags = tags;
 	m->slots = slots;
 	m->cap = cap;
 	return 0;
@@ -57,8 +71,9 @@ static int strmap_resize(em_strmap *m, size_t cap)
 static size_t probe(const em_strmap *m, const char *key, uint64_t h)
 {
 	size_t j = h & (m->cap - 1);
-	const em_strmap_slot *sl = m->slots;
-	while (sl[j].key && !(sl[j].hash == h && strcmp(sl[j].key, key) == 0))
+	uint32_t tag = tag_of(h);
+	const uint32_t *tags = m->tags;
+	while (tags[j] && !(tags[j] == tag && strcmp(m->slots[j].key, key) == 0))
 		j = (j + 1) & (m->cap - 1);
 	return j;
 }
@@ -84,9 +99,10 @@ int em_strmap_get_or_put(em_strmap *m, const char *key, size_t val, size_t *out,
 	if (rc)
 		return rc;
 	em_strmap_slot *sl = &m->slots[j];
-	*found = sl->key != NULL;
+	*found = m->tags[j] != 0;
 	if (!*found) {
-		*sl = (em_strmap_slot){h, key, val};
+		m->tags[j] = tag_of(h);
+		*sl = (em_strmap_slot){key, val};
 		m->count++;
 	}
 	*out = sl->val;
@@ -101,9 +117,9 @@ int em_strmap_put(em_strmap *m, const char *key, size_t val)
 	if (rc)
 		return rc;
 	em_strmap_slot *sl = &m->slots[j];
-	if (!sl->key) {
+	if (!m->tags[j]) {
+		m->tags[j] = tag_of(h);
 		sl->key = key;
-		sl->hash = h;
 		m->count++;
 	}
 	sl->val = val; /* a new key, or a new value for an old one */
@@ -115,7 +131,7 @@ bool em_strmap_get(const em_strmap *m, const char *key, size_t *val)
 	if (!m->cap)
 		return false;
 	size_t j = probe(m, key, em_hash_bytes(key, strlen(key)));
-	if (!m->slots[j].key)
+	if (!m->tags[j])
 		return false;
 	if (val)
 		*val = m->slots[j].val;
@@ -124,6 +140,7 @@ bool em_strmap_get(const em_strmap *m, const char *key, size_t *val)
 
 void em_strmap_free(em_strmap *m)
 {
+	free(m->tags);
 	free(m->slots);
 	memset(m, 0, sizeof *m);
 }
