@@ -98,7 +98,6 @@ req node_a GET /metrics
 has "node a: /metrics embargo_store_up 0" "$work/out" '^embargo_store_up 0$'
 req node_b GET /v1/lists
 same "node b: lists still served" "$(j '.lists[0].version_id')" "$vb"
-before=$(date +%s)
 # screenings made during the outage wait for the store, then are recorded
 load node_b 20 4 "Kim Jong Un" OUT- "$work/outage" &
 outage_pid=$!
