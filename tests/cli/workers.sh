@@ -39,9 +39,17 @@ doomed=$!
 pids+=("$doomed")
 check "the doomed worker finishes a chunk and holds the next" \
 	'wait_for 30 "[ \"\$(sql \"SELECT count(*) FROM work_chunks WHERE status = '"'"'done'"'"'\")\" -ge 1 ] && [ \"\$(sql \"SELECT count(*) FROM work_chunks WHERE status = '"'"'claimed'"'"' AND lease_owner = '"'"'doomed'"'"'\")\" = 1 ]"'
+# freeze it while it holds a chunk (it may be between two), then kill it there
+held=
+for _ in $(seq 20); do
+	kill -STOP "$doomed"
+	held=$(sql "SELECT id FROM work_chunks WHERE status = 'claimed' AND lease_owner = 'doomed'")
+	[ -n "$held" ] && break
+	kill -CONT "$doomed"
+	sleep 0.2
+done
 kill -9 "$doomed"
 wait "$doomed" 2>/dev/null
-held=$(sql "SELECT id FROM work_chunks WHERE status = 'claimed' AND lease_owner = 'doomed'")
 check "killed while holding chunk $held" '[ -n "$held" ]'
 "$EMBARGO" worker --name survivor --lease 3 --job 1 -j 2 >"$work/survivor.out" 2>"$work/survivor.err"
 same "the surviving worker finished the job" "$?" 0
