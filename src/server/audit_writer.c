@@ -38,12 +38,15 @@ struct audit_writer {
 };
 
 /*
- * Records the batch; while the store is unreachable, waits for it and tries again, up to
- * OUTAGE_WAIT_S. A failure while the store answers is a real one: returned at once.
+ * Records the batch; on a database server (not an SQLite file, which has no outages to wait
+ * out), while the store is unreachable, waits for it and tries again, up to OUTAGE_WAIT_S.
+ * A failure while the store answers is a real one: returned at once.
  */
 static int record_batch(audit_writer *w, em_screening **items, size_t n)
 {
 	int rc = em_audit_record(w->store, items, n);
+	if (rc && !strncmp(em_store_url(w->store), "sqlite:", 7))
+		return rc;
 	bool retried_up = false;
 	double t0 = now_mono();
 	while (rc && now_mono() - t0 < OUTAGE_WAIT_S) {
