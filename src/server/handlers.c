@@ -729,14 +729,13 @@ void handle_decision(request *r, int64_t id)
 
 /* ---- administration -------------------------------------------------------------------------- */
 
-void handle_reload(request *r)
+/* Reloads from the store (unless nothing changed) and answers with what is served now. */
+static void reload_and_respond(request *r, bool force)
 {
-	const char *force = arg(r, "force");
-	bool f = force && (!strcmp(force, "1") || !strcmp(force, "true"));
 	uint64_t gen = 0;
 	bool unchanged = false;
 	char msg[512];
-	if (server_reload(r->srv, f, &gen, &unchanged, msg, sizeof msg)) {
+	if (server_reload(r->srv, force, &gen, &unchanged, msg, sizeof msg)) {
 		respond_error(r, 500, "reload_failed", "the lists could not be loaded (the previous ones stay in service): %s",
 			      msg);
 		return;
@@ -750,4 +749,32 @@ void handle_reload(request *r)
 	size_t len = 0;
 	char *text = sb_take(&b, &len);
 	respond_json(r, 200, text, len);
+}
+
+void handle_reload(request *r)
+{
+	const char *force = arg(r, "force");
+	reload_and_respond(r, force && (!strcmp(force, "1") || !strcmp(force, "true")));
+}
+
+/*
+ * Makes a stored version the active one of its source (a newer one, or an older one to roll a
+ * bad list back), then serves it here at once; other nodes on the same store hear of it through
+ * the store (PostgreSQL NOTIFY, or polling) and reload by themselves.
+ */
+void handle_activate(request *r, int64_t version_id)
+{
+	if (r->srv->cfg.n_lists) {
+		respond_error(r, 409, "conflict", "this server screens list files given at start, not the store's versions");
+		return;
+	}
+	pthread_mutex_lock(&r->srv->store_mu);
+	int rc = em_store_activate(r->srv->store, version_id);
+	pthread_mutex_unlock(&r->srv->store_mu);
+	if (rc) {
+		respond_store_error(r);
+		return;
+	}
+	log_json("info", "version activated", json_pack("{s:I,s:s}", "version_id", (json_int_t)version_id, "who", r->who));
+	reload_and_respond(r, false);
 }

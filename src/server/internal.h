@@ -79,7 +79,7 @@ int index_build(served_index **out, const em_server_config *cfg, uint64_t genera
 /* ---- metrics ----------------------------------------------------------------------------- */
 enum endpoint {
 	EP_SCREEN, EP_BATCH, EP_ENTITY, EP_LISTS, EP_ALERTS, EP_ALERT, EP_DECISION, EP_RELOAD,
-	EP_ME, EP_HEALTHZ, EP_METRICS, EP_OPENAPI, EP_WEB, EP_GOODS, EP_OTHER, EP_COUNT
+	EP_ME, EP_HEALTHZ, EP_METRICS, EP_OPENAPI, EP_WEB, EP_GOODS, EP_ACTIVATE, EP_OTHER, EP_COUNT
 };
 extern const char *const endpoint_names[EP_COUNT];
 
@@ -253,6 +253,7 @@ void handle_alerts(request *r);
 void handle_alert(request *r, int64_t id);
 void handle_decision(request *r, int64_t id);
 void handle_reload(request *r);
+void handle_activate(request *r, int64_t version_id);
 void handle_me(request *r);
 void handle_healthz(request *r);
 void handle_metrics(request *r);

@@ -7,7 +7,7 @@
 
 const char *const endpoint_names[EP_COUNT] = {
 	"screen", "screen_batch", "entity", "lists", "alerts", "alert", "decision", "reload",
-	"me", "healthz", "metrics", "openapi", "web", "goods", "other",
+	"me", "healthz", "metrics", "openapi", "web", "goods", "activate", "other",
 };
 
 /* The status codes counted one by one; 0 is a request that ended without a response (the

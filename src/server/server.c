@@ -304,6 +304,11 @@ static void dispatch(request *r)
 		r->ep = EP_GOODS;
 		if (method_is(r, MHD_HTTP_METHOD_POST) && need_role(r, EM_ROLE_SCREEN))
 			handle_goods(r);
+	} else if (!strncmp(u, "/v1/admin/lists/", 16) && (id = path_id(u + 16, &rest)) > 0 &&
+		   !strcmp(rest, "/activate")) {
+		r->ep = EP_ACTIVATE;
+		if (method_is(r, MHD_HTTP_METHOD_POST) && need_role(r, EM_ROLE_ADMIN))
+			handle_activate(r, id);
 	} else if (!strcmp(u, "/v1/admin/reload")) {
 		r->ep = EP_RELOAD;
 		if (method_is(r, MHD_HTTP_METHOD_POST) && need_role(r, EM_ROLE_ADMIN))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Many nodes on one PostgreSQL (tests/lib/pg_cluster.sh starts a throwaway cluster): two
-# `embargo serve` on the same database. A version imported from the command line reaches
-# both within seconds (NOTIFY); an alert decided on one is suppressed on the other; audit
+# `embargo serve` on the same database. A version imported from the command line, or activated
+# through one node's API, reaches both within seconds (NOTIFY); an alert decided on one is suppressed on the other; audit
 # records written by both at once are all kept, each with its node. Then the database goes
 # away: both keep answering from their index, /healthz and /metrics say the store is
 # unreachable, screenings made meanwhile wait and are recorded once it is back; a restart under
@@ -56,6 +56,14 @@ check "node a serves the new version within 20 s (no polling: that is every 60 s
 check "node b serves the new version within 20 s" 'wait_for 20 "[ \"\$(served_version node_b)\" = $vb ]"'
 echo "     both nodes serve version $vb $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}') s after the import began"
 has "node a logged the reload" "$work/node_a.log" '"msg":"lists loaded".*"generation":2'
+
+# --- a version activated through the API of one node reaches the other ---
+req node_a POST "/v1/admin/lists/$va/activate"
+same "node a: activating the older version through the API: 200" "$STATUS" 200
+same "node a serves it at once" "$(j '.lists[0].version_id')" "$va"
+check "node b serves it within 20 s" 'wait_for 20 "[ \"\$(served_version node_b)\" = $va ]"'
+req node_b POST "/v1/admin/lists/$vb/activate"
+check "and back through node b: node a serves the newer one within 20 s" 'wait_for 20 "[ \"\$(served_version node_a)\" = $vb ]"'
 
 # --- an alert decided on one node is suppressed on the other ---
 req node_a POST /v1/screen '{"name":"Kim Jong Un","customer_ref":"C-1"}'

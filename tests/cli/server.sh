@@ -268,6 +268,17 @@ same "the analyst key on alerts: 200" "$STATUS" 200
 expect_error "the analyst key on reload: 403" 403 forbidden POST /v1/admin/reload '' -H "X-API-Key: $ka"
 req POST /v1/admin/reload '' -H "X-API-Key: $kd"
 same "the admin key on reload: 200" "$STATUS" 200
+# rolling a list back through the API, then forward again (admin only)
+expect_error "the analyst key on activate: 403" 403 forbidden POST "/v1/admin/lists/$version_a/activate" '' -H "X-API-Key: $ka"
+expect_error "activating a version that does not exist: 404" 404 not_found POST /v1/admin/lists/999999/activate '' -H "X-API-Key: $kd"
+req POST "/v1/admin/lists/$version_a/activate" '' -H "X-API-Key: $kd"
+same "activate the older version: 200" "$STATUS" 200
+same "activate: served at once" "$(j '.lists[0].version_id')" "$version_a"
+same "the store's active version follows" "$("$EMBARGO" lists --json | jq -r '[.[] | select(.active)][0].id')" "$version_a"
+req POST /v1/screen '{"name":"Wuhan Global Sensor Technology Co., Ltd."}' -H "X-API-Key: $ks"
+same "rolled back: the entry of 2024-05-03 no longer matches" "$(j '[.matches[].source_id] | index("46633")')" null
+req POST "/v1/admin/lists/$version_b/activate" '' -H "X-API-Key: $kd"
+same "activate the newer version again" "$(j '.lists[0].version_id')" "$version_b"
 req GET /healthz
 same "healthz needs no key" "$STATUS" 200
 req GET / 
