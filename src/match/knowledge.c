@@ -126,6 +126,8 @@ static void fuzzy_add_key(const char *key, size_t word)
 		em_strmap_put(&K.fuzzy, key, SIZE_MAX); /* ambiguous: two different words share it */
 	else if (!em_strmap_get(&K.fuzzy, key, &old))
 		em_strmap_put(&K.fuzzy, key, word);
+	else if (old != SIZE_MAX && old != word && strcmp(K.fuzzy_words[word], K.fuzzy_words[old]) < 0)
+		em_strmap_put(&K.fuzzy, key, word); /* spellings of one word: the same one whatever the order */
 }
 
 /* Indexes one word for fuzzy lookup: itself, its phonetic key, and their one-letter deletions. */
