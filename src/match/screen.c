@@ -1058,7 +1058,35 @@ static void join_pass(const query_ctx *c, uint32_t name, const join_lens *L, boo
 	}
 }
 
-static void align(const query_ctx *c, uint32_t name, alignment *al)
+/*
+ * An upper bound of the name score before the costly part of the alignment. A query term that
+ * cannot pair with any word of the name stays unmatched, and only the name's words that can pair
+ * bring weight, so the query coverage is at most T / (T + U): T the weight of the name's words
+ * with a candidate pair (of all its words when words written together may pair too), U the
+ * weight of the query terms without one. The score is at most the query coverage.
+ */
+static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *cands, size_t ncand,
+			  bool joins)
+{
+	const em_screener *s = c->s;
+	bool qpair[EM_TEXT_MAX_TOKENS] = {false}, cpaired[256] = {false};
+	for (size_t k = 0; k < ncand; k++) {
+		qpair[cands[k].qi] = true;
+		cpaired[cands[k].ci] = true;
+	}
+	double t = joins ? nm->total_weight : 0, u = 0;
+	for (size_t j = 0; j < nm->n_terms && !joins; j++)
+		if (cpaired[j])
+			t += s->vocab[s->term_vocab[nm->terms + j]].weight;
+	for (size_t i = 0; i < c->n; i++)
+		if (!qpair[i] && !joins)
+			u += c->q[i].weight;
+	return t + u > 0 ? t / (t + u) : 1.0;
+}
+
+/* Aligns the query with a name and scores it; a name whose score cannot reach `floor` is left
+ * with score 0 and no pairs (floor 0: always aligned in full, as explanations need). */
+static void align(const query_ctx *c, uint32_t name, alignment *al, double floor)
 {
 	const em_screener *s = c->s;
 	const em_iname *nm = &s->names[name];
@@ -1096,6 +1124,12 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 			}
 		}
 	}
+	const em_name_runs *runs = &s->name_runs[name];
+	bool joins = may_join(c, nm, runs);
+	if (floor > 0 && !joins && score_bound(c, nm, cands, ncand, joins) < floor) {
+		al->qcov = al->ccov = al->score = 0;
+		return;
+	}
 	/* Sort by key, descending (insertion sort: a few dozen pairs). */
 	for (size_t a = 1; a < ncand; a++) {
 		cpair t = cands[a];
@@ -1109,8 +1143,6 @@ static void align(const query_ctx *c, uint32_t name, alignment *al)
 	double matched = 0, qden = 0, cden = nm->total_weight, caligned = 0;
 	/* Words written together ("NAJIBULLAH" for "njyb allh") first: they explain more tokens. */
 	join_lens lens;
-	const em_name_runs *runs = &s->name_runs[name];
-	bool joins = may_join(c, nm, runs);
 	if (joins) {
 		join_lens_init(&lens, c, nm, runs);
 		join_pass(c, name, &lens, qused, cused, al, &matched, &qden, &caligned, true);
@@ -1358,7 +1390,7 @@ static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, co
 		kind = (em_name_kind)nm->kind;
 		m->matched_name = e->names[nm->name_idx].full;
 		alignment al;
-		align(c, h->name, &al);
+		align(c, h->name, &al, 0);
 		m->query_coverage = al.qcov;
 		m->name_coverage = al.ccov;
 		em_token_match *t = em_arena_alloc(&ri->arena, (al.n ? al.n : 1) * sizeof *t);
@@ -1467,7 +1499,7 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 		ri->pub.candidates += nc;
 		for (size_t k = 0; k < nc; k++) {
 			alignment al;
-			align(ctx[var], cands[k].name, &al);
+			align(ctx[var], cands[k].name, &al, threshold - 0.2);
 			if (al.score < threshold - 0.2)
 				continue;
 			uint32_t ent = s->names[cands[k].name].entity;
