@@ -442,7 +442,9 @@ static bool split_suffixes(const query_ctx *c, char *out, size_t cap)
 	out[0] = '\0';
 	for (size_t i = 0; i < c->n; i++) {
 		const qterm *q = &c->q[i];
-		const char *t = q->term.orig_len ? q->term.orig : q->term.text;
+		/* A legal form is written as its canonical form: its original spelling may be a
+		 * phrase written together ("companylimited"), which would not read as one again. */
+		const char *t = q->term.cls == EM_TERM_LEGAL || !q->term.orig_len ? q->term.text : q->term.orig;
 		size_t len = strlen(t), cut = 0;
 		bool close = false;
 		for (size_t k = 0; k < q->n_m; k++)
