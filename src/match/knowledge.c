@@ -263,12 +263,38 @@ void em_terms_from_name(const char *name, const char *family, int is_query, em_t
 	em_terms_from_name_with(name, family, is_query, EM_TRANSLIT_DEFAULT, out);
 }
 
+/*
+ * A word written onto a dotted legal form takes its first letter: "TRADINGL.L.C" reads as
+ * "tradingl" and "lc", and is "trading" and "llc". Only when the letter and the rest make a legal
+ * form and the rest alone is none (a trailing initial, "JONES A", is left alone).
+ */
+static void rejoin_initialisms(em_tokens *tk)
+{
+	for (size_t i = 0; i + 1 < tk->n; i++) {
+		em_token *a = &tk->tok[i], *b = &tk->tok[i + 1];
+		char last = a->len ? a->text[a->len - 1] : '\0';
+		if (a->len < 5 || b->len < 2 || b->len > 4 || last < 'a' || last > 'z' ||
+		    em_strmap_get(&K.legal, b->text, NULL) || em_knowledge_is_word(a->text))
+			continue;
+		char joined[8];
+		joined[0] = last;
+		memcpy(joined + 1, b->text, b->len + 1u);
+		if (!em_strmap_get(&K.legal, joined, NULL))
+			continue;
+		a->text[--a->len] = '\0';
+		memcpy(b->text, joined, b->len + 2u);
+		b->len++;
+	}
+}
+
 void em_terms_from_name_with(const char *name, const char *family, int is_query, em_translit which,
 			     em_terms *out)
 {
 	em_knowledge_init();
 	em_tokens tk;
 	em_text_tokenize_with(name, &tk, which);
+	if (is_query)
+		rejoin_initialisms(&tk);
 	/* Queries: a token that resembles a knowledge word is taken for it. */
 	unsigned char corrected[EM_TEXT_MAX_TOKENS] = {0};
 	em_token orig[EM_TEXT_MAX_TOKENS];
