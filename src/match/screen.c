@@ -23,6 +23,7 @@
 #define RETRIEVE_SHARE 0.35    /* a candidate must reach this share of the query weight */
 #define MAX_CANDIDATES 3000    /* names scored at most per query (best reached first) */
 #define MAX_TERM_MATCHES 64    /* listed terms kept per query term */
+#define KNOWN_GUESS 0.80f     /* a knowledge guess for a token the lists also know as written */
 #define VSLOTS 512             /* slots of a query's listed-term table (a power of two) */
 
 typedef struct term_match {
@@ -506,6 +507,10 @@ static void match_terms(query_ctx *c, const em_screener *s)
 					for (size_t k = 0; k < guess.n_m; k++)
 						add_match(q, guess.m[k].vocab, guess.m[k].sim * 0.92f, guess.m[k].how);
 				}
+			} else if (known && guess.term.cls == EM_TERM_NAME) {
+				/* A rare listed spelling ("HSEIN") may still be a slip for the common name. */
+				for (size_t k = 0; k < guess.n_m; k++)
+					add_match(q, guess.m[k].vocab, guess.m[k].sim * KNOWN_GUESS, guess.m[k].how);
 			}
 			q->term.corrected = !known;
 		} else {
