@@ -25,6 +25,15 @@ static void transliteration(void)
 	CHECK_EQ_STR(ascii("Γιώργος"), "giorgos");
 	CHECK_EQ_STR(ascii("钟明轩"), "zhong ming xuan");
 	CHECK_EQ_STR(ascii("صدام حسين"), "sdam hsyn");
+	/* The two Cyrillic readings: BGN/PCGN writes yo as e, the plain one as yo. */
+	char two[64];
+	em_text_to_ascii_with("Олег Белозёров", strlen("Олег Белозёров"), two, sizeof two, NULL, EM_TRANSLIT_DEFAULT);
+	CHECK_EQ_STR(two, "oleg belozerov");
+	em_text_to_ascii_with("Олег Белозёров", strlen("Олег Белозёров"), two, sizeof two, NULL, EM_TRANSLIT_PLAIN);
+	CHECK_EQ_STR(two, "oleg belozyorov");
+	/* Word by word through the cache gives what the whole name gives, twice over. */
+	CHECK_EQ_STR(ascii("Светлана Савицкая Светлана"), "svetlana savitskaya svetlana");
+	CHECK_EQ_STR(ascii("  عبد  الله  "), "  'bd  allh  "); /* spaces kept as they stand */
 	em_script_class sc;
 	char buf[64];
 	em_text_to_ascii("حسين", strlen("حسين"), buf, sizeof buf, &sc);
