@@ -31,6 +31,9 @@ static void transliteration(void)
 	CHECK_EQ_STR(two, "oleg belozerov");
 	em_text_to_ascii_with("Олег Белозёров", strlen("Олег Белозёров"), two, sizeof two, NULL, EM_TRANSLIT_PLAIN);
 	CHECK_EQ_STR(two, "oleg belozyorov");
+	em_text_to_ascii_with("Синно Електроникс Ко.", strlen("Синно Електроникс Ко."), two, sizeof two, NULL,
+			      EM_TRANSLIT_PLAIN);
+	CHECK_EQ_STR(two, "sinno electronics co.");
 	/* Word by word through the cache gives what the whole name gives, twice over. */
 	CHECK_EQ_STR(ascii("Светлана Савицкая Светлана"), "svetlana savitskaya svetlana");
 	CHECK_EQ_STR(ascii("  عبد  الله  "), "  'bd  allh  "); /* spaces kept as they stand */

@@ -30,16 +30,18 @@ static const char *const TRANSLIT_IDS[EM_TRANSLIT_COUNT] = {
 /*
  * The same as rules, with two repairs: Urdu letters ICU leaves alone (yeh barree, heh goal,
  * heh doachashmee) become their Arabic counterparts, and ta marbuta, which Latin spellings end
- * with -a or -ah (Hamza, Hamzah), becomes h rather than t. The plain reading also writes the
- * Russian yo as "yo" (BELOZYOROV, FYODOROV), where BGN/PCGN writes "e". Used when ICU accepts
- * the rules.
+ * with -a or -ah (Hamza, Hamzah), becomes h rather than t. The plain reading, the one for
+ * foreign words spelt letter by letter in Cyrillic, also writes yo as "yo" (BELOZYOROV, where
+ * BGN/PCGN writes "e") and ka as "c", as English words written in Cyrillic use it ("Ко" for Co.,
+ * "Електроникс" for Electronics; Russian names still meet their k spellings through the
+ * phonetic keys, and the BGN reading is always tried too). Used when ICU accepts the rules.
  */
 static const char *const TRANSLIT_RULES[EM_TRANSLIT_COUNT] = {
 	"\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
 	":: Russian-Latin/BGN; :: Ukrainian-Latin/BGN; :: Belarusian-Latin/BGN; :: Any-Latin; "
 	"\\u1E97 > h; :: Latin-ASCII;",
 	"\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
-	"\\u0451 > yo; \\u0401 > Yo; "
+	"\\u0451 > yo; \\u0401 > Yo; \\u043A > c; \\u041A > C; "
 	":: Any-Latin; \\u1E97 > h; :: Latin-ASCII;",
 };
 
