@@ -443,6 +443,28 @@ static void sqlite_close(em_backend *b)
 	free(b);
 }
 
+
+/*
+ * Switches the file to WAL. Two connections opening a new store at once can find the file
+ * locked here without SQLite's busy handler being called (the switch needs the file to
+ * itself), so a busy answer is retried until the usual busy timeout.
+ */
+static int set_wal(em_backend *b)
+{
+	for (int waited = 0;; waited += 10) {
+		sqlite3_stmt *st = NULL;
+		int r = sqlite3_prepare_v2(b->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+		if (r == SQLITE_OK)
+			r = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (r == SQLITE_ROW)
+			return 0;
+		if (((r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED) || waited >= BUSY_TIMEOUT_MS)
+			return db_fail(b, "cannot use the store");
+		sqlite3_sleep(10);
+	}
+}
+
 static int sqlite_open(em_backend **out, const char *path)
 {
 	*out = NULL;
@@ -462,12 +484,7 @@ static int sqlite_open(em_backend **out, const char *path)
 	sqlite3_busy_timeout(b->db, BUSY_TIMEOUT_MS);
 	/* WAL: readers keep working during an import. The first statement that touches the file
 	 * is also where "file is not a database" shows up. */
-	sqlite3_stmt *st = NULL;
-	int rc = 0;
-	if (sqlite3_prepare_v2(b->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		rc = db_fail(b, "cannot use the store");
-	sqlite3_finalize(st);
+	int rc = set_wal(b);
 	if (!rc)
 		rc = exec(b, "PRAGMA foreign_keys = ON", "enabling foreign keys");
 	if (!rc)
