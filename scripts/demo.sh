@@ -14,7 +14,7 @@ echo "== packages"
 bash scripts/install-deps.sh
 
 echo "== build (build-rel/)"
-cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-rel -j"$JOBS" >/dev/null
 EMBARGO=$PWD/build-rel/embargo
 "$EMBARGO" version

@@ -239,7 +239,7 @@ int em_ais_analysis_ports_parse(em_ais_analysis *a, const char *text, size_t len
 	if (a->ran)
 		return em_fail(EM_EINVAL, "%s: ports must be loaded before the analysis runs", name);
 	char line[1024];
-	int col[P_NCOLS];
+	int col[P_NCOLS] = {0}; /* set by the header line, which must come first */
 	bool header = false;
 	size_t lineno = 0;
 	for (size_t pos = 0; pos < len;) {
