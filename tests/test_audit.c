@@ -531,12 +531,44 @@ static void *record_many(void *arg)
 	return NULL;
 }
 
+/* Like record_many, but each commit holds two customers, in the order the node's flag says. */
+static void *record_pairs(void *arg)
+{
+	recorder *x = arg;
+	em_store *s = NULL;
+	x->rc = em_store_open(&s, store_fixture_url);
+	pthread_barrier_wait(x->start);
+	em_list_ref lr = {"test", 7, "abc"};
+	bool reversed = strcmp(x->node, "node-2") == 0;
+	for (int i = 0; !x->rc && i < PER_NODE; i++) {
+		em_alert_ref refs[2][8];
+		em_screening sc[2] = {EM_SCREENING_INIT, EM_SCREENING_INIT};
+		for (int k = 0; k < 2; k++) {
+			sc[k].who = "tester";
+			sc[k].channel = "api";
+			sc[k].node = x->node;
+			sc[k].customer_ref = (k == 0) != reversed ? "C-one" : "C-two";
+			sc[k].query = x->query;
+			sc[k].result = x->result;
+			sc[k].lists = &lr;
+			sc[k].n_lists = 1;
+			sc[k].alerts = refs[k];
+		}
+		em_screening *items[] = {&sc[0], &sc[1]};
+		x->rc = em_audit_record(s, items, 2);
+		if (x->rc)
+			fprintf(stderr, "%s: %s\n", x->node, em_error_last()->message);
+	}
+	em_store_free(s);
+	return NULL;
+}
+
 /*
- * Two connections (two nodes) record screenings of one customer at once: every record is
- * kept with the node that wrote it, and the customer gets one alert for the listed party,
- * which all the other screenings join (recording serialises on the customer).
+ * Screens one name against the test list, then has two nodes (connections) run `fn` at once
+ * on a fresh store; both must succeed. The store stays open for the caller's checks.
  */
-static void concurrent_records(void)
+static void race_two_nodes(void *(*fn)(void *), recorder *a, recorder *b, void (*check)(const recorder *,
+											    const recorder *))
 {
 	em_store *s = open_fresh();
 	em_list *l = make_list(NULL, 0);
@@ -551,26 +583,62 @@ static void concurrent_records(void)
 	CHECK(res && res->n_matches >= 1);
 	pthread_barrier_t start;
 	pthread_barrier_init(&start, NULL, 2);
-	recorder a = {&start, "node-1", &q, res, 0, 0}, b = {&start, "node-2", &q, res, 0, 0};
+	*a = (recorder){&start, "node-1", &q, res, 0, 0};
+	*b = (recorder){&start, "node-2", &q, res, 0, 0};
 	pthread_t ta, tb;
-	CHECK_EQ_INT(pthread_create(&ta, NULL, record_many, &a), 0);
-	CHECK_EQ_INT(pthread_create(&tb, NULL, record_many, &b), 0);
+	CHECK_EQ_INT(pthread_create(&ta, NULL, fn, a), 0);
+	CHECK_EQ_INT(pthread_create(&tb, NULL, fn, b), 0);
 	pthread_join(ta, NULL);
 	pthread_join(tb, NULL);
 	pthread_barrier_destroy(&start);
-	CHECK_EQ_INT(a.rc, 0);
-	CHECK_EQ_INT(b.rc, 0);
-	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings"), 2 * PER_NODE);
-	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings WHERE node = 'node-1'"), PER_NODE);
-	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings WHERE node = 'node-2'"), PER_NODE);
-	CHECK_EQ_INT(store_fixture_int("SELECT count(DISTINCT id) FROM screenings"), 2 * PER_NODE);
-	CHECK_EQ_INT(a.opened + b.opened, 1);
-	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM alerts WHERE source_id = '1'"), 1);
-	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM customers"), 1);
+	CHECK_EQ_INT(a->rc, 0);
+	CHECK_EQ_INT(b->rc, 0);
+	check(a, b);
 	em_result_free(res);
 	em_screener_free(scr);
 	em_list_free(l);
 	close_fresh(s);
+}
+
+static void check_crossed(const recorder *a, const recorder *b)
+{
+	(void)a;
+	(void)b;
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings"), 4 * PER_NODE);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM customers"), 2);
+}
+
+/*
+ * Two nodes commit screenings of the same two customers in opposite orders, so their
+ * transactions can deadlock on the customers' rows: the store runs an aborted one again, and
+ * every record is kept.
+ */
+static void crossed_records(void)
+{
+	recorder a, b;
+	race_two_nodes(record_pairs, &a, &b, check_crossed);
+}
+
+static void check_concurrent(const recorder *a, const recorder *b)
+{
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings"), 2 * PER_NODE);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings WHERE node = 'node-1'"), PER_NODE);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM screenings WHERE node = 'node-2'"), PER_NODE);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(DISTINCT id) FROM screenings"), 2 * PER_NODE);
+	CHECK_EQ_INT(a->opened + b->opened, 1);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM alerts WHERE source_id = '1'"), 1);
+	CHECK_EQ_INT(store_fixture_int("SELECT count(*) FROM customers"), 1);
+}
+
+/*
+ * Two connections (two nodes) record screenings of one customer at once: every record is
+ * kept with the node that wrote it, and the customer gets one alert for the listed party,
+ * which all the other screenings join (recording serialises on the customer).
+ */
+static void concurrent_records(void)
+{
+	recorder a, b;
+	race_two_nodes(record_many, &a, &b, check_concurrent);
 }
 
 /* One screening of `name` for customer `ref`, ready to record (its result freed by the caller). */
@@ -817,6 +885,7 @@ int main(void)
 	RUN(batch_record);
 	RUN(goods_record);
 	RUN(concurrent_records);
+	RUN(crossed_records);
 	RUN(work_queue);
 	RUN(work_queue_concurrent);
 	return TEST_REPORT();

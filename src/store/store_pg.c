@@ -16,6 +16,7 @@
  * growing back-off allows, so a node whose database is down fails fast instead of hanging.
  */
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ struct em_backend {
 	int listening;             /* LISTEN issued: re-issue it after a reconnection */
 	int reconnected;           /* re-established since the last wait_change: report a change */
 	int prepared;              /* the hot statement (QUIET_SQL) is prepared on this connection */
+	char failed_state[6];      /* SQLSTATE of the last statement that failed ("": none) */
 };
 
 /*
@@ -210,8 +212,11 @@ static int pg_fail(em_backend *b, const char *what)
 	return fail_msg(b, what, PQerrorMessage(b->conn));
 }
 
+static const char *sqlstate(const PGresult *res);
+
 static int res_fail(em_backend *b, PGresult *res, const char *what)
 {
+	snprintf(b->failed_state, sizeof b->failed_state, "%s", sqlstate(res));
 	int rc = fail_msg(b, what, res ? PQresultErrorMessage(res) : PQerrorMessage(b->conn));
 	PQclear(res);
 	return rc;
@@ -998,14 +1003,28 @@ static int record_one(em_backend *b, em_store_screening_row *s, em_store_alert_p
 	return rc;
 }
 
+/*
+ * Nodes recording screenings of the same customers at once can deadlock (each batch takes its
+ * customers' rows in its own order): PostgreSQL aborts one of the transactions, which is then
+ * simply run again (up to eight times, pausing a little longer each time), as PostgreSQL's
+ * documentation advises for deadlocks and serialization failures.
+ */
 static int pg_record(em_backend *b, em_store_screening_row *rows, size_t n, em_store_alert_policy policy)
 {
-	int rc = begin(b);
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = record_one(b, &rows[i], policy);
-	if (rc || (rc = commit(b)))
-		return rollback(b, rc);
-	return 0;
+	for (int attempt = 1;; attempt++) {
+		b->failed_state[0] = '\0';
+		int rc = begin(b);
+		for (size_t i = 0; !rc && i < n; i++)
+			rc = record_one(b, &rows[i], policy);
+		if (!rc && !(rc = commit(b)))
+			return 0;
+		rollback(b, rc);
+		bool again = !strcmp(b->failed_state, "40P01") || !strcmp(b->failed_state, "40001");
+		if (!again || attempt == 8)
+			return rc;
+		struct timespec pause = {0, attempt * 10000000L};
+		nanosleep(&pause, NULL);
+	}
 }
 
 typedef struct scan_ctx {
