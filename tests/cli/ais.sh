@@ -4,21 +4,8 @@
 # types we decode and 4 of other types; the MarineCadastre export has 1,000 rows), both output
 # formats, standard input, the skip summary and usage errors.
 set -u
-: "${EMBARGO:?set EMBARGO to the embargo binary}" "${EM_SHARED_DIR:?set EM_SHARED_DIR}"
+. "$(dirname "$0")/lib/harness.sh"
 S=$EM_SHARED_DIR/ais/samples
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 ('$2' != '$3')"; fi; }
-expect() {
-	local desc=$1 want=$2
-	shift 2
-	"$@" >"$work/out" 2>"$work/err"
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc"; else bad "$desc (exit $got, wanted $want)"; head -n 5 "$work/err"; fi
-}
 
 expect "decode tag-block sample" 0 "$EMBARGO" ais decode "$S/aisdb_test_data_20211101.nm4"
 same "975 records" "$(wc -l <"$work/out")" 975
@@ -50,5 +37,4 @@ expect "no input is a usage error" 2 "$EMBARGO" ais decode
 expect "bad format is a usage error" 2 "$EMBARGO" ais decode --format xml "$S/pyais_sample.ais"
 expect "unknown subcommand is a usage error" 2 "$EMBARGO" ais frobnicate
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

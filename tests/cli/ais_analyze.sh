@@ -8,21 +8,9 @@
 # scenario` against its ground truth; the real samples (with and without receive times) from
 # $EM_SHARED_DIR/ais/samples.
 set -u
-: "${EMBARGO:?set EMBARGO to the embargo binary}" "${EM_SHARED_DIR:?set EM_SHARED_DIR}" "${EM_FIXTURES_DIR:?set EM_FIXTURES_DIR}"
+. "$(dirname "$0")/lib/harness.sh"
+: "${EM_FIXTURES_DIR:?set EM_FIXTURES_DIR}"
 S=$EM_SHARED_DIR/ais/samples
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 ('$2' != '$3')"; fi; }
-expect() {
-	local desc=$1 want=$2
-	shift 2
-	"$@" >"$work/out" 2>"$work/err"
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc"; else bad "$desc (exit $got, wanted $want)"; head -n 5 "$work/err"; fi
-}
 # jqt DESC FILE EXPR: the jq expression (over all lines slurped) is true
 jqt() { if jq -e -s "$3" "$2" >/dev/null 2>&1; then ok "$1"; else bad "$1 ($3)"; fi; }
 
@@ -175,5 +163,4 @@ expect "no input is a usage error" 2 "$EMBARGO" ais analyze
 expect "bad format is a usage error" 2 "$EMBARGO" ais analyze --format kml "$work/scenario.csv"
 expect "missing file fails" 1 "$EMBARGO" ais analyze "$work/none.csv"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
