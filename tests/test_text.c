@@ -25,6 +25,12 @@ static void transliteration(void)
 	CHECK_EQ_STR(ascii("Γιώργος"), "giorgos");
 	CHECK_EQ_STR(ascii("钟明轩"), "zhong ming xuan");
 	CHECK_EQ_STR(ascii("صدام حسين"), "sdam hsyn");
+	/* Urdu and Pashto letters ICU leaves alone are read as their nearest Arabic letters (ICU's
+	 * own chain would drop them: "لمیٹڈ" read "lmy"). */
+	CHECK_EQ_STR(ascii("لمیٹڈ"), "lmytd");
+	CHECK_EQ_STR(ascii("چوہدری"), "chwhdry");
+	CHECK_EQ_STR(ascii("ډېر ړوند ټول"), "dyr rwnd twl");
+	CHECK_EQ_STR(ascii("ڑ"), "r");
 	/* The two Cyrillic readings: BGN/PCGN writes yo as e, the plain one as yo. */
 	char two[64];
 	em_text_to_ascii_with("Олег Белозёров", strlen("Олег Белозёров"), two, sizeof two, NULL, EM_TRANSLIT_DEFAULT);
@@ -137,6 +143,26 @@ static void knowledge(void)
 	CHECK(t.t[1].family);
 	CHECK(!t.t[3].family);
 	CHECK_EQ_INT(t.t[2].cls, EM_TERM_STOP); /* dr */
+	/* A person's name keeps a word that is also a legal form ("AG" in a Tuareg name). */
+	em_terms_from_name("IYAD AG GHALI", NULL, 0, &t);
+	CHECK_EQ_INT(t.t[1].cls, EM_TERM_LEGAL);
+	em_terms_from_name("IYAD AG GHALI", NULL, EM_TERMS_PERSON, &t);
+	CHECK(t.t[1].cls != EM_TERM_LEGAL);
+	CHECK_EQ_STR(t.t[1].text, "ag");
+	em_terms_from_name("IYAD AG GHALI", NULL, EM_TERMS_QUERY | EM_TERMS_PERSON, &t);
+	CHECK(t.t[1].cls != EM_TERM_LEGAL);
+	/* Arabic-script legal forms, as romanized; and a romanized Arabic word is corrected to a
+	 * knowledge word only when its consonants fit it (شركة is no spelling of Shaykh). */
+	em_terms_from_name("شركة النور", NULL, EM_TERMS_QUERY, &t);
+	CHECK_EQ_STR(t.t[0].text, "co");
+	CHECK_EQ_INT(t.t[0].cls, EM_TERM_LEGAL);
+	em_terms_from_name("شبكة محمد", NULL, EM_TERMS_QUERY, &t);
+	CHECK_EQ_STR(t.t[0].text, "shbkh");
+	CHECK_EQ_INT(t.t[0].cls, EM_TERM_NAME);
+	em_terms_from_name("shaykx", NULL, EM_TERMS_QUERY, &t); /* in Latin a slip is still read as the word */
+	CHECK_EQ_STR(t.t[0].text, "shaykh");
+	em_terms_from_name("راحت لمیٹڈ", NULL, EM_TERMS_QUERY, &t);
+	CHECK_EQ_STR(t.t[1].text, "ltd");
 }
 
 static void distances(void)

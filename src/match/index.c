@@ -258,7 +258,8 @@ static int index_name(em_screener *s, uint32_t ei, size_t name_idx, size_t *cap_
 {
 	const em_name *nm = &s->entities[ei]->names[name_idx];
 	em_terms terms;
-	em_terms_from_name(nm->full, s->entities[ei]->type == EM_ENTITY_PERSON ? nm->family : NULL, 0, &terms);
+	bool person = s->entities[ei]->type == EM_ENTITY_PERSON;
+	em_terms_from_name(nm->full, person ? nm->family : NULL, person ? EM_TERMS_PERSON : 0, &terms);
 	if (terms.n == 0)
 		return 0;
 	if (terms.n > 255)

@@ -196,6 +196,24 @@ size_t em_knowledge_suffix_split(const char *text, size_t len)
 	return 0;
 }
 
+/*
+ * Arabic script writes every consonant, so a romanized Arabic-script word is one knowledge word
+ * only when its consonants appear in that word in order: "shrkh" (شركة, company) is one edit
+ * from "shykh" but no spelling of Shaykh.
+ */
+static bool consonants_fit(const char *tok, const char *w)
+{
+	for (; *tok; tok++) {
+		if (strchr("aeiouwy'", *tok))
+			continue;
+		w = strchr(w, *tok);
+		if (!w)
+			return false;
+		w++;
+	}
+	return true;
+}
+
 /* A knowledge word the query token resembles: same sound, or one edit away; NULL if none or ambiguous. */
 static const char *fuzzy_lookup(const char *tok, size_t len)
 {
@@ -258,9 +276,9 @@ static void set_term(em_term *t, const char *s, size_t n, em_term_class cls, flo
 	t->corrected = 0;
 }
 
-void em_terms_from_name(const char *name, const char *family, int is_query, em_terms *out)
+void em_terms_from_name(const char *name, const char *family, int flags, em_terms *out)
 {
-	em_terms_from_name_with(name, family, is_query, EM_TRANSLIT_DEFAULT, out);
+	em_terms_from_name_with(name, family, flags, EM_TRANSLIT_DEFAULT, out);
 }
 
 /*
@@ -287,10 +305,11 @@ static void rejoin_initialisms(em_tokens *tk)
 	}
 }
 
-void em_terms_from_name_with(const char *name, const char *family, int is_query, em_translit which,
+void em_terms_from_name_with(const char *name, const char *family, int flags, em_translit which,
 			     em_terms *out)
 {
 	em_knowledge_init();
+	bool is_query = flags & EM_TERMS_QUERY, person = flags & EM_TERMS_PERSON;
 	em_tokens tk;
 	em_text_tokenize_with(name, &tk, which);
 	if (is_query)
@@ -305,7 +324,7 @@ void em_terms_from_name_with(const char *name, const char *family, int is_query,
 			if (em_knowledge_is_word(k->text))
 				continue;
 			const char *w = fuzzy_lookup(k->text, k->len);
-			if (!w)
+			if (!w || (tk.script == EM_SCRIPT_ABJAD && !consonants_fit(k->text, w)))
 				continue;
 			size_t wl = strlen(w);
 			memcpy(k->text, w, wl + 1);
@@ -324,7 +343,7 @@ void em_terms_from_name_with(const char *name, const char *family, int is_query,
 		/* Longest legal-form phrase starting here. */
 		size_t best = 0, canon = 0;
 		char phrase[EM_TEXT_MAX_TOKEN * MAX_PHRASE];
-		for (size_t len = 1; len <= MAX_PHRASE && i + len <= tk.n; len++) {
+		for (size_t len = 1; !person && len <= MAX_PHRASE && i + len <= tk.n; len++) {
 			size_t pl = 0;
 			for (size_t k = i; k < i + len; k++) {
 				if (k > i)
@@ -368,7 +387,7 @@ void em_terms_from_name_with(const char *name, const char *family, int is_query,
 				stop = false;
 			if (stop)
 				set_term(t, s, strlen(s), EM_TERM_STOP, K.stop_factor[si] < 0 ? -K.stop_factor[si] : K.stop_factor[si]);
-			else if (is_query && em_strmap_get(&K.legal_words, s, NULL))
+			else if (is_query && !person && em_strmap_get(&K.legal_words, s, NULL))
 				set_term(t, s, strlen(s), EM_TERM_LEGAL, 0.12f); /* "OPEN", "JOINT" alone */
 			else
 				set_term(t, s, strlen(s), EM_TERM_NAME, 1.0f);

@@ -38,16 +38,20 @@ typedef struct em_terms {
 /* Loads the tables once (thread-safe); returns 0 or a negative code. */
 int em_knowledge_init(void);
 
+/* Flags of em_terms_from_name. */
+#define EM_TERMS_QUERY 1  /* the name is a query, not a listed name */
+#define EM_TERMS_PERSON 2 /* a person's name: no legal forms ("AG" in IYAD AG GHALI is a name part) */
+
 /*
  * Tokenizes a name and applies the knowledge. When `family` is given (the list's family-name
  * field), tokens of the name that also occur in it are marked as family; otherwise the part
- * before a comma ("FAMILY, Given", the OFAC form) is. For a query (is_query = 1), a token that
+ * before a comma ("FAMILY, Given", the OFAC form) is. For a query (EM_TERMS_QUERY), a token that
  * is no knowledge word but sounds like one or is one typo away from one ("Mhsen", "LIMIYTED")
  * is taken for it and marked `corrected`: listed names are spelled as listed, queries are not.
  */
-void em_terms_from_name(const char *name, const char *family, int is_query, em_terms *out);
+void em_terms_from_name(const char *name, const char *family, int flags, em_terms *out);
 /* The same with a chosen romanization of Cyrillic (see text.h). */
-void em_terms_from_name_with(const char *name, const char *family, int is_query, em_translit which,
+void em_terms_from_name_with(const char *name, const char *family, int flags, em_translit which,
 			     em_terms *out);
 
 /*

@@ -172,6 +172,8 @@ static double one_edit_similarity(const char *a, size_t la, const char *b, size_
 	return 1.0 - (l <= 5 ? 0.8 : 0.7) / (double)l; /* a letter replaced */
 }
 
+static bool is_vowel(char c);
+
 /* Similarity of two different spellings: edit distance on phonetic keys and on the text. */
 static float typo_similarity(const qterm *q, const em_vocab *v)
 {
@@ -191,8 +193,11 @@ static float typo_similarity(const qterm *q, const em_vocab *v)
 	else if (dt == 2 && lt >= 8)
 		st = 1.0 - 1.5 / (double)lt;
 	double s = sp > st ? sp : st;
-	/* People rarely get the first letter wrong: a different one makes it likelier another name. */
-	if (s > 0 && q->term.text[0] != v->text[0] && q->phon[0] != v->phon[0])
+	/* People rarely get the first letter wrong: a different one makes it likelier another name.
+	 * Not so an initial vowel, which transliterations write as they hear it (Ibrahim, Ebrahim;
+	 * Osama, Usama; an Arabic initial alef, "ayad" for IYAD). */
+	if (s > 0 && q->term.text[0] != v->text[0] && q->phon[0] != v->phon[0] &&
+	    !(is_vowel(q->term.text[0]) && is_vowel(v->text[0])))
 		s -= 0.06;
 	return (float)(s > 0.93 ? 0.93 : s);
 }
@@ -368,6 +373,19 @@ static size_t abjad_readings(const char *t, size_t n, char out[MAX_READINGS][EM_
 		if (!seen)
 			memcpy(out[count++], sk, o + 1);
 	}
+	/* A final h is dropped as ta marbuta (Fatima), but ha is a letter too, and Latin spellings
+	 * often give it a vowel after it (TAHA for "طه", ALLAHI). */
+	if (n >= 2 && t[n - 1] == 'h' && count < MAX_READINGS) {
+		char sk[EM_TEXT_MAX_TOKEN * 2];
+		size_t o = em_text_skeleton(t, n - 1, sk, sizeof sk - 1);
+		sk[o++] = 'h';
+		sk[o] = '\0';
+		bool seen = false;
+		for (size_t m = 0; m < count; m++)
+			seen |= strcmp(out[m], sk) == 0;
+		if (!seen)
+			memcpy(out[count++], sk, o + 1);
+	}
 	return count;
 }
 
@@ -409,19 +427,23 @@ static void find_term_matches(const em_screener *s, qterm *q, em_script_class sc
 		/* Any legal form is weak evidence for any other: LLC and JSC are both companies. */
 		for (size_t k = 0; k < s->n_legal; k++)
 			add_match(q, s->legal_vocab[k], 0.75f, HOW_VARIANT); /* keeps 1.0 for the same form */
+		/* A person's name keeps its words as written ("IYAD AG GHALI"): meet them too. */
+		if (q->term.orig_len && em_strmap_get(&s->by_text, q->term.orig, &v))
+			add_match(q, (uint32_t)v, 1.0f, HOW_EXACT);
 		return;
 	}
 	if (q->term.cls != EM_TERM_NAME)
 		return; /* stop words only match exactly */
-	/* A vowelless Arabic-script spelling is compared by its skeleton below, not as a typo. */
-	if (script != EM_SCRIPT_ABJAD) {
+	/* A vowelless Arabic-script spelling is compared by its skeleton below, not as a typo;
+	 * unless the skeleton is one letter, too short to find it by ("اياد" ayad, IYAD). */
+	if (script != EM_SCRIPT_ABJAD || q->slen < 2) {
 		lookup_typos(s, q, q->phon, q->plen);
 		if (strcmp(q->phon, q->term.text) != 0)
 			lookup_typos(s, q, q->term.text, q->term.len);
 	}
 	/* Arabic script leaves short vowels unwritten: compare consonant skeletons, under every
 	 * plausible Latin reading of the romanized letters (see abjad_readings). */
-	if (script == EM_SCRIPT_ABJAD && q->slen >= 2) {
+	if (script == EM_SCRIPT_ABJAD && q->term.len >= 2) {
 		char alts[MAX_READINGS][EM_TEXT_MAX_TOKEN * 2];
 		size_t n = abjad_readings(q->term.text, q->term.len, alts);
 		for (size_t k = 0; k < n; k++) {
@@ -471,6 +493,23 @@ static bool split_suffixes(const query_ctx *c, char *out, size_t cap)
 	return changed;
 }
 
+/*
+ * A query word read as a known variant ("Магомед" -> magomed -> muhammad) is also looked up as
+ * written: a listed spelling the variant table does not know (MAGHOMED) is still one letter
+ * or one sound away from it.
+ */
+static void match_as_written(const em_screener *s, qterm *q, em_script_class script)
+{
+	qterm alt = *q;
+	memcpy(alt.term.text, q->term.orig, q->term.orig_len + 1u);
+	alt.term.len = q->term.orig_len;
+	alt.plen = em_text_phonetic(alt.term.text, alt.term.len, alt.phon, sizeof alt.phon);
+	alt.slen = em_text_skeleton(alt.term.text, alt.term.len, alt.skel, sizeof alt.skel);
+	find_term_matches(s, &alt, script);
+	for (size_t k = 0; k < alt.n_m; k++)
+		add_match(q, alt.m[k].vocab, alt.m[k].sim, alt.m[k].how);
+}
+
 /* Finds the listed terms each query term may be, and the term weights. */
 static void match_terms(query_ctx *c, const em_screener *s)
 {
@@ -515,6 +554,8 @@ static void match_terms(query_ctx *c, const em_screener *s)
 			q->term.corrected = !known;
 		} else {
 			find_term_matches(s, q, c->script);
+			if (q->term.cls == EM_TERM_NAME && q->term.orig_len && strcmp(q->term.orig, q->term.text) != 0)
+				match_as_written(s, q, c->script);
 		}
 		/* Weight: the listed weight of the closest listed term, else "unseen". */
 		float w = 0, best = 0;
@@ -604,17 +645,18 @@ static void load_terms(query_ctx *c, const em_terms *terms)
 		c->q[i].term = terms->t[i];
 }
 
-static void prepare_query(query_ctx *c, const em_screener *s, const char *name, em_translit which)
+static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q, em_translit which)
 {
 	em_terms terms;
-	em_terms_from_name_with(name, NULL, 1, which, &terms);
+	int flags = EM_TERMS_QUERY | (q->type == EM_ENTITY_PERSON ? EM_TERMS_PERSON : 0);
+	em_terms_from_name_with(q->name, NULL, flags, which, &terms);
 	c->s = s;
 	c->script = terms.script;
 	load_terms(c, &terms);
 	match_terms(c, s);
 	char split[1024];
 	if (split_suffixes(c, split, sizeof split)) {
-		em_terms_from_name(split, NULL, 1, &terms);
+		em_terms_from_name(split, NULL, flags, &terms);
 		load_terms(c, &terms);
 		match_terms(c, s);
 	}
@@ -1484,11 +1526,11 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 	cand *cands = sc->work->cands;
 	hit *hits = sc->work->hits;
 	/* Cyrillic has two plausible romanizations: read the query both ways, keep the better. */
-	prepare_query(c, s, q->name, EM_TRANSLIT_DEFAULT);
+	prepare_query(c, s, q, EM_TRANSLIT_DEFAULT);
 	size_t n_variants = 1;
 	if (c->script == EM_SCRIPT_CYRILLIC) {
 		ctx[1] = &sc->work->ctx[1];
-		prepare_query(ctx[1], s, q->name, EM_TRANSLIT_PLAIN);
+		prepare_query(ctx[1], s, q, EM_TRANSLIT_PLAIN);
 		n_variants = 2;
 	}
 

@@ -28,6 +28,20 @@ static const char *const TRANSLIT_IDS[EM_TRANSLIT_COUNT] = {
 };
 
 /*
+ * Letters of Urdu, Pashto, Sindhi, Kurdish and Uyghur that ICU's Any-Latin leaves alone (they
+ * would vanish from the name: "لمیٹڈ" read "lmy"): each becomes the Arabic or Persian letter
+ * that sounds closest, so the rest of the chain and the skeletons treat it as that letter.
+ * Tteh, ddal, rreh (Urdu retroflexes) as t, d, r; Pashto dze and tse as z and s; the nasal and
+ * ng letters as n; the Kurdish and Uyghur vowels as waw, ya or e.
+ */
+#define ARABIC_SCRIPT_EXTRAS                                                                                       \
+	"[\\u0679\\u067A\\u067C\\u067D\\u067F] > \\u062A; [\\u067B\\u0680] > \\u0628; \\u0681 > \\u0632; \\u0685 > \\u0633; "      \
+	"\\u0684 > \\u062C; \\u0687 > \\u0686; [\\u0688-\\u068F] > \\u062F; [\\u0691-\\u0695\\u0699] > \\u0631; \\u0696 > \\u0698; "   \
+	"[\\u06AB\\u06B3] > \\u06AF; \\u06AA > \\u06A9; \\u06A6 > \\u0641; \\u06B5 > \\u0644; [\\u0683\\u06B1\\u06BA-\\u06BC] > \\u0646; "   \
+	"[\\u06C0\\u06C2] > \\u0647; [\\u06C4-\\u06CA\\u06CF] > \\u0648; [\\u06CD\\u06CE\\u06D0\\u06D3] > \\u06CC; \\u06D5 > e; "         \
+	"\\u0671 > \\u0627; "
+
+/*
  * The same as rules, with two repairs: Urdu letters ICU leaves alone (yeh barree, heh goal,
  * heh doachashmee) become their Arabic counterparts, and ta marbuta, which Latin spellings end
  * with -a or -ah (Hamza, Hamzah), becomes h rather than t. The plain reading, the one for
@@ -37,10 +51,10 @@ static const char *const TRANSLIT_IDS[EM_TRANSLIT_COUNT] = {
  * phonetic keys, and the BGN reading is always tried too). Used when ICU accepts the rules.
  */
 static const char *const TRANSLIT_RULES[EM_TRANSLIT_COUNT] = {
-	"\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
+	ARABIC_SCRIPT_EXTRAS "\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
 	":: Russian-Latin/BGN; :: Ukrainian-Latin/BGN; :: Belarusian-Latin/BGN; :: Any-Latin; "
 	"\\u1E97 > h; :: Latin-ASCII;",
-	"\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
+	ARABIC_SCRIPT_EXTRAS "\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
 	"\\u0451 > yo; \\u0401 > Yo; \\u043A > c; \\u041A > C; "
 	":: Any-Latin; \\u1E97 > h; :: Latin-ASCII;",
 };
@@ -178,7 +192,7 @@ static void make_prototype(void)
 	make_fold_table();
 	for (int i = 0; i < EM_TRANSLIT_COUNT; i++) {
 		UErrorCode st = U_ZERO_ERROR;
-		UChar id[256], rules[512];
+		UChar id[256], rules[2048];
 		UParseError pe;
 		u_uastrcpy(id, i == EM_TRANSLIT_PLAIN ? "embargo-plain" : "embargo-default");
 		int32_t rl = u_unescape(TRANSLIT_RULES[i], rules, (int32_t)(sizeof rules / sizeof rules[0]));
