@@ -19,6 +19,7 @@ static const char *ascii(const char *in)
 
 static void transliteration(void)
 {
+	char two[64];
 	CHECK_EQ_STR(ascii("ABU MARZOOK, Mousa"), "abu marzook, mousa");
 	CHECK_EQ_STR(ascii("Светлана Савицкая"), "svetlana savitskaya"); /* BGN/PCGN */
 	CHECK_EQ_STR(ascii("İbrahim Şahin"), "ibrahim sahin");
@@ -31,8 +32,14 @@ static void transliteration(void)
 	CHECK_EQ_STR(ascii("چوہدری"), "chwhdry");
 	CHECK_EQ_STR(ascii("ډېر ړوند ټول"), "dyr rwnd twl");
 	CHECK_EQ_STR(ascii("ڑ"), "r");
+	/* Persian and Urdu read tha, dhal, dad and zah as s and z: the plain reading does too, and
+	 * it is tried only on Persian or Urdu text that has one of them. */
+	em_text_to_ascii_with("ثناء", strlen("ثناء"), two, sizeof two, NULL, EM_TRANSLIT_PLAIN);
+	CHECK_EQ_STR(two, "sna'");
+	CHECK(em_text_has_persian_reading("ثناء اللہ", strlen("ثناء اللہ")));
+	CHECK(!em_text_has_persian_reading("ثناء الله", strlen("ثناء الله"))); /* Arabic */
+	CHECK(!em_text_has_persian_reading("عامر علی", strlen("عامر علی")));  /* nothing to read otherwise */
 	/* The two Cyrillic readings: BGN/PCGN writes yo as e, the plain one as yo. */
-	char two[64];
 	em_text_to_ascii_with("Олег Белозёров", strlen("Олег Белозёров"), two, sizeof two, NULL, EM_TRANSLIT_DEFAULT);
 	CHECK_EQ_STR(two, "oleg belozerov");
 	em_text_to_ascii_with("Олег Белозёров", strlen("Олег Белозёров"), two, sizeof two, NULL, EM_TRANSLIT_PLAIN);

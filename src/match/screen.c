@@ -1525,10 +1525,12 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 	ctx[0] = c;
 	cand *cands = sc->work->cands;
 	hit *hits = sc->work->hits;
-	/* Cyrillic has two plausible romanizations: read the query both ways, keep the better. */
+	/* Cyrillic has two plausible romanizations, and Persian and Urdu read some Arabic letters
+	 * their own way (ثناء اللہ is SANAULLAH): read the query both ways, keep the better. */
 	prepare_query(c, s, q, EM_TRANSLIT_DEFAULT);
 	size_t n_variants = 1;
-	if (c->script == EM_SCRIPT_CYRILLIC) {
+	if (c->script == EM_SCRIPT_CYRILLIC ||
+	    (c->script == EM_SCRIPT_ABJAD && em_text_has_persian_reading(q->name, strlen(q->name)))) {
 		ctx[1] = &sc->work->ctx[1];
 		prepare_query(ctx[1], s, q, EM_TRANSLIT_PLAIN);
 		n_variants = 2;

@@ -36,12 +36,20 @@ typedef struct em_tokens {
 	int comma_at;           /* index of the first token after a comma ("FAMILY, Given"), or -1 */
 } em_tokens;
 
-/* Which romanization to use for Cyrillic (every other script has one). */
+/* Which romanization to use for Cyrillic and for Arabic-script letters that Persian and Urdu
+ * pronounce otherwise (every other script has one). */
 typedef enum em_translit {
-	EM_TRANSLIT_DEFAULT = 0, /* BGN/PCGN for Russian, Ukrainian, Belarusian */
-	EM_TRANSLIT_PLAIN,       /* ICU Any-Latin letter by letter */
+	EM_TRANSLIT_DEFAULT = 0, /* BGN/PCGN for Russian, Ukrainian, Belarusian; Arabic sounds */
+	EM_TRANSLIT_PLAIN,       /* ICU Any-Latin letter by letter; Persian and Urdu sounds (ث as s) */
 	EM_TRANSLIT_COUNT,
 } em_translit;
+
+/*
+ * 1 when the text is Persian or Urdu (it holds a letter Arabic does not use: پ چ ژ گ ک ی ہ ے...)
+ * and has a letter those languages read otherwise than Arabic (ث ذ ض ظ): then the
+ * EM_TRANSLIT_PLAIN reading differs and is worth trying.
+ */
+int em_text_has_persian_reading(const char *utf8, size_t len);
 
 /*
  * Transliterates UTF-8 text to lower-case ASCII (with ICU when it is not ASCII already),

@@ -56,6 +56,7 @@ static const char *const TRANSLIT_RULES[EM_TRANSLIT_COUNT] = {
 	"\\u1E97 > h; :: Latin-ASCII;",
 	ARABIC_SCRIPT_EXTRAS "\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
 	"\\u0451 > yo; \\u0401 > Yo; \\u043A > c; \\u041A > C; "
+	"\\u062B > \\u0633; [\\u0630\\u0636\\u0638] > \\u0632; "
 	":: Any-Latin; \\u1E97 > h; :: Latin-ASCII;",
 };
 
@@ -338,6 +339,27 @@ static int word_to_ascii(UTransliterator *t, em_translit which, const char *w, s
 	memcpy(out, tmp, n);
 	out[n] = '\0';
 	return (int)n;
+}
+
+int em_text_has_persian_reading(const char *utf8, size_t len)
+{
+	bool persian = false, differs = false;
+	for (int32_t k = 0; (size_t)k < len;) {
+		UChar32 c;
+		U8_NEXT(utf8, k, (int32_t)len, c);
+		switch (c) {
+		case 0x067E: case 0x0686: case 0x0698: case 0x06AF: case 0x06A9: case 0x06CC: /* پ چ ژ گ ک ی */
+		case 0x06C1: case 0x06BE: case 0x06D2: case 0x0679: case 0x0688: case 0x0691: /* ہ ھ ے ٹ ڈ ڑ */
+			persian = true;
+			break;
+		case 0x062B: case 0x0630: case 0x0636: case 0x0638: /* ث ذ ض ظ */
+			differs = true;
+			break;
+		default:
+			break;
+		}
+	}
+	return persian && differs;
 }
 
 int em_text_to_ascii(const char *utf8, size_t len, char *out, size_t cap, em_script_class *script)
