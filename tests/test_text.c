@@ -158,8 +158,8 @@ static void knowledge(void)
 	CHECK_EQ_STR(t.t[1].text, "ag");
 	em_terms_from_name("IYAD AG GHALI", NULL, EM_TERMS_QUERY | EM_TERMS_PERSON, &t);
 	CHECK(t.t[1].cls != EM_TERM_LEGAL);
-	/* Arabic-script legal forms, as romanized; and a romanized Arabic word is corrected to a
-	 * knowledge word only when its consonants fit it (شركة is no spelling of Shaykh). */
+	/* Arabic-script legal forms, as romanized; and a romanized Arabic word is never corrected
+	 * to a knowledge word it resembles (شبكة, network, is no spelling of Shaykh). */
 	em_terms_from_name("شركة النور", NULL, EM_TERMS_QUERY, &t);
 	CHECK_EQ_STR(t.t[0].text, "co");
 	CHECK_EQ_INT(t.t[0].cls, EM_TERM_LEGAL);
@@ -168,6 +168,8 @@ static void knowledge(void)
 	CHECK_EQ_INT(t.t[0].cls, EM_TERM_NAME);
 	em_terms_from_name("shaykx", NULL, EM_TERMS_QUERY, &t); /* in Latin a slip is still read as the word */
 	CHECK_EQ_STR(t.t[0].text, "shaykh");
+	em_terms_from_name("حركة", NULL, EM_TERMS_QUERY, &t); /* movement, one letter from شركة */
+	CHECK_EQ_INT(t.t[0].cls, EM_TERM_NAME);
 	em_terms_from_name("راحت لمیٹڈ", NULL, EM_TERMS_QUERY, &t);
 	CHECK_EQ_STR(t.t[1].text, "ltd");
 }

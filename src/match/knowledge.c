@@ -196,24 +196,6 @@ size_t em_knowledge_suffix_split(const char *text, size_t len)
 	return 0;
 }
 
-/*
- * Arabic script writes every consonant, so a romanized Arabic-script word is one knowledge word
- * only when its consonants appear in that word in order: "shrkh" (شركة, company) is one edit
- * from "shykh" but no spelling of Shaykh.
- */
-static bool consonants_fit(const char *tok, const char *w)
-{
-	for (; *tok; tok++) {
-		if (strchr("aeiouwy'", *tok))
-			continue;
-		w = strchr(w, *tok);
-		if (!w)
-			return false;
-		w++;
-	}
-	return true;
-}
-
 /* A knowledge word the query token resembles: same sound, or one edit away; NULL if none or ambiguous. */
 static const char *fuzzy_lookup(const char *tok, size_t len)
 {
@@ -324,7 +306,10 @@ void em_terms_from_name_with(const char *name, const char *family, int flags, em
 			if (em_knowledge_is_word(k->text))
 				continue;
 			const char *w = fuzzy_lookup(k->text, k->len);
-			if (!w || (tk.script == EM_SCRIPT_ABJAD && !consonants_fit(k->text, w)))
+			/* Not a romanized Arabic-script word: without its vowels one letter is a whole
+			 * sound, and a word a letter away is another word (شركة company, "shrkh", is
+			 * not Shaykh; حركة movement, "hrkh", is not شركة). */
+			if (!w || tk.script == EM_SCRIPT_ABJAD)
 				continue;
 			size_t wl = strlen(w);
 			memcpy(k->text, w, wl + 1);
