@@ -170,6 +170,14 @@ static void knowledge(void)
 	CHECK_EQ_STR(t.t[0].text, "shaykh");
 	em_terms_from_name("حركة", NULL, EM_TERMS_QUERY, &t); /* movement, one letter from شركة */
 	CHECK_EQ_INT(t.t[0].cls, EM_TERM_NAME);
+	/* "and the" and "for the" written onto a word: the article stays, the rest goes. */
+	em_terms_from_name("والشام للصرافة", NULL, EM_TERMS_QUERY, &t);
+	CHECK_EQ_INT(t.n, 4);
+	CHECK_EQ_STR(t.t[1].text, "sham");
+	CHECK_EQ_STR(t.t[3].text, "srafh");
+	CHECK_EQ_STR(em_knowledge_translation("sham"), "levant");
+	CHECK_EQ_STR(em_knowledge_translation("shbkh"), "network");
+	CHECK(em_knowledge_translation("network") == NULL);
 	em_terms_from_name("راحت لمیٹڈ", NULL, EM_TERMS_QUERY, &t);
 	CHECK_EQ_STR(t.t[1].text, "ltd");
 }

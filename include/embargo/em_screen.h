@@ -59,7 +59,8 @@ typedef struct em_token_match {
 	const char *listed_token;  /* normalized listed token ("" for none) */
 	double similarity;         /* 0..1 */
 	double weight;             /* the pair's weight in the name score */
-	const char *how;           /* "exact", "variant", "phonetic", "typo", "skeleton", "joined", "unmatched" */
+	const char *how;           /* "exact", "variant", "phonetic", "typo", "skeleton", "joined", "unmatched",
+				      "translated" (an Arabic-script word and its English word) */
 } em_token_match;
 
 typedef struct em_adjustment {

@@ -252,14 +252,40 @@ static int grow_names(em_screener *s, size_t *cap_names, size_t *cap_terms, size
 	return 0;
 }
 
-/* Adds one name of entity `ei` to the index. */
-static int index_name(em_screener *s, uint32_t ei, size_t name_idx, size_t *cap_vocab,
-		      size_t *cap_names, size_t *cap_terms)
+/*
+ * A name with a part in parentheses (an acronym, the name in its own script, a former name:
+ * "MUHAMMAD JAMAL NETWORK (MJN)", "Jin Tiesan (金铁三)") is also indexed without it, so that
+ * whoever writes the name alone is not held to the aside. Returns 1 when `out` holds such a form.
+ */
+static int without_parentheses(const char *name, char *out, size_t cap)
+{
+	if (!strchr(name, '('))
+		return 0;
+	size_t o = 0, depth = 0, kept = 0;
+	for (const char *p = name; *p; p++) {
+		if (*p == '(') {
+			depth++;
+		} else if (*p == ')' && depth) {
+			depth--;
+		} else if (!depth) {
+			if (o + 1 >= cap)
+				return 0;
+			out[o++] = *p;
+			kept += (*p != ' ' && *p != '-' && *p != ',');
+		}
+	}
+	out[o] = '\0';
+	return depth == 0 && kept >= 2;
+}
+
+/* Adds one name of entity `ei` to the index, read from `text` (the name, or a form of it). */
+static int index_name(em_screener *s, uint32_t ei, size_t name_idx, const char *text, bool derived,
+		      size_t *cap_vocab, size_t *cap_names, size_t *cap_terms)
 {
 	const em_name *nm = &s->entities[ei]->names[name_idx];
 	em_terms terms;
 	bool person = s->entities[ei]->type == EM_ENTITY_PERSON;
-	em_terms_from_name(nm->full, person ? nm->family : NULL, person ? EM_TERMS_PERSON : 0, &terms);
+	em_terms_from_name(text, person ? nm->family : NULL, person ? EM_TERMS_PERSON : 0, &terms);
 	if (terms.n == 0)
 		return 0;
 	if (terms.n > 255)
@@ -274,6 +300,7 @@ static int index_name(em_screener *s, uint32_t ei, size_t name_idx, size_t *cap_
 	n->kind = (uint8_t)nm->kind;
 	n->terms = (uint32_t)s->n_terms;
 	n->total_weight = 0;
+	n->derived = derived;
 	/* For a person whose family name is known, given names after the first are middle names. */
 	bool has_family = false, first_given_seen = false;
 	for (size_t i = 0; i < terms.n; i++)
@@ -357,21 +384,37 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 	size_t cap_vocab = 0, cap_names = 0, cap_terms = 0;
 	for (size_t ei = 0; ei < s->n_entities; ei++) {
 		const em_entity *e = s->entities[ei];
-		for (size_t k = 0; k < e->n_names; k++)
-			if ((rc = index_name(s, (uint32_t)ei, k, &cap_vocab, &cap_names, &cap_terms)))
+		for (size_t k = 0; k < e->n_names; k++) {
+			if ((rc = index_name(s, (uint32_t)ei, k, e->names[k].full, false, &cap_vocab, &cap_names,
+					     &cap_terms)))
 				goto fail;
+			char bare[1024];
+			if (without_parentheses(e->names[k].full, bare, sizeof bare) &&
+			    (rc = index_name(s, (uint32_t)ei, k, bare, true, &cap_vocab, &cap_names, &cap_terms)))
+				goto fail;
+		}
 	}
 
-	/* Document frequencies, then posting lists laid out by prefix sums. */
+	/* Document frequencies, then posting lists laid out by prefix sums. Rarity counts listed
+	 * names only, not their second forms (they would count a term twice). */
+	uint32_t *listed_df = calloc(s->n_vocab ? s->n_vocab : 1, sizeof *listed_df);
+	size_t n_listed = 0;
+	if (!listed_df) {
+		rc = em_fail(EM_ENOMEM, "out of memory");
+		goto fail;
+	}
 	for (size_t n = 0; n < s->n_names; n++) {
 		const em_iname *nm = &s->names[n];
+		n_listed += !nm->derived;
 		for (size_t t = 0; t < nm->n_terms; t++) {
 			uint32_t v = s->term_vocab[nm->terms + t];
 			bool seen = false;
 			for (size_t u = 0; u < t; u++)
 				seen |= s->term_vocab[nm->terms + u] == v;
-			if (!seen)
+			if (!seen) {
 				s->vocab[v].df++;
+				listed_df[v] += !nm->derived;
+			}
 		}
 	}
 	size_t acc = 0;
@@ -383,6 +426,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 	uint32_t *fill = calloc(s->n_vocab ? s->n_vocab : 1, sizeof *fill);
 	if (!s->postings || !fill) {
 		free(fill);
+		free(listed_df);
 		rc = em_fail(EM_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -398,16 +442,17 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 	free(fill);
 
 	/* Rarity weights: inverse document frequency over names. */
-	double N = (double)(s->n_names ? s->n_names : 1);
+	double N = (double)(n_listed ? n_listed : 1);
 	s->unknown_weight = (float)log(1.0 + N);
 	for (size_t v = 0; v < s->n_vocab; v++) {
 		em_vocab *e = &s->vocab[v];
-		double idf = log(1.0 + N / (double)e->df);
+		double idf = log(1.0 + N / (double)(listed_df[v] ? listed_df[v] : 1));
 		if (e->cls == EM_TERM_NAME)
 			e->weight = (float)idf;
 		else
 			e->weight = e->weight * 3.0f; /* factor times a typical weight */
 	}
+	free(listed_df);
 	s->name_runs = malloc((s->n_names ? s->n_names : 1) * sizeof *s->name_runs);
 	if (!s->name_runs) {
 		rc = em_fail(EM_ENOMEM, "out of memory");

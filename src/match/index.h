@@ -8,6 +8,7 @@
 #ifndef EMBARGO_MATCH_INDEX_H
 #define EMBARGO_MATCH_INDEX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "embargo/em_screen.h"
@@ -39,6 +40,7 @@ typedef struct em_iname {
 	uint8_t kind;         /* em_name_kind */
 	uint32_t terms;       /* term_vocab[terms .. terms + n_terms) */
 	float total_weight;
+	bool derived;         /* a second form of a listed name (without its parentheses) */
 } em_iname;
 
 /* What a name's words written together could look like, for ruling joins out cheaply. */

@@ -1,6 +1,7 @@
 /*
- * knowledge.c: loads data/legal_forms.tsv, data/name_variants.tsv and data/name_stopwords.tsv
- * (embedded as strings by cmake/embed.cmake) into hash maps, and applies them to token lists.
+ * knowledge.c: loads data/legal_forms.tsv, data/name_variants.tsv, data/name_stopwords.tsv and
+ * data/name_translations.tsv (embedded as strings by cmake/embed.cmake) into hash maps, and
+ * applies them to token lists.
  * Legal-form phrases are matched greedily, longest first, over token sequences.
  */
 #include <pthread.h>
@@ -13,6 +14,7 @@
 extern const char em_data_legal_forms[];
 extern const char em_data_name_variants[];
 extern const char em_data_name_stopwords[];
+extern const char em_data_name_translations[];
 
 #define MAX_PHRASE 6
 
@@ -22,6 +24,7 @@ static struct {
 	em_strmap legal;      /* phrase ("co ltd") -> index into canon[] */
 	em_strmap stop;       /* word -> index into stop_factor[] */
 	em_strmap legal_words;/* single words occurring in legal-form phrases -> 1 */
+	em_strmap translations; /* romanized Arabic-script word -> index into canon[] (English) */
 	em_strmap fuzzy;      /* phonetic key, word and one-letter deletions -> index into fuzzy_words[] */
 	const char **fuzzy_words; /* words reachable by fuzzy lookup (variants, legal words) */
 	size_t n_fuzzy, cap_fuzzy;
@@ -64,15 +67,28 @@ static void load_table(const char *text, void (*row)(char **fields, size_t n))
 	}
 }
 
-static void variant_row(char **f, size_t n)
+/* canonical<TAB>a|b|c: each of a, b, c (and the canonical itself, when `self`) maps to it. */
+static void canon_row(em_strmap *m, char **f, size_t n, bool self)
 {
 	if (n < 2)
 		return;
 	size_t c = add_canon(f[0]);
 	char *save = NULL;
 	for (char *v = strtok_r(f[1], "|", &save); v; v = strtok_r(NULL, "|", &save))
-		em_strmap_put(&K.variants, v, c);
-	em_strmap_put(&K.variants, f[0], c);
+		em_strmap_put(m, v, c);
+	if (self)
+		em_strmap_put(m, f[0], c);
+}
+
+static void variant_row(char **f, size_t n)
+{
+	canon_row(&K.variants, f, n, true);
+}
+
+/* English<TAB>romanized words: the English word is no romanization of itself. */
+static void translation_row(char **f, size_t n)
+{
+	canon_row(&K.translations, f, n, false);
 }
 
 static void legal_row(char **f, size_t n)
@@ -168,6 +184,7 @@ static void load(void)
 	load_table(em_data_name_variants, variant_row);
 	load_table(em_data_legal_forms, legal_row);
 	load_table(em_data_name_stopwords, stop_row);
+	load_table(em_data_name_translations, translation_row);
 	/* Fuzzy lookup reaches the variant spellings and the legal-form words. */
 	for (size_t i = 0; i < K.variants.cap; i++)
 		if (em_strmap_key_at(&K.variants, i) && !strchr(em_strmap_key_at(&K.variants, i), ' '))
@@ -176,6 +193,13 @@ static void load(void)
 		if (em_strmap_key_at(&K.legal_words, i) && strlen(em_strmap_key_at(&K.legal_words, i)) >= 3)
 			fuzzy_add(em_strmap_key_at(&K.legal_words, i));
 	K.rc = 0;
+}
+
+const char *em_knowledge_translation(const char *text)
+{
+	em_knowledge_init();
+	size_t c;
+	return em_strmap_get(&K.translations, text, &c) ? K.canon[c] : NULL;
 }
 
 int em_knowledge_is_word(const char *text)

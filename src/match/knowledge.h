@@ -60,6 +60,10 @@ void em_terms_from_name_with(const char *name, const char *family, int flags, em
  */
 size_t em_knowledge_suffix_split(const char *text, size_t len);
 
+/* The English word a romanized Arabic-script word of an organization name translates to
+ * ("shbkh", شبكة: "network"), or NULL (data/name_translations.tsv). */
+const char *em_knowledge_translation(const char *text);
+
 /* 1 when the word is a legal form, a part of one, a stop word or a name variant. */
 int em_knowledge_is_word(const char *text);
 

@@ -20,6 +20,7 @@
 #define SIM_SKELETON_SHORT 0.9 /* same skeleton of 2 letters that fits */
 #define SIM_SKELETON_TYPO 0.86 /* skeletons one consonant apart (4+ letters) that fit */
 #define SIM_JOINED 0.95        /* one token equals two adjacent tokens of the other side */
+#define SIM_TRANSLATED 0.9     /* an Arabic-script word of an organization name and its English word */
 #define RETRIEVE_SHARE 0.35    /* a candidate must reach this share of the query weight */
 #define MAX_CANDIDATES 3000    /* names scored at most per query (best reached first) */
 #define MAX_TERM_MATCHES 64    /* listed terms kept per query term */
@@ -32,8 +33,9 @@ typedef struct term_match {
 	uint8_t how; /* index into how_names */
 } term_match;
 
-static const char *const how_names[] = {"exact", "variant", "phonetic", "typo", "skeleton", "joined", "unmatched"};
-enum { HOW_EXACT, HOW_VARIANT, HOW_PHONETIC, HOW_TYPO, HOW_SKELETON, HOW_JOINED, HOW_UNMATCHED };
+static const char *const how_names[] = {"exact", "variant", "phonetic", "typo", "skeleton", "joined", "unmatched",
+					 "translated"};
+enum { HOW_EXACT, HOW_VARIANT, HOW_PHONETIC, HOW_TYPO, HOW_SKELETON, HOW_JOINED, HOW_UNMATCHED, HOW_TRANSLATED };
 
 typedef struct qterm {
 	em_term term;
@@ -434,6 +436,12 @@ static void find_term_matches(const em_screener *s, qterm *q, em_script_class sc
 	}
 	if (q->term.cls != EM_TERM_NAME)
 		return; /* stop words only match exactly */
+	/* Organization names are often listed translated (شبكة is NETWORK): the English word too. */
+	if (script == EM_SCRIPT_ABJAD) {
+		const char *en = em_knowledge_translation(q->term.text);
+		if (en && em_strmap_get(&s->by_text, en, &v))
+			add_match(q, (uint32_t)v, (float)SIM_TRANSLATED, HOW_TRANSLATED);
+	}
 	/* A vowelless Arabic-script spelling is compared by its skeleton below, not as a typo;
 	 * unless the skeleton is one letter, too short to find it by ("اياد" ayad, IYAD). */
 	if (script != EM_SCRIPT_ABJAD || q->slen < 2) {

@@ -67,9 +67,19 @@ static void split_articles(em_tokens *t)
 		const em_token *k = &t->tok[i];
 		if (t->comma_at == (int)i)
 			out.comma_at = (int)out.n;
+		/* "and the" (وال) and "for the" (لل) are written onto the word too: the article is
+		 * kept, the conjunction and the preposition carry nothing ("والشام", "للصرافة"). */
+		size_t skip = 0;
+		if (k->len >= 6 && strncmp(k->text, "wal", 3) == 0)
+			skip = 3;
+		else if (k->len >= 5 && k->text[0] == 'l' && k->text[1] == 'l')
+			skip = 2; /* li + al, written lam lam */
 		/* "allh" is Allah, not an article: it stays whole. */
-		if (k->len >= 4 && k->text[0] == 'a' && k->text[1] == 'l' && strcmp(k->text, "allh") != 0 &&
-		    out.n + 2 <= EM_TEXT_MAX_TOKENS) {
+		if (skip && out.n + 2 <= EM_TEXT_MAX_TOKENS) {
+			push(&out, "al", 2);
+			push(&out, k->text + skip, k->len - skip);
+		} else if (k->len >= 4 && k->text[0] == 'a' && k->text[1] == 'l' && strcmp(k->text, "allh") != 0 &&
+			   out.n + 2 <= EM_TEXT_MAX_TOKENS) {
 			push(&out, "al", 2);
 			push(&out, k->text + 2, k->len - 2u);
 		} else {
