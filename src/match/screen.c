@@ -317,9 +317,19 @@ static bool abjad_fits(const char *q, const char *c)
 	return fits_from(q, 0, strlen(q), c, 0);
 }
 
+/* A Latin word that starts with w or y before a vowel (WAYSIDE, YUSUF) starts with a consonant
+ * Arabic script writes (و, ي): the romanized word must start with it too. The skeletons leave
+ * w and y out, as inside a word they are long vowels. */
+static bool initial_glide_fits(const char *q, const char *listed)
+{
+	if ((listed[0] != 'w' && listed[0] != 'y') || !is_vowel(listed[1]))
+		return true;
+	return q[0] == 'w' || q[0] == 'y' || q[0] == 'v' || q[0] == 'u' || q[0] == 'i';
+}
+
 static float skeleton_similarity(const qterm *q, const em_vocab *e, bool same_length)
 {
-	bool fits = abjad_fits(q->phon, e->phon);
+	bool fits = abjad_fits(q->phon, e->phon) && initial_glide_fits(q->term.text, e->text);
 	if (same_length) {
 		if (q->slen >= 3)
 			return fits ? (float)SIM_SKELETON_LONG : 0.82f;
