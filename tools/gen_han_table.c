@@ -63,7 +63,7 @@ static const uint32_t SYMBOL_RANGES[][2] = {
 
 static const char *out_path;
 
-static void die(const char *fmt, ...)
+__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
