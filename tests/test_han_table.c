@@ -161,26 +161,28 @@ static void load_names(void)
 	}
 }
 
-/* Every Chinese name of the negatives: each word from the table, identical to ICU. */
-static void zh_cn_negatives(void)
+/* Names whose every Chinese word the table must romanize, identically to ICU. */
+static void check_names(const char *what, char *const *names, size_t n)
 {
-	CHECK(n_zh >= 2500); /* 2,549 names in zh_CN */
-	tally r = compare(&em_han_icu, zh_names, n_zh, true);
-	printf("     zh_CN: %zu names, %zu words, %zu from the table, %zu differ\n", r.names, r.words, r.covered,
+	tally r = compare(&em_han_icu, names, n, true);
+	printf("     %s: %zu names, %zu words, %zu from the table, %zu differ\n", what, r.names, r.words, r.covered,
 	       r.wrong_words);
 	CHECK_EQ_INT(r.covered, r.words);
 	CHECK_EQ_INT(r.wrong_names, 0);
+}
+
+/* Every Chinese name of the negatives. */
+static void zh_cn_negatives(void)
+{
+	CHECK(n_zh >= 2500); /* 2,549 names in zh_CN */
+	check_names("zh_CN", zh_names, n_zh);
 }
 
 /* The UN list's Chinese names ("Jin Tiesan (金铁三)", "華信船務(香港)有限公司"). */
 static void un_names_in_chinese(void)
 {
 	CHECK(n_un >= 5);
-	tally r = compare(&em_han_icu, un_names, n_un, true);
-	printf("     UN: %zu names, %zu words, %zu from the table, %zu differ\n", r.names, r.words, r.covered,
-	       r.wrong_words);
-	CHECK_EQ_INT(r.covered, r.words);
-	CHECK_EQ_INT(r.wrong_names, 0);
+	check_names("UN", un_names, n_un);
 }
 
 /* Hand-written words; `table`: whether the table should romanize all of their Chinese words. */

@@ -420,6 +420,19 @@ static void read_pairs(void)
 		}
 }
 
+/* Whether ICU puts a space between a and b (written ra and rb alone): 1 or 0, -1 when its
+ * answer is neither. */
+static int spaced(uint32_t a, const char *ra, uint32_t b, const char *rb)
+{
+	char got[OUT_MAX], joined[OUT_MAX];
+	icu_answer(EM_TRANSLIT_DEFAULT, (uint32_t[]){a, b}, 2, got, sizeof got, NULL);
+	snprintf(joined, sizeof joined, "%s %s", ra, rb);
+	if (!strcmp(got, joined))
+		return 1;
+	snprintf(joined, sizeof joined, "%s%s", ra, rb);
+	return strcmp(got, joined) ? -1 : 0;
+}
+
 /*
  * The symbols: what ICU writes for each inside a Chinese word (after 〇), and whether a space
  * comes between it and a letter after it (々 after it) or a letter before it (々 before it).
@@ -435,31 +448,17 @@ static void read_symbols(void)
 			    u_isspace((UChar32)p) || cp_index(p) >= 0)
 				continue;
 			uint32_t w[2] = {HAN_ZERO, p};
-			char out[OUT_MAX], s2[OUT_MAX], s3[OUT_MAX], e[OUT_MAX];
+			char out[OUT_MAX];
 			int32_t units, units_zero;
-			icu_answer(EM_TRANSLIT_DEFAULT, w, 1, s2, sizeof s2, &units_zero);
+			icu_answer(EM_TRANSLIT_DEFAULT, w, 1, out, sizeof out, &units_zero);
 			icu_answer(EM_TRANSLIT_DEFAULT, w, 2, out, sizeof out, &units);
 			if (strncmp(out, zero, strlen(zero)))
 				continue;
 			const char *o = out + strlen(zero);
-			w[0] = p, w[1] = HAN_ITERATION;
-			icu_answer(EM_TRANSLIT_DEFAULT, w, 2, s2, sizeof s2, NULL);
-			w[0] = HAN_ITERATION, w[1] = p;
-			icu_answer(EM_TRANSLIT_DEFAULT, w, 2, s3, sizeof s3, NULL);
-			/* s2 is o, a space or not, then 々's reading; s3 々's reading, a space or not, o. */
-			unsigned cl = 0;
-			snprintf(e, sizeof e, "%s %s", o, iter);
-			if (!strcmp(s2, e))
-				cl |= EM_HAN_BEFORE;
-			snprintf(e, sizeof e, "%s%s", o, iter);
-			if (!(cl & EM_HAN_BEFORE) && strcmp(s2, e))
+			int before = spaced(p, o, HAN_ITERATION, iter), after = spaced(HAN_ITERATION, iter, p, o);
+			if (before < 0 || after < 0)
 				continue;
-			snprintf(e, sizeof e, "%s %s", iter, o);
-			if (!strcmp(s3, e))
-				cl |= EM_HAN_AFTER;
-			snprintf(e, sizeof e, "%s%s", iter, o);
-			if (!(cl & EM_HAN_AFTER) && strcmp(s3, e))
-				continue;
+			unsigned cl = (before ? EM_HAN_BEFORE : 0) | (after ? EM_HAN_AFTER : 0);
 			if (n_symbols == sizeof symbols / sizeof symbols[0])
 				die("too many symbols");
 			symbols[n_symbols++] = (em_han_symbol){p, pool_add(o), (uint8_t)cl};
