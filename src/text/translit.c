@@ -2,6 +2,11 @@
  * translit.c: UTF-8 to lower-case ASCII through ICU. An ICU transliterator is costly to build
  * (milliseconds) and may not be shared between threads, so one is built once as a prototype
  * and each thread clones its own on first use; ASCII input skips ICU entirely (most queries).
+ * Two kinds of words skip it too, read from tables of ICU's own answers: accented Latin (folded
+ * from a table made at start-up) and Chinese words (from a table made at build time, han.h):
+ * ICU compiles its Han-Latin rules the first time a process meets a Han character, about
+ * 110 ms, and then costs tens of microseconds a name. ICU stays the source of truth: both
+ * tables are its answers, and anything they do not cover still goes to ICU.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -14,51 +19,10 @@
 #include <unicode/utf8.h>
 #include <unicode/utrans.h>
 
-#include "text.h"
+#include "text/chain.h"
+#include "text/han.h"
+#include "text/text.h"
 #include "util/util.h"
-
-/*
- * Two romanizations: BGN/PCGN first for Russian, Ukrainian and Belarusian (as OFAC and the UN
- * write names from those languages), and ICU's plain Any-Latin, which undoes a letter-by-letter
- * Cyrillic spelling of a foreign word ("Енгинееринг" -> "engineering") better than BGN does.
- */
-static const char *const TRANSLIT_IDS[EM_TRANSLIT_COUNT] = {
-	"Russian-Latin/BGN; Ukrainian-Latin/BGN; Belarusian-Latin/BGN; Any-Latin; Latin-ASCII",
-	"Any-Latin; Latin-ASCII",
-};
-
-/*
- * Letters of Urdu, Pashto, Sindhi, Kurdish and Uyghur that ICU's Any-Latin leaves alone (they
- * would vanish from the name: "لمیٹڈ" read "lmy"): each becomes the Arabic or Persian letter
- * that sounds closest, so the rest of the chain and the skeletons treat it as that letter.
- * Tteh, ddal, rreh (Urdu retroflexes) as t, d, r; Pashto dze and tse as z and s; the nasal and
- * ng letters as n; the Kurdish and Uyghur vowels as waw, ya or e.
- */
-#define ARABIC_SCRIPT_EXTRAS                                                                                       \
-	"[\\u0679\\u067A\\u067C\\u067D\\u067F] > \\u062A; [\\u067B\\u0680] > \\u0628; \\u0681 > \\u0632; \\u0685 > \\u0633; "      \
-	"\\u0684 > \\u062C; \\u0687 > \\u0686; [\\u0688-\\u068F] > \\u062F; [\\u0691-\\u0695\\u0699] > \\u0631; \\u0696 > \\u0698; "   \
-	"[\\u06AB\\u06B3] > \\u06AF; \\u06AA > \\u06A9; \\u06A6 > \\u0641; \\u06B5 > \\u0644; [\\u0683\\u06B1\\u06BA-\\u06BC] > \\u0646; "   \
-	"[\\u06C0\\u06C2] > \\u0647; [\\u06C4-\\u06CA\\u06CF] > \\u0648; [\\u06CD\\u06CE\\u06D0\\u06D3] > \\u06CC; \\u06D5 > e; "         \
-	"\\u0671 > \\u0627; "
-
-/*
- * The same as rules, with two repairs: Urdu letters ICU leaves alone (yeh barree, heh goal,
- * heh doachashmee) become their Arabic counterparts, and ta marbuta, which Latin spellings end
- * with -a or -ah (Hamza, Hamzah), becomes h rather than t. The plain reading, the one for
- * foreign words spelt letter by letter in Cyrillic, also writes yo as "yo" (BELOZYOROV, where
- * BGN/PCGN writes "e") and ka as "c", as English words written in Cyrillic use it ("Ко" for Co.,
- * "Електроникс" for Electronics; Russian names still meet their k spellings through the
- * phonetic keys, and the BGN reading is always tried too). Used when ICU accepts the rules.
- */
-static const char *const TRANSLIT_RULES[EM_TRANSLIT_COUNT] = {
-	ARABIC_SCRIPT_EXTRAS "\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
-	":: Russian-Latin/BGN; :: Ukrainian-Latin/BGN; :: Belarusian-Latin/BGN; :: Any-Latin; "
-	"\\u1E97 > h; :: Latin-ASCII;",
-	ARABIC_SCRIPT_EXTRAS "\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
-	"\\u0451 > yo; \\u0401 > Yo; \\u043A > c; \\u041A > C; "
-	"\\u062B > \\u0633; [\\u0630\\u0636\\u0638] > \\u0632; "
-	":: Any-Latin; \\u1E97 > h; :: Latin-ASCII;",
-};
 
 static UTransliterator *prototypes[EM_TRANSLIT_COUNT];
 static pthread_once_t prototype_once = PTHREAD_ONCE_INIT;
@@ -191,27 +155,8 @@ static int fold_latin(const char *utf8, size_t len, char *out, size_t cap)
 static void make_prototype(void)
 {
 	make_fold_table();
-	for (int i = 0; i < EM_TRANSLIT_COUNT; i++) {
-		UErrorCode st = U_ZERO_ERROR;
-		UChar id[256], rules[2048];
-		UParseError pe;
-		u_uastrcpy(id, i == EM_TRANSLIT_PLAIN ? "embargo-plain" : "embargo-default");
-		int32_t rl = u_unescape(TRANSLIT_RULES[i], rules, (int32_t)(sizeof rules / sizeof rules[0]));
-		prototypes[i] = utrans_openU(id, -1, UTRANS_FORWARD, rules, rl, &pe, &st);
-		if (U_FAILURE(st)) {
-			/* Fall back to the plain IDs, then to Any-Latin alone (an ICU without BGN tables). */
-			st = U_ZERO_ERROR;
-			u_uastrcpy(id, TRANSLIT_IDS[i]);
-			prototypes[i] = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-		}
-		if (U_FAILURE(st)) {
-			st = U_ZERO_ERROR;
-			u_uastrcpy(id, TRANSLIT_IDS[EM_TRANSLIT_PLAIN]);
-			prototypes[i] = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-			if (U_FAILURE(st))
-				prototypes[i] = NULL;
-		}
-	}
+	for (int i = 0; i < EM_TRANSLIT_COUNT; i++)
+		prototypes[i] = em_translit_open((em_translit)i);
 	pthread_key_create(&thread_key, free_thread_trans);
 }
 
@@ -271,34 +216,23 @@ static em_script_class dominant_script(const char *utf8, size_t len)
 	return (em_script_class)best;
 }
 
-/* ICU's output to lower-case ASCII: anything ICU left (marks, modifier letters) is dropped or
- * becomes an apostrophe or a space. Returns the length written (out always terminated). */
-static size_t keep_ascii(const UChar *buf, int32_t ulen, char *out, size_t cap)
-{
-	size_t o = 0;
-	for (int32_t k = 0; k < ulen && o + 1 < cap; k++) {
-		UChar c = buf[k];
-		if (c < 0x80) {
-			out[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
-		} else if (c == 0x00B7 || c == 0x02B9) {
-			/* BGN/PCGN's middle dot and prime only disambiguate letters: drop them */
-		} else if (c == 0x02BF || c == 0x02BE || c == 0x02BB || c == 0x02BC || c == 0x2019 ||
-			   c == 0x2018 || c == 0x00B4) {
-			out[o++] = '\''; /* ayn, hamza and curly apostrophes: treated as apostrophes */
-		} else if (u_isspace(c) || u_ispunct(c)) {
-			out[o++] = ' ';
-		}
-	}
-	out[o] = '\0';
-	return o;
-}
-
-/* One word (no spaces) to ASCII through the thread's cache, else ICU. Returns its length. */
+/* One word (no spaces) to ASCII: a Chinese word from the table, else through the thread's
+ * cache, else ICU. Returns its length. */
 static int word_to_ascii(UTransliterator *t, em_translit which, const char *w, size_t wl, char *out,
 			 size_t cap)
 {
 	if (cap == 0)
 		return -1;
+	/* The same answer as ICU's below, byte for byte (tests/test_han_table.c); TRANSLIT_MAX
+	 * keeps to words whose ICU output the buffers below would hold whole. */
+	char han[TRANSLIT_MAX * 2];
+	int hn = em_han_romanize(&em_han_icu, w, wl, han, sizeof han, TRANSLIT_MAX);
+	if (hn >= 0) {
+		size_t n = (size_t)hn < cap - 1 ? (size_t)hn : cap - 1;
+		memcpy(out, han, n);
+		out[n] = '\0';
+		return (int)n;
+	}
 	word_slot *cache = thread_trans.cache[which], *slot = NULL;
 	if (!cache && (cache = calloc(WORD_CACHE_SLOTS, sizeof *cache)) != NULL)
 		thread_trans.cache[which] = cache;
@@ -326,7 +260,7 @@ static int word_to_ascii(UTransliterator *t, em_translit which, const char *w, s
 	if (U_FAILURE(st))
 		return -1;
 	char tmp[TRANSLIT_MAX * 2];
-	size_t n = keep_ascii(buf, ulen, tmp, sizeof tmp);
+	size_t n = em_translit_keep_ascii(buf, ulen, tmp, sizeof tmp);
 	if (slot && n <= WORD_OUT_MAX) {
 		slot->hash = h;
 		slot->klen = (uint8_t)wl;
