@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "embargo/em_screen.h"
+#include "match/index.h"
 #include "model/model.h"
 
 static em_list *list;
@@ -213,6 +214,34 @@ static void stats(void)
 	CHECK(st.vocabulary > 10 && st.memory_bytes > 0);
 }
 
+/* Whether the key map files vocabulary entry `want` under `key`. */
+static bool keymap_has(const em_keymap *m, const char *key, const char *want)
+{
+	size_t n, v;
+	if (!em_strmap_get(&scr->by_text, want, &v))
+		return false;
+	const uint32_t *vals = em_keymap_get(m, key, strlen(key), &n);
+	for (size_t i = 0; i < n; i++)
+		if (vals[i] == v)
+			return true;
+	return false;
+}
+
+/* The hash-keyed maps behind typo and skeleton lookups: a key, its one-letter deletions, nothing else. */
+static void key_maps(void)
+{
+	CHECK(keymap_has(&scr->by_phon, "karimi", "karimi"));
+	CHECK(keymap_has(&scr->by_phon, "krimi", "karimi"));  /* a deletion */
+	CHECK(keymap_has(&scr->by_phon, "karii", "karimi"));
+	CHECK(!keymap_has(&scr->by_phon, "kimi", "karimi"));  /* two letters off: not filed */
+	CHECK(keymap_has(&scr->by_skel, "tkrt", "tikriti"));
+	CHECK(keymap_has(&scr->by_skel, "krt", "tikriti"));   /* a deletion of a skeleton of 4 */
+	size_t n = 1;
+	CHECK(em_keymap_get(&scr->by_phon, "zzzzqqq", 7, &n) == NULL && n == 0);
+	em_keymap empty = {0};
+	CHECK(em_keymap_get(&empty, "karimi", 6, &n) == NULL && n == 0);
+}
+
 int main(void)
 {
 	build();
@@ -222,6 +251,7 @@ int main(void)
 	RUN(threshold_and_limit);
 	RUN(threads);
 	RUN(stats);
+	RUN(key_maps);
 	em_screener_free(scr);
 	em_list_free(list);
 	return TEST_REPORT();

@@ -114,6 +114,144 @@ static void multimap_free(em_multimap *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* ---- key maps: (hash, value) pairs, grouped by hash ------------------------------------- */
+
+typedef struct hash_vec {
+	uint64_t *hash;
+	uint32_t *vals;
+	size_t n, cap;
+} hash_vec;
+
+/* FNV-1a, then a finalizer (MurmurHash3's fmix64) so that the low bits pick slots well; never 0. */
+static uint64_t key_hash(const char *key, size_t len)
+{
+	uint64_t h = em_hash_bytes(key, len);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+static int hash_push(hash_vec *v, const char *key, size_t len, uint32_t val)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 4096;
+		uint64_t *h = realloc(v->hash, cap * sizeof *h);
+		if (!h)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		v->hash = h;
+		uint32_t *p = realloc(v->vals, cap * sizeof *p);
+		if (!p)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		v->vals = p;
+		v->cap = cap;
+	}
+	v->hash[v->n] = key_hash(key, len);
+	v->vals[v->n++] = val;
+	return 0;
+}
+
+static void hash_vec_free(hash_vec *v)
+{
+	free(v->hash);
+	free(v->vals);
+	memset(v, 0, sizeof *v);
+}
+
+/* A key and its one-letter deletions (deleting either of two equal letters gives one key). */
+static int push_deletions(hash_vec *v, const char *key, size_t len, uint32_t val)
+{
+	int rc = hash_push(v, key, len, val);
+	if (rc || len < 4)
+		return rc;
+	char buf[EM_TEXT_MAX_TOKEN * 2];
+	if (len > sizeof buf)
+		return 0;
+	for (size_t i = 0; i < len && !rc; i++) {
+		if (i > 0 && key[i] == key[i - 1])
+			continue;
+		memcpy(buf, key, i);
+		memcpy(buf + i, key + i + 1, len - i - 1);
+		rc = hash_push(v, buf, len - 1, val);
+	}
+	return rc;
+}
+
+static uint32_t key_tag(uint64_t h)
+{
+	return (uint32_t)(h >> 32) | 1u;
+}
+
+/* The slot holding hash h, or the empty one where it would go (the map is never full). */
+static size_t keymap_slot(const em_keymap *m, uint64_t h)
+{
+	size_t j = (size_t)h & (m->cap - 1);
+	uint32_t tag = key_tag(h);
+	while (m->tags[j] && m->tags[j] != tag)
+		j = (j + 1) & (m->cap - 1);
+	return j;
+}
+
+/* Groups the pairs by hash: count, lay the groups out, fill (a value repeated in a row once). */
+static int keymap_build(em_keymap *m, const hash_vec *v)
+{
+	memset(m, 0, sizeof *m);
+	m->cap = 16;
+	while (m->cap < v->n * 2)
+		m->cap *= 2;
+	m->tags = calloc(m->cap, sizeof *m->tags);
+	m->spans = calloc(m->cap, sizeof *m->spans);
+	uint32_t *at = malloc((v->n ? v->n : 1) * sizeof *at);
+	m->vals = malloc((v->n ? v->n : 1) * sizeof *m->vals);
+	if (!m->tags || !m->spans || !at || !m->vals) {
+		free(at);
+		return em_fail(EM_ENOMEM, "out of memory building the index");
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		size_t j = keymap_slot(m, v->hash[i]);
+		m->tags[j] = key_tag(v->hash[i]);
+		m->spans[j].count++;
+		at[i] = (uint32_t)j;
+	}
+	uint32_t acc = 0;
+	for (size_t j = 0; j < m->cap; j++) {
+		m->spans[j].start = acc;
+		acc += m->spans[j].count;
+		m->spans[j].count = 0;
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		em_keyspan *sp = &m->spans[at[i]];
+		if (sp->count && m->vals[sp->start + sp->count - 1] == v->vals[i])
+			continue; /* one name holding a term twice, or two keys of one term alike */
+		m->vals[sp->start + sp->count++] = v->vals[i];
+	}
+	m->n_vals = v->n;
+	free(at);
+	return 0;
+}
+
+static void keymap_free(em_keymap *m)
+{
+	free(m->tags);
+	free(m->spans);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+const uint32_t *em_keymap_get(const em_keymap *m, const char *key, size_t len, size_t *n)
+{
+	*n = 0;
+	if (!m->cap)
+		return NULL;
+	size_t j = keymap_slot(m, key_hash(key, len));
+	if (!m->tags[j])
+		return NULL;
+	*n = m->spans[j].count;
+	return m->vals + m->spans[j].start;
+}
+
 const uint32_t *em_multimap_get(const em_multimap *m, const char *key, size_t *n)
 {
 	size_t g;
@@ -171,8 +309,8 @@ void em_screener_free(em_screener *s)
 	free(s->postings);
 	free(s->legal_vocab);
 	em_strmap_free(&s->by_text);
-	multimap_free(&s->by_phon);
-	multimap_free(&s->by_skel);
+	keymap_free(&s->by_phon);
+	keymap_free(&s->by_skel);
 	multimap_free(&s->by_id);
 	em_arena_free(&s->arena);
 	free(s);
@@ -340,24 +478,6 @@ static int index_name(em_screener *s, uint32_t ei, size_t name_idx, const char *
 	return 0;
 }
 
-static int add_deletions(em_screener *s, pair_vec *pv, const char *key, size_t len, uint32_t v)
-{
-	int rc = pair_push(pv, key, v);
-	if (rc || len < 4)
-		return rc;
-	char buf[EM_TEXT_MAX_TOKEN * 2];
-	for (size_t i = 0; i < len; i++) {
-		if (i > 0 && key[i] == key[i - 1])
-			continue; /* deleting either of two equal letters gives the same key */
-		memcpy(buf, key, i);
-		memcpy(buf + i, key + i + 1, len - i - 1);
-		buf[len - 1] = '\0';
-		const char *k = em_arena_strndup(&s->arena, buf, len - 1);
-		if (!k || (rc = pair_push(pv, k, v)))
-			return k ? rc : EM_ENOMEM;
-	}
-	return 0;
-}
 
 int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lists)
 {
@@ -480,24 +600,25 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 			s->legal_vocab[s->n_legal++] = (uint32_t)v;
 
 	/* Lookup maps. */
-	pair_vec pv = {0};
+	hash_vec hv = {0};
 	/* Phonetic keys and spellings, each with its one-letter deletions: a typo can break a
 	 * digraph ("AsUhraf" / "Ashraf"), so neither key alone finds every misspelling. */
 	for (size_t v = 0; v < s->n_vocab && !rc; v++) {
-		rc = add_deletions(s, &pv, s->vocab[v].phon, s->vocab[v].plen, (uint32_t)v);
+		rc = push_deletions(&hv, s->vocab[v].phon, s->vocab[v].plen, (uint32_t)v);
 		if (!rc && strcmp(s->vocab[v].phon, s->vocab[v].text) != 0)
-			rc = add_deletions(s, &pv, s->vocab[v].text, s->vocab[v].len, (uint32_t)v);
+			rc = push_deletions(&hv, s->vocab[v].text, s->vocab[v].len, (uint32_t)v);
 	}
 	if (!rc)
-		rc = multimap_build(&s->by_phon, &pv);
-	pair_free(&pv);
+		rc = keymap_build(&s->by_phon, &hv);
+	hv.n = 0;
 	/* Skeletons, with one-letter deletions of the longer ones (see screen.c). */
 	for (size_t v = 0; v < s->n_vocab && !rc; v++)
 		if (s->vocab[v].slen >= 2)
-			rc = add_deletions(s, &pv, s->vocab[v].skel, s->vocab[v].slen, (uint32_t)v);
+			rc = push_deletions(&hv, s->vocab[v].skel, s->vocab[v].slen, (uint32_t)v);
 	if (!rc)
-		rc = multimap_build(&s->by_skel, &pv);
-	pair_free(&pv);
+		rc = keymap_build(&s->by_skel, &hv);
+	hash_vec_free(&hv);
+	pair_vec pv = {0};
 	for (size_t ei = 0; ei < s->n_entities && !rc; ei++) {
 		const em_entity *e = s->entities[ei];
 		for (size_t k = 0; k < e->n_ids && !rc; k++) {
@@ -517,8 +638,8 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 
 	s->memory = s->arena.total + s->n_entities * sizeof *s->entities + s->n_names * sizeof *s->names +
 		    s->n_terms * 5 + s->n_names * sizeof *s->name_runs + s->n_vocab * sizeof *s->vocab + acc * 4 +
-		    (s->by_text.cap + s->by_phon.keys.cap + s->by_skel.keys.cap + s->by_id.keys.cap) * (sizeof(em_strmap_slot) + 4) +
-		    (s->by_phon.starts ? s->by_phon.starts[s->by_phon.n_groups] * 8 : 0);
+		    (s->by_text.cap + s->by_id.keys.cap) * (sizeof(em_strmap_slot) + 4) +
+		    (s->by_phon.cap + s->by_skel.cap) * (4 + sizeof(em_keyspan)) + (s->by_phon.n_vals + s->by_skel.n_vals) * 4;
 	*out = s;
 	return 0;
 fail:

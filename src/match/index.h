@@ -23,6 +23,27 @@ typedef struct em_multimap {
 	size_t n_groups;
 } em_multimap;
 
+/*
+ * A key -> list of uint32 map keyed by a 64-bit hash of the key, built once, then read-only:
+ * for the phonetic and skeleton keys with all their one-letter deletions (hundreds of thousands
+ * of short keys). Keeping no key strings makes a lookup a probe in one array of 4-byte tags
+ * (the slot comes from the hash's low bits, the tag is its high half) and the build free of
+ * string copies. Two keys sharing a hash (about one chance in a billion per index) would
+ * only add candidates, and every reader checks its candidates' keys (see screen.c).
+ */
+typedef struct em_keyspan {
+	uint32_t start; /* the values are vals[start .. start + count) */
+	uint32_t count;
+} em_keyspan;
+
+typedef struct em_keymap {
+	uint32_t *tags;     /* per slot: the hash's high half (0: empty), probed alone until it agrees */
+	em_keyspan *spans;  /* per slot: where its values are */
+	size_t cap;         /* a power of two, at least twice the keys */
+	uint32_t *vals;
+	size_t n_vals;
+} em_keymap;
+
 typedef struct em_vocab {
 	const char *text;     /* canonical term */
 	const char *phon;     /* phonetic key */
@@ -74,8 +95,8 @@ struct em_screener {
 	size_t n_vocab;
 	uint32_t *postings;
 	em_strmap by_text;      /* term text -> vocabulary id */
-	em_multimap by_phon;    /* phonetic key and its one-letter deletions -> vocabulary ids */
-	em_multimap by_skel;    /* skeleton -> vocabulary ids */
+	em_keymap by_phon;      /* phonetic key and its one-letter deletions -> vocabulary ids */
+	em_keymap by_skel;      /* skeleton and its one-letter deletions -> vocabulary ids */
 	em_multimap by_id;      /* normalized identifier -> entity indices */
 	float unknown_weight;   /* weight of a term no listed name has */
 	uint32_t *legal_vocab;  /* vocabulary ids of the legal forms */
@@ -89,6 +110,9 @@ struct em_screener {
 
 /* Looks a key up; returns the values and sets *n (0 when absent). */
 const uint32_t *em_multimap_get(const em_multimap *m, const char *key, size_t *n);
+
+/* The values filed under a key of `len` bytes (or under another key with the same hash). */
+const uint32_t *em_keymap_get(const em_keymap *m, const char *key, size_t len, size_t *n);
 
 /* The totals of every two or three consecutive lengths as bits (totals >= 63 share bit 63). */
 uint64_t em_run_mask(const uint8_t *lens, size_t n);

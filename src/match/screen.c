@@ -223,7 +223,7 @@ static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t
 {
 	char buf[EM_TEXT_MAX_TOKEN * 2];
 	size_t n;
-	const uint32_t *vals = em_multimap_get(&s->by_phon, key, &n);
+	const uint32_t *vals = em_keymap_get(&s->by_phon, key, len, &n);
 	for (size_t i = 0; i < n; i++) {
 		const em_vocab *e = &s->vocab[vals[i]];
 		if (!typo_target(e))
@@ -247,7 +247,7 @@ static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t
 		memcpy(buf, key, i);
 		memcpy(buf + i, key + i + 1, len - i - 1);
 		buf[len - 1] = '\0';
-		vals = em_multimap_get(&s->by_phon, buf, &n);
+		vals = em_keymap_get(&s->by_phon, buf, len - 1, &n);
 		for (size_t k = 0; k < n; k++) {
 			const em_vocab *e = &s->vocab[vals[k]];
 			if (!typo_target(e) || has_match(q, vals[k]))
@@ -401,14 +401,27 @@ static size_t abjad_readings(const char *t, size_t n, char out[MAX_READINGS][EM_
 	return count;
 }
 
+/* Whether `longer` is `shorter` with one letter more (lengths already differ by one). */
+static bool one_letter_more(const char *longer, const char *shorter, size_t slen)
+{
+	size_t i = 0;
+	while (i < slen && longer[i] == shorter[i])
+		i++;
+	return memcmp(longer + i + 1, shorter + i, slen - i) == 0;
+}
+
 /* Listed terms whose skeleton is `skel`, or one consonant longer (a deletion key, see index.c). */
 static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, size_t slen, bool plain)
 {
 	size_t n;
-	const uint32_t *vals = em_multimap_get(&s->by_skel, skel, &n);
+	const uint32_t *vals = em_keymap_get(&s->by_skel, skel, slen, &n);
 	for (size_t i = 0; i < n; i++) {
 		const em_vocab *e = &s->vocab[vals[i]];
 		if (e->cls == EM_TERM_LEGAL || (e->slen != slen && slen < 3))
+			continue;
+		/* The key map files by hash: the skeleton itself, or it with a letter more. */
+		if (e->slen == slen ? memcmp(e->skel, skel, slen) != 0
+				    : e->slen != slen + 1 || !one_letter_more(e->skel, skel, slen))
 			continue;
 		add_match(q, vals[i], skeleton_similarity(q, e, e->slen == slen) - (plain ? 0.0f : 0.03f), HOW_SKELETON);
 	}
@@ -419,10 +432,11 @@ static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, si
 	for (size_t d = 0; d < slen; d++) {
 		memcpy(buf, skel, d);
 		memcpy(buf + d, skel + d + 1, slen - d);
-		vals = em_multimap_get(&s->by_skel, buf, &n);
+		vals = em_keymap_get(&s->by_skel, buf, slen - 1, &n);
 		for (size_t i = 0; i < n; i++) {
 			const em_vocab *e = &s->vocab[vals[i]];
-			if (e->cls == EM_TERM_LEGAL || has_match(q, vals[i]) || (size_t)e->slen + 1 != slen)
+			if (e->cls == EM_TERM_LEGAL || has_match(q, vals[i]) || (size_t)e->slen + 1 != slen ||
+			    memcmp(e->skel, buf, e->slen) != 0)
 				continue;
 			add_match(q, vals[i], skeleton_similarity(q, e, false) - (plain ? 0.0f : 0.03f), HOW_SKELETON);
 		}
@@ -811,10 +825,10 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 				size_t kl = em_text_skeleton(buf, bl, key, sizeof key), nv;
 				if (kl < 3)
 					continue;
-				const uint32_t *vals = em_multimap_get(&s->by_skel, key, &nv);
+				const uint32_t *vals = em_keymap_get(&s->by_skel, key, kl, &nv);
 				for (size_t k = 0; k < nv; k++)
-					if (s->vocab[vals[k]].slen == kl) /* the skeleton itself, not a deletion key */
-						reach(s, sc, vals[k], w * 0.9f);
+					if (s->vocab[vals[k]].slen == kl && memcmp(s->vocab[vals[k]].skel, key, kl) == 0)
+						reach(s, sc, vals[k], w * 0.9f); /* the skeleton itself, not a deletion key */
 			}
 		}
 	}
