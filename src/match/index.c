@@ -5,6 +5,7 @@
  * skeleton, identifiers) are built last as sorted pair arrays grouped by key.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -479,6 +480,24 @@ static int index_name(em_screener *s, uint32_t ei, size_t name_idx, const char *
 }
 
 
+static void *prepare_text(void *arg)
+{
+	(void)arg;
+	em_text_prepare();
+	return NULL;
+}
+
+/* Whether any name needs more than ASCII (and so ICU, or its folding table). */
+static bool any_non_ascii(const em_screener *s)
+{
+	for (size_t ei = 0; ei < s->n_entities; ei++)
+		for (size_t k = 0; k < s->entities[ei]->n_names; k++)
+			for (const unsigned char *p = (const unsigned char *)s->entities[ei]->names[k].full; *p; p++)
+				if (*p >= 0x80)
+					return true;
+	return false;
+}
+
 int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lists)
 {
 	*out = NULL;
@@ -501,19 +520,24 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		for (size_t i = 0; i < em_list_count(lists[l]); i++)
 			s->entities[s->n_entities++] = em_list_entity(lists[l], i);
 
+	/* ICU takes 10 to 25 ms to set itself up in a fresh process: on another core, while this one
+	 * indexes the ASCII names (the first name that needs ICU waits for it). */
+	pthread_t preparer;
+	bool preparing = any_non_ascii(s) && pthread_create(&preparer, NULL, prepare_text, NULL) == 0;
 	size_t cap_vocab = 0, cap_names = 0, cap_terms = 0;
-	for (size_t ei = 0; ei < s->n_entities; ei++) {
+	for (size_t ei = 0; ei < s->n_entities && !rc; ei++) {
 		const em_entity *e = s->entities[ei];
-		for (size_t k = 0; k < e->n_names; k++) {
-			if ((rc = index_name(s, (uint32_t)ei, k, e->names[k].full, false, &cap_vocab, &cap_names,
-					     &cap_terms)))
-				goto fail;
+		for (size_t k = 0; k < e->n_names && !rc; k++) {
+			rc = index_name(s, (uint32_t)ei, k, e->names[k].full, false, &cap_vocab, &cap_names, &cap_terms);
 			char bare[1024];
-			if (without_parentheses(e->names[k].full, bare, sizeof bare) &&
-			    (rc = index_name(s, (uint32_t)ei, k, bare, true, &cap_vocab, &cap_names, &cap_terms)))
-				goto fail;
+			if (!rc && without_parentheses(e->names[k].full, bare, sizeof bare))
+				rc = index_name(s, (uint32_t)ei, k, bare, true, &cap_vocab, &cap_names, &cap_terms);
 		}
 	}
+	if (preparing)
+		pthread_join(preparer, NULL);
+	if (rc)
+		goto fail;
 
 	/* Document frequencies, then posting lists laid out by prefix sums. Rarity counts listed
 	 * names only, not their second forms (they would count a term twice). */

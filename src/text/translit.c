@@ -177,6 +177,11 @@ static UTransliterator *get_trans(em_translit which)
 	return thread_trans.t[which];
 }
 
+void em_text_prepare(void)
+{
+	pthread_once(&prototype_once, make_prototype);
+}
+
 void em_text_thread_cleanup(void)
 {
 	pthread_once(&prototype_once, make_prototype);
