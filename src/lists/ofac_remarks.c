@@ -7,6 +7,7 @@
  * left alone: the entity keeps the whole remarks text, so nothing is lost.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -247,15 +248,45 @@ static bool is_alnum(char c)
 }
 
 /* The longest label that starts `s` on a word boundary; *len gets its length in s. */
+#define N_LABELS (sizeof labels / sizeof labels[0])
+
+/* The labels grouped by their first letter (lower case), in table order within each group, with
+ * their lengths: every remark item is looked up, and most share no first letter with a label. */
+static uint16_t label_order[N_LABELS];
+static uint16_t label_from[257];
+static uint8_t label_len[N_LABELS];
+static pthread_once_t label_once = PTHREAD_ONCE_INIT;
+
+static void group_labels(void)
+{
+	uint16_t count[256] = {0};
+	for (size_t i = 0; i < N_LABELS; i++) {
+		count[tolower((unsigned char)labels[i].label[0])]++;
+		label_len[i] = (uint8_t)strlen(labels[i].label);
+	}
+	uint16_t acc = 0;
+	for (int c = 0; c < 256; c++) {
+		label_from[c] = acc;
+		acc = (uint16_t)(acc + count[c]);
+		count[c] = label_from[c];
+	}
+	label_from[256] = acc;
+	for (size_t i = 0; i < N_LABELS; i++)
+		label_order[count[tolower((unsigned char)labels[i].label[0])]++] = (uint16_t)i;
+}
+
 static const remark_label *match_label(const char *s, size_t n, size_t *len)
 {
 	const remark_label *best = NULL;
 	size_t best_len = 0;
-	int first = n ? tolower((unsigned char)s[0]) : 0;
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
-		if (tolower((unsigned char)labels[i].label[0]) != first)
-			continue; /* most labels fail here, cheaply */
-		size_t ln = strlen(labels[i].label);
+	*len = 0;
+	if (!n)
+		return NULL;
+	pthread_once(&label_once, group_labels);
+	int first = tolower((unsigned char)s[0]);
+	for (size_t k = label_from[first]; k < label_from[first + 1]; k++) {
+		size_t i = label_order[k];
+		size_t ln = label_len[i];
 		if (ln > n || ln <= best_len || strncasecmp(s, labels[i].label, ln) != 0)
 			continue;
 		/* "Passport" must not match "PassportX"; a label ending in "." or "#" may. */
