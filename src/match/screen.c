@@ -281,8 +281,9 @@ static bool is_vowel(char c)
 }
 
 /* Does q[0..qn) fit c from c[ci] on? Letters of c may be skipped, letters of q may not, except
- * the optional ones: an initial alef (hamza with any vowel), the alef of the article before l
- * (al, el, ul: Abdullah), and a final h (ta marbuta, -eh). */
+ * the optional ones: the initial alef of a short word (ibn, written BIN), the alef of the
+ * article before l (al, el, ul: Abdullah), and a final h (ta marbuta, -eh). A longer word keeps
+ * its initial alef: "عاشور" (ayn, alef: ASHUR) is no spelling of SURI. */
 static bool fits_from(const char *q, size_t qi, size_t qn, const char *c, size_t ci)
 {
 	if (qi == qn)
@@ -294,7 +295,7 @@ static bool fits_from(const char *q, size_t qi, size_t qn, const char *c, size_t
 			if (c[k] == 'a')
 				return true;
 	}
-	bool optional = (want == 'a' && (qi == 0 || (qi + 1 < qn && q[qi + 1] == 'l'))) ||
+	bool optional = (want == 'a' && ((qi == 0 && qn <= 3) || (qi + 1 < qn && q[qi + 1] == 'l'))) ||
 			(want == 'h' && qi + 1 == qn && qn >= 2);
 	if (optional && fits_from(q, qi + 1, qn, c, ci))
 		return true;
@@ -318,13 +319,17 @@ static bool abjad_fits(const char *q, const char *c)
 }
 
 /* A Latin word that starts with w or y before a vowel (WAYSIDE, YUSUF) starts with a consonant
- * Arabic script writes (و, ي): the romanized word must start with it too. The skeletons leave
- * w and y out, as inside a word they are long vowels. */
+ * Arabic script writes (و, ي): the romanized word must start with it too; and a word Arabic
+ * script starts with waw or ya (وسيم WASIM) is no Latin word starting with a vowel (USAMA),
+ * unless French writes the waw "ou" (OUALID). The skeletons leave w and y out, as inside a word
+ * they are long vowels. */
 static bool initial_glide_fits(const char *q, const char *listed)
 {
-	if ((listed[0] != 'w' && listed[0] != 'y') || !is_vowel(listed[1]))
-		return true;
-	return q[0] == 'w' || q[0] == 'y' || q[0] == 'v' || q[0] == 'u' || q[0] == 'i';
+	if ((listed[0] == 'w' || listed[0] == 'y') && is_vowel(listed[1]))
+		return q[0] == 'w' || q[0] == 'y' || q[0] == 'v' || q[0] == 'u' || q[0] == 'i';
+	if ((q[0] == 'w' || q[0] == 'y') && is_vowel(listed[0]))
+		return listed[0] == 'o' && listed[1] == 'u';
+	return true;
 }
 
 static float skeleton_similarity(const qterm *q, const em_vocab *e, bool same_length)
@@ -332,10 +337,11 @@ static float skeleton_similarity(const qterm *q, const em_vocab *e, bool same_le
 	bool fits = abjad_fits(q->phon, e->phon) && initial_glide_fits(q->term.text, e->text);
 	if (same_length) {
 		if (q->slen >= 3)
-			return fits ? (float)SIM_SKELETON_LONG : 0.82f;
+			return fits ? (float)SIM_SKELETON_LONG : 0.78f;
 		return fits ? (float)SIM_SKELETON_SHORT : 0.75f;
 	}
-	return fits ? (float)SIM_SKELETON_TYPO : 0.76f;
+	/* One consonant apart and the long vowels do not fit: another name (MAHDI / MUHAMMAD). */
+	return fits ? (float)SIM_SKELETON_TYPO : 0.0f;
 }
 
 #define MAX_READINGS 8
@@ -423,7 +429,12 @@ static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, si
 		if (e->slen == slen ? memcmp(e->skel, skel, slen) != 0
 				    : e->slen != slen + 1 || !one_letter_more(e->skel, skel, slen))
 			continue;
-		add_match(q, vals[i], skeleton_similarity(q, e, e->slen == slen) - (plain ? 0.0f : 0.03f), HOW_SKELETON);
+		float sim = skeleton_similarity(q, e, e->slen == slen);
+		/* A first consonant left out is another name, not a slip (HAMID is not MUHAMMAD). */
+		if (e->slen != slen && e->skel[0] != skel[0])
+			sim = 0;
+		if (sim > 0)
+			add_match(q, vals[i], sim - (plain ? 0.0f : 0.03f), HOW_SKELETON);
 	}
 	if (slen < 4)
 		return;
@@ -438,7 +449,9 @@ static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, si
 			if (e->cls == EM_TERM_LEGAL || has_match(q, vals[i]) || (size_t)e->slen + 1 != slen ||
 			    memcmp(e->skel, buf, e->slen) != 0)
 				continue;
-			add_match(q, vals[i], skeleton_similarity(q, e, false) - (plain ? 0.0f : 0.03f), HOW_SKELETON);
+			float sim = skeleton_similarity(q, e, false);
+			if (sim > 0)
+				add_match(q, vals[i], sim - (plain ? 0.0f : 0.03f), HOW_SKELETON);
 		}
 	}
 }
@@ -957,7 +970,7 @@ static float join_similarity(const join_side *one, const join_side *many, bool a
 		if (single_is_query ? abjad_fits(a, b) : abjad_fits(b, a))
 			return ssl >= 3 ? 0.92f : 0.88f;
 		if (ssl >= 4)
-			return 0.85f;
+			return 0.80f;
 	}
 	return 0;
 }
