@@ -220,6 +220,12 @@ size_t em_knowledge_suffix_split(const char *text, size_t len)
 	return 0;
 }
 
+/* Whether two words start alike: the same letter, or both a vowel (Ibrahim, Ebrahim). */
+static bool same_start(const char *a, const char *b)
+{
+	return a[0] == b[0] || (strchr("aeiou", a[0]) && strchr("aeiou", b[0]));
+}
+
 /* A knowledge word the query token resembles: same sound, or one edit away; NULL if none or ambiguous. */
 static const char *fuzzy_lookup(const char *tok, size_t len)
 {
@@ -332,8 +338,10 @@ void em_terms_from_name_with(const char *name, const char *family, int flags, em
 			const char *w = fuzzy_lookup(k->text, k->len);
 			/* Not a romanized Arabic-script word: without its vowels one letter is a whole
 			 * sound, and a word a letter away is another word (شركة company, "shrkh", is
-			 * not Shaykh; حركة movement, "hrkh", is not شركة). */
-			if (!w || tk.script == EM_SCRIPT_ABJAD)
+			 * not Shaykh; حركة movement, "hrkh", is not شركة). A word romanized from Korean,
+			 * Chinese, Greek... is spelt by rule, not by hand: only a knowledge word that
+			 * starts alike ("dusein", 두세인, is not Husein). */
+			if (!w || tk.script == EM_SCRIPT_ABJAD || (tk.script == EM_SCRIPT_OTHER && !same_start(k->text, w)))
 				continue;
 			size_t wl = strlen(w);
 			memcpy(k->text, w, wl + 1);

@@ -199,8 +199,12 @@ static float typo_similarity(const qterm *q, const em_vocab *v)
 	 * Not so an initial vowel, which transliterations write as they hear it (Ibrahim, Ebrahim;
 	 * Osama, Usama; an Arabic initial alef, "ayad" for IYAD). */
 	if (s > 0 && q->term.text[0] != v->text[0] && q->phon[0] != v->phon[0] &&
-	    !(is_vowel(q->term.text[0]) && is_vowel(v->text[0])))
+	    !(is_vowel(q->term.text[0]) && is_vowel(v->text[0]))) {
+		/* In a short word that is another name outright (YANG / ZHANG, PANG / WANG). */
+		if (lt <= 4)
+			return 0;
 		s -= 0.06;
+	}
 	return (float)(s > 0.93 ? 0.93 : s);
 }
 
