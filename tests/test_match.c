@@ -127,6 +127,17 @@ static void optional_fields(void)
 	em_query org = {"Karimi Reza LLC", EM_ENTITY_UNKNOWN, NULL, NULL, NULL, 0};
 	top(&org, &s);
 	CHECK(s < base);
+	/* So does one against a vessel: "Destiny Group" names a company, not the ship DESTINY. */
+	em_query destiny_group = {"Destiny Group", EM_ENTITY_UNKNOWN, NULL, NULL, NULL, 0};
+	em_screen_params p = EM_SCREEN_PARAMS_INIT;
+	p.threshold = 0.5;
+	em_result *r = NULL;
+	CHECK_EQ_INT(em_screen(scr, &destiny_group, &p, &r), 0);
+	bool typed = false;
+	for (size_t i = 0; r && r->n_matches && i < r->matches[0].n_adjustments; i++)
+		typed |= !strcmp(r->matches[0].adjustments[i].field, "type") && r->matches[0].adjustments[i].effect < 0;
+	CHECK(r && r->n_matches && !strcmp(r->matches[0].entity->source_id, "5") && typed);
+	em_result_free(r);
 }
 
 static void weak_alias_and_explanation(void)

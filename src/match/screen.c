@@ -1351,6 +1351,8 @@ static void adjust(const em_query *q, const em_entity *e, const em_date *qdob, b
 	}
 	else if (q->type == EM_ENTITY_UNKNOWN && looks_org && e->type == EM_ENTITY_PERSON)
 		adj_add(adj, "type", -0.08, "the query names a legal form, the listed entity is a person");
+	else if (q->type == EM_ENTITY_UNKNOWN && looks_org && (e->type == EM_ENTITY_VESSEL || e->type == EM_ENTITY_AIRCRAFT))
+		adj_add(adj, "type", -0.08, "the query names a legal form, the listed entity is a vessel or aircraft");
 	if (qdob && qdob->year && e->n_birth_dates) {
 		bool exact = false, near = false;
 		for (size_t i = 0; i < e->n_birth_dates; i++) {
