@@ -171,11 +171,22 @@ typedef struct list_set {
 	int64_t *versions;
 } list_set;
 
+/* Reads the files as `embargo screen --list` and `embargo serve` do (em_active_lists_read: the
+ * files in parallel on the cores), keeping the lists and dropping the version records. */
 static void read_set(const list_set *set, em_list **lists)
 {
+	const char *paths[64];
+	if (set->n_files > sizeof paths / sizeof paths[0])
+		die("too many files");
 	for (size_t i = 0; i < set->n_files; i++)
-		if (em_list_read_file(&lists[i], set->files[i]->path, NULL))
-			die(set->files[i]->path);
+		paths[i] = set->files[i]->path;
+	em_active_lists all;
+	if (em_active_lists_read(&all, paths, set->n_files))
+		die("reading the lists");
+	for (size_t i = 0; i < set->n_files; i++)
+		lists[i] = all.lists[i];
+	free(all.lists);
+	em_version_set_free(&all.versions);
 }
 
 static em_store *open_store(const char *dir)

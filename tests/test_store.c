@@ -716,8 +716,41 @@ static void real_sdn_round_trip(void)
 	real_round_trip("data/ofac/sdn-2021/sdn.csv");
 }
 
+/* em_active_lists_read reads the files in parallel; the result is as if read one by one, in the
+ * order given, and a failure names the first file that failed, in that order. */
+static void reading_files_in_parallel(void)
+{
+	static const char *const rel[] = {"data/ofac/sdn-history/sdn-2024-05-03.csv", "data/un/consolidated.xml",
+					  "data/bis/dpl.txt", "data/us-csl/csl-sample.csv"};
+	enum { N = sizeof rel / sizeof rel[0] };
+	char *paths[N + 1];
+	for (size_t i = 0; i < N; i++)
+		paths[i] = strdup(shared_path(rel[i]));
+	paths[N] = strdup(fixture_path("golden/list.csv"));
+	em_active_lists all;
+	CHECK_EQ_INT(em_active_lists_read(&all, (const char *const *)paths, N + 1), 0);
+	CHECK_EQ_INT(all.versions.count, N + 1);
+	for (size_t i = 0; i < N + 1 && i < all.versions.count; i++) {
+		em_list *one = NULL;
+		CHECK_EQ_INT(em_list_read_file(&one, paths[i], NULL), 0);
+		CHECK_EQ_STR(em_list_sha256(all.lists[i]), em_list_sha256(one));
+		CHECK_EQ_INT(em_list_count(all.lists[i]), em_list_count(one));
+		CHECK_EQ_STR(all.versions.items[i].path, paths[i]);
+		em_list_free(one);
+	}
+	em_active_lists_free(&all);
+	/* Two bad files among good ones: the first bad one in the order given is reported. */
+	const char *mixed[] = {paths[0], "/nonexistent/first.csv", paths[2], "/nonexistent/second.csv"};
+	CHECK(em_active_lists_read(&all, mixed, 4) != 0);
+	CHECK(strstr(em_error_last()->message, "first.csv") != NULL);
+	CHECK(all.lists == NULL && all.versions.count == 0);
+	for (size_t i = 0; i < N + 1; i++)
+		free(paths[i]);
+}
+
 int main(void)
 {
+	RUN(reading_files_in_parallel);
 	RUN(import_versions_and_activation);
 	RUN(unchanged_import);
 	RUN(sharp_drop_is_refused);

@@ -6,6 +6,7 @@
  * against the innermost open element.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -109,6 +110,8 @@ static size_t last_text_line(const char *data, size_t len)
 	return line;
 }
 
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
 int em_xml_open(em_xml *x, const em_read_ctx *ctx)
 {
 	memset(x, 0, sizeof *x);
@@ -120,7 +123,7 @@ int em_xml_open(em_xml *x, const em_read_ctx *ctx)
 	x->last_line = last_text_line(ctx->data, ctx->len);
 	if (ctx->len == 0)
 		return em_fail(EM_EPARSE, "%s:1: element '(none)': the document is empty", ctx->name);
-	xmlInitParser();
+	pthread_once(&xml_once, xmlInitParser); /* once, before any thread parses (list files may be read in parallel) */
 	xmlTextReaderPtr r = xmlReaderForMemory(ctx->data, (int)ctx->len, NULL, NULL, XML_OPTIONS);
 	if (!r)
 		return em_fail(EM_ENOMEM, "%s: cannot start the XML reader", ctx->name);

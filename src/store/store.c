@@ -6,11 +6,14 @@
  * transaction. Loading a version rebuilds the entities from their canonical JSON.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "model/model.h"
@@ -533,36 +536,83 @@ int em_store_load_active(em_store *s, em_active_lists *out)
 	return 0;
 }
 
+/* Reading several list files: each file on its own, on as many threads as there are cores. */
+#define READ_ERROR_MAX 1024
+
+typedef struct read_job {
+	const char *const *paths;
+	em_list **lists;
+	int *rcs;
+	char (*errors)[READ_ERROR_MAX];
+	size_t n;
+	atomic_size_t next;
+} read_job;
+
+static void *read_files(void *arg)
+{
+	read_job *job = arg;
+	for (size_t i; (i = atomic_fetch_add(&job->next, 1)) < job->n;) {
+		job->rcs[i] = em_list_read_file(&job->lists[i], job->paths[i], NULL);
+		if (job->rcs[i])
+			snprintf(job->errors[i], READ_ERROR_MAX, "%s", em_error_last()->message);
+	}
+	return NULL;
+}
+
 int em_active_lists_read(em_active_lists *out, const char *const *paths, size_t n)
 {
 	memset(out, 0, sizeof *out);
 	if (!(out->lists = calloc(n ? n : 1, sizeof *out->lists)))
 		return em_fail(EM_ENOMEM, "out of memory reading %zu lists", n);
-	for (size_t i = 0; i < n; i++) {
-		em_list *l = NULL;
-		int rc = em_list_read_file(&l, paths[i], NULL);
+	/* The files are independent: a server or a screening run starting on several lists waits
+	 * for the largest, not for their sum. */
+	int *rcs = calloc(n ? n : 1, sizeof *rcs);
+	char (*errors)[READ_ERROR_MAX] = calloc(n ? n : 1, sizeof *errors);
+	if (!rcs || !errors) {
+		free(rcs);
+		free(errors);
+		em_active_lists_free(out);
+		return em_fail(EM_ENOMEM, "out of memory reading %zu lists", n);
+	}
+	read_job job = {paths, out->lists, rcs, errors, n, 0};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n_threads = n < 2 ? 0 : (size_t)(cpus > 1 ? cpus : 1) - 1; /* this thread reads too */
+	if (n_threads > n - 1)
+		n_threads = n > 0 ? n - 1 : 0;
+	if (n_threads > 15)
+		n_threads = 15;
+	pthread_t threads[15];
+	size_t started = 0;
+	while (started < n_threads && pthread_create(&threads[started], NULL, read_files, &job) == 0)
+		started++;
+	read_files(&job);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if ((rc = rcs[i]) != 0) {
+			em_fail(rc, "%s", errors[i]); /* the first file that failed, in the order given */
+			break;
+		}
+		em_list *l = out->lists[i];
 		char when[32] = "";
 		struct stat st;
 		struct tm tm;
-		if (!rc && stat(paths[i], &st) == 0 && gmtime_r(&st.st_mtime, &tm))
+		if (stat(paths[i], &st) == 0 && gmtime_r(&st.st_mtime, &tm))
 			strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		em_version_info v = {0,
-				     rc ? NULL : em_list_source(l),
-				     rc ? NULL : em_list_format(l),
-				     rc ? NULL : em_list_sha256(l),
-				     paths[i],
-				     when,
-				     when,
-				     rc ? NULL : em_list_published(l),
-				     rc ? 0 : em_list_count(l),
-				     1};
-		if (!rc && (rc = em_version_set_add(&out->versions, &v)))
-			em_list_free(l);
-		if (rc) {
-			em_active_lists_free(out);
-			return rc;
-		}
-		out->lists[i] = l;
+		em_version_info v = {0, em_list_source(l), em_list_format(l), em_list_sha256(l), paths[i],
+				     when, when, em_list_published(l), em_list_count(l), 1};
+		rc = em_version_set_add(&out->versions, &v);
+	}
+	free(rcs);
+	free(errors);
+	if (rc) {
+		for (size_t i = 0; i < n; i++)
+			em_list_free(out->lists[i]);
+		free(out->lists);
+		out->lists = NULL;
+		em_version_set_free(&out->versions);
+		return rc;
 	}
 	return 0;
 }
