@@ -1419,6 +1419,7 @@ typedef struct hit {
 	double name_score;
 	double score;
 	bool id_hit;
+	bool org;          /* the query reads as a company against this hit (see names_company) */
 } hit;
 
 typedef struct result_impl {
@@ -1467,16 +1468,34 @@ static const char *run_text(result_impl *ri, const query_ctx *c, const uint32_t 
 
 /* Fills one em_match (explanation included) for a hit. */
 /* A query with a legal form (LLC, JSC...) names a company. */
-static bool query_looks_org(const query_ctx *c)
+/*
+ * Whether the query names a company when set against listed name `name` (UINT32_MAX: none): it
+ * has a legal form, and that word is not simply a word of the listed name ("Yu Pao" and the
+ * person PAO, Yu Yi: PAO is a Russian legal form, and his family name).
+ */
+static bool names_company(const query_ctx *c, uint32_t name)
 {
-	for (size_t i = 0; i < c->n; i++)
-		if (c->q[i].term.cls == EM_TERM_LEGAL)
+	const em_screener *s = c->s;
+	for (size_t i = 0; i < c->n; i++) {
+		const em_term *t = &c->q[i].term;
+		if (t->cls != EM_TERM_LEGAL)
+			continue;
+		size_t v;
+		if (name == UINT32_MAX || !t->orig_len || !em_strmap_get(&s->by_text, t->orig, &v) ||
+		    s->vocab[v].cls == EM_TERM_LEGAL)
 			return true;
-	return false;
+		const em_iname *nm = &s->names[name];
+		bool in_name = false;
+		for (size_t k = 0; k < nm->n_terms && !in_name; k++)
+			in_name = s->term_vocab[nm->terms + k] == v;
+		if (!in_name)
+			return true;
+	}
+	return false; /* no legal form, or each one a word of the listed name */
 }
 
 static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, const em_date *qdob, const hit *h,
-		      bool looks_org, em_match *m)
+		      em_match *m)
 {
 	const em_screener *s = c->s;
 	const em_entity *e = s->entities[h->entity];
@@ -1513,7 +1532,7 @@ static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, co
 	}
 	m->matched_kind = kind;
 	adj_list adj;
-	adjust(q, e, qdob, h->id_hit, kind, looks_org, &adj);
+	adjust(q, e, qdob, h->id_hit, kind, h->org, &adj);
 	em_adjustment *a = em_arena_alloc(&ri->arena, (adj.n ? adj.n : 1) * sizeof *a);
 	if (!a)
 		return EM_ENOMEM;
@@ -1611,7 +1630,7 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 			for (h = 0; h < nh && hits[h].entity != ent; h++)
 				;
 			if (h == nh && nh < MAX_CANDIDATES + 64)
-				hits[nh++] = (hit){ent, cands[k].name, (uint8_t)var, al.score, 0, false};
+				hits[nh++] = (hit){ent, cands[k].name, (uint8_t)var, al.score, 0, false, false};
 			else if (h < nh && al.score > hits[h].name_score) {
 				hits[h].name = cands[k].name;
 				hits[h].name_score = al.score;
@@ -1638,18 +1657,18 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 			for (h = 0; h < nh && hits[h].entity != ents[k]; h++)
 				;
 			if (h == nh)
-				hits[nh++] = (hit){ents[k], UINT32_MAX, 0, 0, 0, true};
+				hits[nh++] = (hit){ents[k], UINT32_MAX, 0, 0, 0, true, false};
 			else
 				hits[h].id_hit = true;
 		}
 	}
-	/* The same for every hit, and for the scores and their explanations alike. */
-	bool looks_org = query_looks_org(c);
+	/* The same for the scores and their explanations alike. */
 	size_t kept = 0;
 	for (size_t h = 0; h < nh; h++) {
 		adj_list adj;
 		em_name_kind kind = hits[h].name != UINT32_MAX ? (em_name_kind)s->names[hits[h].name].kind : EM_NAME_PRIMARY;
-		adjust(q, s->entities[hits[h].entity], qdob, hits[h].id_hit, kind, looks_org, &adj);
+		hits[h].org = names_company(ctx[hits[h].variant], hits[h].name);
+		adjust(q, s->entities[hits[h].entity], qdob, hits[h].id_hit, kind, hits[h].org, &adj);
 		hits[h].score = final_score(hits[h].name_score, &adj);
 		if (hits[h].score >= threshold)
 			hits[kept++] = hits[h];
@@ -1663,7 +1682,7 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 		goto done;
 	}
 	for (size_t h = 0; h < kept && !rc; h++)
-		rc = fill_match(ri, ctx[hits[h].variant], q, qdob, &hits[h], looks_org, &m[h]);
+		rc = fill_match(ri, ctx[hits[h].variant], q, qdob, &hits[h], &m[h]);
 	ri->pub.matches = m;
 	ri->pub.n_matches = kept;
 done:
