@@ -45,6 +45,7 @@ static void build(void)
 	em_entity_add_id(list, e, EM_ID_IMO, "IMO", "9187629", NULL, NULL);
 	add_person("6", "CARO URIAS, Omar", "CARO URIAS", NULL, NULL);
 	add_person("7", "ABDULLAH AHMED ABDULLAH EL ALFI", NULL, NULL, NULL);
+	add_person("8", "PAO, Wen Li", "PAO", NULL, NULL);
 	/* A crowd of ordinary names so that rarity weights mean something. */
 	static const char *const fill[] = {"SMITH, John", "JONES, Mary", "MILLER, Ahmad", "BROWN, Reza",
 					   "WILSON, Ali", "TAYLOR, Omar", "CLARK, Anna", "LEWIS, Mark"};
@@ -137,6 +138,17 @@ static void optional_fields(void)
 	for (size_t i = 0; r && r->n_matches && i < r->matches[0].n_adjustments; i++)
 		typed |= !strcmp(r->matches[0].adjustments[i].field, "type") && r->matches[0].adjustments[i].effect < 0;
 	CHECK(r && r->n_matches && !strcmp(r->matches[0].entity->source_id, "5") && typed);
+	em_result_free(r);
+	/* PAO is a legal form and this person's family name: no company reading against him, and
+	 * the explanation shows the word as written. */
+	em_query pao = {"Wen Pao", EM_ENTITY_UNKNOWN, NULL, NULL, NULL, 0};
+	CHECK_EQ_INT(em_screen(scr, &pao, &p, &r), 0);
+	bool shown = false;
+	CHECK(r && r->n_matches && !strcmp(r->matches[0].entity->source_id, "8"));
+	for (size_t i = 0; r && r->n_matches && i < r->matches[0].n_tokens; i++)
+		shown |= !strcmp(r->matches[0].tokens[i].query_token, "pao") &&
+			 !strcmp(r->matches[0].tokens[i].listed_token, "pao");
+	CHECK(shown && r->matches[0].n_adjustments == 0);
 	em_result_free(r);
 }
 

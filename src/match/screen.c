@@ -1466,8 +1466,6 @@ static const char *run_text(result_impl *ri, const query_ctx *c, const uint32_t 
 	return term_text(ri, buf);
 }
 
-/* Fills one em_match (explanation included) for a hit. */
-/* A query with a legal form (LLC, JSC...) names a company. */
 /*
  * Whether the query names a company when set against listed name `name` (UINT32_MAX: none): it
  * has a legal form, and that word is not simply a word of the listed name ("Yu Pao" and the
@@ -1494,6 +1492,7 @@ static bool names_company(const query_ctx *c, uint32_t name)
 	return false; /* no legal form, or each one a word of the listed name */
 }
 
+/* Fills one em_match (explanation included) for a hit. */
 static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, const em_date *qdob, const hit *h,
 		      em_match *m)
 {
@@ -1523,6 +1522,10 @@ static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, co
 				qt = run_text(ri, c, cv, p->qi, p->nqj ? p->nqj : 1, true);
 			if (p->ci >= 0)
 				ct = run_text(ri, c, cv, p->ci, p->ncj ? p->ncj : 1, false);
+			/* A query legal form that met a listed name word shows as written ("pao", not "pjsc"). */
+			if (p->qi >= 0 && p->nqj <= 1 && p->ci >= 0 && p->ncj <= 1 && c->q[p->qi].term.cls == EM_TERM_LEGAL &&
+			    s->vocab[cv[p->ci]].cls != EM_TERM_LEGAL && c->q[p->qi].term.orig_len)
+				qt = term_text(ri, c->q[p->qi].term.orig);
 			t[k] = (em_token_match){qt, ct, p->sim, p->weight, how_names[p->how]};
 		}
 		m->tokens = t;
