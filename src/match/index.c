@@ -304,6 +304,7 @@ void em_screener_free(em_screener *s)
 	free(s->term_orig);
 	free(s->term_skel);
 	free(s->term_orig_len);
+	free(s->term_first);
 	free(s->term_skel_len);
 	free(s->name_runs);
 	free(s->vocab);
@@ -383,6 +384,10 @@ static int grow_names(em_screener *s, size_t *cap_names, size_t *cap_terms, size
 		if (!ol)
 			return em_fail(EM_ENOMEM, "out of memory building the index");
 		s->term_orig_len = ol;
+		char *fc = realloc(s->term_first, *cap_terms);
+		if (!fc)
+			return em_fail(EM_ENOMEM, "out of memory building the index");
+		s->term_first = fc;
 		uint8_t *sl = realloc(s->term_skel_len, *cap_terms);
 		if (!sl)
 			return em_fail(EM_ENOMEM, "out of memory building the index");
@@ -472,6 +477,7 @@ static int index_name(em_screener *s, uint32_t ei, size_t name_idx, const char *
 				return em_fail(EM_ENOMEM, "out of memory building the index");
 		}
 		s->term_orig_len[s->n_terms] = (uint8_t)strlen(s->term_orig[s->n_terms]);
+		s->term_first[s->n_terms] = s->term_orig[s->n_terms][0];
 		s->term_skel_len[s->n_terms] = (uint8_t)strlen(s->term_skel[s->n_terms]);
 		s->n_terms++;
 	}
@@ -611,7 +617,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		r->skels = em_run_mask(s->term_skel_len + nm->terms, nm->n_terms);
 		r->first = 0;
 		for (size_t t = 0; t < nm->n_terms; t++)
-			r->first |= em_letter_bit(s->term_orig[nm->terms + t][0]);
+			r->first |= em_letter_bit(s->term_first[nm->terms + t]);
 	}
 
 	s->legal_vocab = malloc((s->n_vocab ? s->n_vocab : 1) * sizeof *s->legal_vocab);
@@ -661,7 +667,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		goto fail;
 
 	s->memory = s->arena.total + s->n_entities * sizeof *s->entities + s->n_names * sizeof *s->names +
-		    s->n_terms * 5 + s->n_names * sizeof *s->name_runs + s->n_vocab * sizeof *s->vocab + acc * 4 +
+		    s->n_terms * 6 + s->n_names * sizeof *s->name_runs + s->n_vocab * sizeof *s->vocab + acc * 4 +
 		    (s->by_text.cap + s->by_id.keys.cap) * (sizeof(em_strmap_slot) + 4) +
 		    (s->by_phon.cap + s->by_skel.cap) * (4 + sizeof(em_keyspan)) + (s->by_phon.n_vals + s->by_skel.n_vals) * 4;
 	*out = s;

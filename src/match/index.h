@@ -88,6 +88,7 @@ struct em_screener {
 	const char **term_orig; /* each term as written in the list (before name knowledge) */
 	const char **term_skel; /* the consonant skeleton of each term as written */
 	uint8_t *term_orig_len; /* strlen(term_orig[i]) */
+	char *term_first;       /* term_orig[i][0], kept apart: the join filters read it for every term */
 	uint8_t *term_skel_len; /* strlen(term_skel[i]) */
 	size_t n_terms;
 	em_name_runs *name_runs; /* per name: so scoring skips names no joined words can fit */

@@ -1021,7 +1021,7 @@ static bool listed_term_may_join(const query_ctx *c, size_t t)
 {
 	const em_screener *s = c->s;
 	return s->term_orig_len[t] >= 4 &&
-	       (((c->first & em_letter_bit(s->term_orig[t][0])) &&
+	       (((c->first & em_letter_bit(s->term_first[t])) &&
 		 mask_has(c->runs, s->term_orig_len[t] - 1u, s->term_orig_len[t] + 1u)) ||
 		(c->script == EM_SCRIPT_ABJAD && mask_has(c->skel_runs, s->term_skel_len[t], s->term_skel_len[t] + 1u)));
 }
@@ -1081,7 +1081,7 @@ static void join_pass(const query_ctx *c, uint32_t name, const join_lens *L, boo
 				/* Lengths and first letters rule out almost every run before any work. */
 				size_t tl = (size_t)(clen[j + np] - clen[j]), ts = (size_t)(cskel[j + np] - cskel[j]);
 				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 &&
-					       one.text[0][0] == s->term_orig[nm->terms + j][0];
+					       one.text[0][0] == s->term_first[nm->terms + j];
 				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
 					continue;
 				join_side many = {.n = np};
