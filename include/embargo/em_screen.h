@@ -60,7 +60,8 @@ typedef struct em_token_match {
 	double similarity;         /* 0..1 */
 	double weight;             /* the pair's weight in the name score */
 	const char *how;           /* "exact", "variant", "phonetic", "typo", "skeleton", "joined", "unmatched",
-				      "translated" (an Arabic-script word and its English word) */
+				      "translated" (an Arabic-script word and its English word), "truncated"
+				      (the query's last word begins the listed word: a name cut short) */
 } em_token_match;
 
 typedef struct em_adjustment {

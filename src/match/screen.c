@@ -21,6 +21,7 @@
 #define SIM_SKELETON_TYPO 0.86 /* skeletons one consonant apart (4+ letters) that fit */
 #define SIM_JOINED 0.95        /* one token equals two adjacent tokens of the other side */
 #define SIM_TRANSLATED 0.9     /* an Arabic-script word of an organization name and its English word */
+#define SIM_TRUNCATED 0.85     /* the query's last word is the start of a listed word (a name cut short) */
 #define RETRIEVE_SHARE 0.35    /* a candidate must reach this share of the query weight */
 #define MAX_CANDIDATES 3000    /* names scored at most per query (best reached first) */
 #define MAX_TERM_MATCHES 64    /* listed terms kept per query term */
@@ -34,8 +35,9 @@ typedef struct term_match {
 } term_match;
 
 static const char *const how_names[] = {"exact", "variant", "phonetic", "typo", "skeleton", "joined", "unmatched",
-					 "translated"};
-enum { HOW_EXACT, HOW_VARIANT, HOW_PHONETIC, HOW_TYPO, HOW_SKELETON, HOW_JOINED, HOW_UNMATCHED, HOW_TRANSLATED };
+					 "translated", "truncated"};
+enum { HOW_EXACT, HOW_VARIANT, HOW_PHONETIC, HOW_TYPO, HOW_SKELETON, HOW_JOINED, HOW_UNMATCHED, HOW_TRANSLATED,
+       HOW_TRUNCATED };
 
 typedef struct qterm {
 	em_term term;
@@ -1258,6 +1260,27 @@ static void align(const query_ctx *c, uint32_t name, alignment *al, double floor
 	}
 	if (joins)
 		join_pass(c, name, &lens, qused, cused, al, &matched, &qden, &caligned, false);
+	/* A name cut short (a form field's limit, a payment message's 35-character line) ends in part
+	 * of a word: the last word of a query of three words or more, itself of three letters or
+	 * more, may begin a listed word. Short names are seldom cut, and in them a syllable that
+	 * begins a listed word is more often another name (GUO, GUOYING). */
+	size_t last = c->n ? c->n - 1 : 0;
+	if (c->n >= 3 && !qused[last] && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
+		const qterm *qt = &c->q[last];
+		for (size_t j = 0; j < nc; j++) {
+			size_t t = nm->terms + j;
+			if (cused[j] || s->term_orig_len[t] <= qt->term.orig_len ||
+			    memcmp(s->term_orig[t], qt->term.orig, qt->term.orig_len) != 0)
+				continue;
+			qused[last] = cused[j] = true;
+			float w = s->vocab[cv[j]].weight;
+			al->p[al->n++] = (pair){(int8_t)last, (int8_t)j, -1, -1, 1, 1, (float)SIM_TRUNCATED, w, HOW_TRUNCATED};
+			matched += SIM_TRUNCATED * w;
+			qden += w;
+			caligned += w;
+			break;
+		}
+	}
 	for (size_t i = 0; i < c->n; i++) {
 		if (qused[i])
 			continue;
