@@ -143,7 +143,7 @@ static void golden_cases(void)
 static void fixture_list(void)
 {
 	CHECK_EQ_STR(em_list_format(list), "ofac-csv");
-	CHECK_EQ_INT(em_list_count(list), 35);
+	CHECK_EQ_INT(em_list_count(list), 36);
 	const em_entity *e = em_list_find(list, "1001");
 	CHECK(e && e->n_names == 3);
 	e = em_list_find(list, "1011");

@@ -214,7 +214,10 @@ size_t em_knowledge_suffix_split(const char *text, size_t len)
 	em_knowledge_init();
 	for (size_t cut = 3; cut + 2 <= len; cut++) {
 		const char *tail = text + cut;
-		if (em_strmap_get(&K.legal, tail, NULL) || strcmp(tail, "and") == 0)
+		/* A legal form, "and", or a long word of a legal-form phrase ("WINGSPRIVATE JSC" is
+		 * WINGS PRIVATE JSC, "private jsc" a closed joint stock company). */
+		if (em_strmap_get(&K.legal, tail, NULL) || strcmp(tail, "and") == 0 ||
+		    (len - cut >= 5 && em_strmap_get(&K.legal_words, tail, NULL)))
 			return cut;
 	}
 	return 0;

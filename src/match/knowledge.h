@@ -55,8 +55,9 @@ void em_terms_from_name_with(const char *name, const char *family, int flags, em
 			     em_terms *out);
 
 /*
- * When `text` ends with a legal form or connector word written onto it ("CAMARYLTDA",
- * "TRADEAND"), returns the length of the part before it (>= 3), else 0.
+ * When `text` ends with a legal form, a connector or a word of five letters or more of a
+ * legal-form phrase written onto it ("CAMARYLTDA", "TRADEAND", "WINGSPRIVATE"), returns the
+ * length of the part before it (>= 3), else 0.
  */
 size_t em_knowledge_suffix_split(const char *text, size_t len);
 
