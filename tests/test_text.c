@@ -134,6 +134,9 @@ static void knowledge(void)
 	CHECK_EQ_INT(t.t[2].cls, EM_TERM_LEGAL);
 	em_terms_from_name("Соллерс-Финанс ООО", NULL, 0, &t);
 	CHECK_EQ_STR(t.t[t.n - 1].text, "llc");
+	em_terms_from_name("Дджеко Холдинг", NULL, EM_TERMS_QUERY, &t); /* BGN writes "kholding" */
+	CHECK_EQ_STR(t.t[t.n - 1].text, "group");
+	CHECK_EQ_INT(t.t[t.n - 1].cls, EM_TERM_LEGAL);
 	em_terms_from_name("ZEEL - M CO., LTD.", NULL, 0, &t);
 	CHECK_EQ_STR(t.t[t.n - 1].text, "coltd");
 	em_terms_from_name("ZEEL - M COMPANY LIMITED", NULL, 0, &t);
