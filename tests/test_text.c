@@ -115,6 +115,10 @@ static void phonetic_keys(void)
 	CHECK_EQ_STR(phon("technical"), phon("technikal"));
 	CHECK_EQ_STR(phon("tolchinskiy"), phon("tolchinskii"));
 	CHECK(strcmp(phon("ivanov"), phon("petrov")) != 0);
+	/* Russian ее as BGN/PCGN writes it and as others do; not other vowels before ye. */
+	CHECK_EQ_STR(phon("sergeyevich"), phon("sergeevich"));
+	CHECK_EQ_STR(phon("alekseyevna"), phon("alexeevna"));
+	CHECK(strcmp(phon("bayer"), phon("baer")) != 0);
 	/* Arabic-script spellings meet Latin ones through the skeleton. */
 	CHECK_EQ_STR(skel("saddam"), skel("sdam"));
 	CHECK_EQ_STR(skel("hussein"), skel("hsyn"));

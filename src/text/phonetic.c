@@ -2,7 +2,8 @@
  * phonetic.c: keys and distances on normalized ASCII tokens.
  *
  * The phonetic key folds the spelling variants that transliteration produces for one sound:
- * digraphs (kh, gh, sh, ch, zh, ph, th, dh, ts), c/q/k, w/v, y/i, ou/oo/u, ee/i, a final -off/-eff
+ * digraphs (kh, gh, sh, ch, zh, ph, th, dh, ts), c/q/k, w/v, y/i, ou/oo/u, ee/eye/i (Russian ее
+ * as BGN/PCGN writes it: Sergeyevich, Sergeevich), a final -off/-eff
  * (Russian -ov/-ev), a final h after a vowel (Abdallah/Abdalla), and doubled letters. The
  * skeleton goes further and keeps consonants only (also dropping w and y, which Arabic script
  * writes for long vowels, and a final h).
@@ -44,6 +45,9 @@ size_t em_text_phonetic(const char *s, size_t n, char *out, size_t cap)
 		}
 		if (c == 'c' && d == 'k') { tmp[o++] = 'k'; i++; continue; }
 		if ((c == 'o' && (d == 'u' || d == 'o'))) { tmp[o++] = 'u'; i++; continue; }
+		/* BGN/PCGN writes Russian e after e as "ye", other spellings "e": SERGEYEVICH and
+		 * SERGEEVICH, ALEKSEYEV and ALEKSEEV. (Not after other vowels: BAYER is no BAER.) */
+		if (c == 'e' && d == 'y' && e == 'e') { tmp[o++] = 'i'; i += 2; continue; }
 		if ((c == 'e' && (d == 'e' || d == 'i'))) { tmp[o++] = 'i'; i++; continue; }
 		switch (c) {
 		case 'c': case 'q': tmp[o++] = 'k'; break;
