@@ -413,15 +413,6 @@ static size_t abjad_readings(const char *t, size_t n, char out[MAX_READINGS][EM_
 	return count;
 }
 
-/* Whether `longer` is `shorter` with one letter more (lengths already differ by one). */
-static bool one_letter_more(const char *longer, const char *shorter, size_t slen)
-{
-	size_t i = 0;
-	while (i < slen && longer[i] == shorter[i])
-		i++;
-	return memcmp(longer + i + 1, shorter + i, slen - i) == 0;
-}
-
 /* Listed terms whose skeleton is `skel`, or one consonant longer (a deletion key, see index.c). */
 static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, size_t slen, bool plain)
 {
@@ -433,7 +424,7 @@ static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, si
 			continue;
 		/* The key map files by hash: the skeleton itself, or it with a letter more. */
 		if (e->slen == slen ? memcmp(e->skel, skel, slen) != 0
-				    : e->slen != slen + 1 || !one_letter_more(e->skel, skel, slen))
+				    : e->slen != slen + 1 || em_osa_distance_within(e->skel, e->slen, skel, slen, 1) != 1)
 			continue;
 		float sim = skeleton_similarity(q, e, e->slen == slen);
 		/* A first consonant left out is another name, not a slip (HAMID is not MUHAMMAD). */

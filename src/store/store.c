@@ -575,13 +575,14 @@ int em_active_lists_read(em_active_lists *out, const char *const *paths, size_t 
 		return em_fail(EM_ENOMEM, "out of memory reading %zu lists", n);
 	}
 	read_job job = {paths, out->lists, rcs, errors, n, 0};
+	/* One thread per core beyond this one (which reads too), no more than files beyond the first. */
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n_threads = n < 2 ? 0 : (size_t)(cpus > 1 ? cpus : 1) - 1; /* this thread reads too */
-	if (n_threads > n - 1)
-		n_threads = n > 0 ? n - 1 : 0;
-	if (n_threads > 15)
-		n_threads = 15;
+	size_t n_threads = cpus > 1 ? (size_t)cpus - 1 : 0;
+	if (n_threads + 1 > n)
+		n_threads = n ? n - 1 : 0;
 	pthread_t threads[15];
+	if (n_threads > sizeof threads / sizeof threads[0])
+		n_threads = sizeof threads / sizeof threads[0];
 	size_t started = 0;
 	while (started < n_threads && pthread_create(&threads[started], NULL, read_files, &job) == 0)
 		started++;
