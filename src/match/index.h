@@ -118,6 +118,13 @@ const uint32_t *em_keymap_get(const em_keymap *m, const char *key, size_t len, s
 /* The totals of every two or three consecutive lengths as bits (totals >= 63 share bit 63). */
 uint64_t em_run_mask(const uint8_t *lens, size_t n);
 
+/*
+ * em_screen, and with `exhaustive` the same without skipping names by score_bound: every
+ * candidate is aligned in full, as before the bound existed. Tests compare the two.
+ */
+int em_screen_internal(const em_screener *s, const em_query *q, const em_screen_params *params, bool exhaustive,
+		       em_result **out);
+
 /* Normalizes an identifier for comparison (upper-case letters and digits only). */
 size_t em_id_normalize(const char *in, char *out, size_t cap);
 

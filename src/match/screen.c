@@ -910,10 +910,34 @@ typedef struct join_side {
 	size_t n;
 } join_side;
 
+/*
+ * Whether the parts' skeletons written together are the single word's skeleton, with an article
+ * "al" before a sun letter left in or (`assimilate`) left out.
+ */
+static bool join_skeleton_agrees(const join_side *one, const join_side *many, bool assimilate)
+{
+	size_t ssl = one->slen[0], o = 0;
+	for (size_t k = 0; k < many->n; k++) {
+		if (assimilate && k + 1 < many->n && strcmp(many->text[k], "al") == 0 && sun_letter(many->text[k + 1][0]))
+			continue;
+		size_t pl = many->slen[k];
+		if (o + pl > ssl || memcmp(one->skel[0] + o, many->skel[k], pl) != 0)
+			return false;
+		o += pl;
+	}
+	return o == ssl;
+}
+
+/* Whether the parts' skeletons written together may be the single word's (join_similarity's test). */
+static bool join_skeletons_may_pair(const join_side *one, const join_side *many)
+{
+	return one->slen[0] >= 2 && (join_skeleton_agrees(one, many, false) || join_skeleton_agrees(one, many, true));
+}
+
 static float join_similarity(const join_side *one, const join_side *many, bool abjad, bool exact,
 			     bool single_is_query)
 {
-	const char *single = one->text[0], *single_skel = one->skel[0];
+	const char *single = one->text[0];
 	const char *const *parts = many->text;
 	size_t np = many->n;
 	/* Cheap tests first: this runs for every run of words of every candidate name. */
@@ -944,21 +968,7 @@ static float join_similarity(const join_side *one, const join_side *many, bool a
 	if (ssl < 2)
 		return 0;
 	for (int assimilate = 0; assimilate < 2; assimilate++) {
-		char sk[EM_TEXT_MAX_TOKEN * 3 + 4];
-		size_t o = 0;
-		bool fits_len = true;
-		for (size_t k = 0; k < np && fits_len; k++) {
-			if (assimilate && k + 1 < np && strcmp(parts[k], "al") == 0 && sun_letter(parts[k + 1][0]))
-				continue;
-			size_t pl = many->slen[k];
-			if (o + pl >= sizeof sk || o + pl > ssl) {
-				fits_len = false;
-				break;
-			}
-			memcpy(sk + o, many->skel[k], pl);
-			o += pl;
-		}
-		if (!fits_len || o != ssl || memcmp(sk, single_skel, ssl) != 0)
+		if (!join_skeleton_agrees(one, many, assimilate))
 			continue;
 		char a[EM_TEXT_MAX_TOKEN * 3], b[EM_TEXT_MAX_TOKEN * 3];
 		bl = concat_parts(buf, sizeof buf, parts, np, assimilate);
@@ -1149,30 +1159,120 @@ static void join_pass(const query_ctx *c, uint32_t name, const join_lens *L, boo
 	}
 }
 
+/* Raises a listed term's best similarity to at least sim. */
+static void raise_best(float *best, size_t j, float sim)
+{
+	if (best[j] < sim)
+		best[j] = sim;
+}
+
 /*
- * An upper bound of the name score before the costly part of the alignment. A query term that
- * cannot pair with any word of the name stays unmatched, and only the name's words that can pair
- * bring weight, so the query coverage is at most T / (T + U): T the weight of the name's words
- * with a candidate pair (of all its words when words written together may pair too), U the
- * weight of the query terms without one. The score is at most the query coverage.
+ * An upper bound of align's score, from which words can pair at all, before the costly part
+ * (the joined-word passes and the assignment). A query term that can pair with nothing stays
+ * unmatched and adds its weight U to the query side; a listed term j that can pair brings at
+ * most its best similarity s_j times its weight w_j. So the query coverage is at most
+ * X / (X + U) with X the sum of s_j * w_j, and the listed coverage at most P / D with P the sum of
+ * w_j and D the name's weight less half of every word a name may leave out. A pair can come
+ * from the candidate pairs, from words written together or from a name cut short. Words written
+ * together are ruled in by join_pass's length and first-letter tests, and with `skeletons` by
+ * the skeleton test too (dearer, so asked for only when the looser bound is not enough).
  */
 static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *cands, size_t ncand,
-			  bool joins)
+			  const join_lens *L, bool joins, bool skeletons)
 {
 	const em_screener *s = c->s;
-	bool qpair[EM_TEXT_MAX_TOKENS] = {false}, cpaired[256] = {false};
+	size_t nc = nm->n_terms;
+	const uint32_t *cv = s->term_vocab + nm->terms;
+	bool qpair[EM_TEXT_MAX_TOKENS] = {false};
+	float best[256];
+	for (size_t j = 0; j < nc; j++)
+		best[j] = 0;
 	for (size_t k = 0; k < ncand; k++) {
 		qpair[cands[k].qi] = true;
-		cpaired[cands[k].ci] = true;
+		raise_best(best, cands[k].ci, cands[k].sim);
 	}
-	double t = joins ? nm->total_weight : 0, u = 0;
-	for (size_t j = 0; j < nm->n_terms && !joins; j++)
-		if (cpaired[j])
-			t += s->vocab[s->term_vocab[nm->terms + j]].weight;
+	bool abjad = c->script == EM_SCRIPT_ABJAD;
+	for (size_t i = 0; joins && i < c->n; i++) {
+		const qterm *qt = &c->q[i];
+		if (qt->term.orig_len < 4 || !query_term_may_join(c, i, L->runs))
+			continue;
+		join_side one = {{qt->term.orig}, {qt->skel}, {qt->term.orig_len}, {qt->slen}, 1};
+		for (size_t np = 2; np <= 3; np++)
+			for (size_t j = 0; j + np <= nc; j++) {
+				size_t tl = (size_t)(L->clen[j + np] - L->clen[j]), ts = (size_t)(L->cskel[j + np] - L->cskel[j]);
+				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 && one.text[0][0] == s->term_first[nm->terms + j];
+				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
+					continue;
+				if (!spelled && skeletons) {
+					join_side many = {.n = np};
+					for (size_t k = 0; k < np; k++) {
+						size_t t = nm->terms + j + k;
+						many.text[k] = s->term_orig[t];
+						many.skel[k] = s->term_skel[t];
+						many.len[k] = s->term_orig_len[t];
+						many.slen[k] = s->term_skel_len[t];
+					}
+					if (!join_skeletons_may_pair(&one, &many))
+						continue;
+				}
+				qpair[i] = true;
+				for (size_t k = 0; k < np; k++)
+					raise_best(best, j + k, (float)SIM_JOINED);
+			}
+	}
+	for (size_t j = 0; joins && j < nc; j++) {
+		size_t t = nm->terms + j;
+		if (s->term_orig_len[t] < 4 || !listed_term_may_join(c, t))
+			continue;
+		join_side one = {{s->term_orig[t]}, {s->term_skel[t]}, {s->term_orig_len[t]}, {s->term_skel_len[t]}, 1};
+		for (size_t np = 2; np <= 3; np++)
+			for (size_t i = 0; i + np <= c->n; i++) {
+				size_t tl = (size_t)(L->qlen[i + np] - L->qlen[i]), ts = (size_t)(L->qskel[i + np] - L->qskel[i]);
+				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 && one.text[0][0] == c->q[i].term.orig[0];
+				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
+					continue;
+				if (!spelled && skeletons) {
+					join_side many = {.n = np};
+					for (size_t k = 0; k < np; k++) {
+						const qterm *qk = &c->q[i + k];
+						many.text[k] = qk->term.orig;
+						many.skel[k] = qk->skel;
+						many.len[k] = qk->term.orig_len;
+						many.slen[k] = qk->slen;
+					}
+					if (!join_skeletons_may_pair(&one, &many))
+						continue;
+				}
+				for (size_t k = 0; k < np; k++)
+					qpair[i + k] = true;
+				raise_best(best, j, (float)SIM_JOINED);
+			}
+	}
+	/* The name cut short (see align). */
+	size_t last = c->n ? c->n - 1 : 0;
+	if (c->n >= 3 && !qpair[last] && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
+		const qterm *qt = &c->q[last];
+		for (size_t j = 0; j < nc; j++) {
+			size_t t = nm->terms + j;
+			if (s->term_orig_len[t] <= qt->term.orig_len || memcmp(s->term_orig[t], qt->term.orig, qt->term.orig_len) != 0)
+				continue;
+			qpair[last] = true;
+			raise_best(best, j, (float)SIM_TRUNCATED);
+		}
+	}
+	double x = 0, p = 0, d = nm->total_weight, u = 0;
+	for (size_t j = 0; j < nc; j++) {
+		float w = s->vocab[cv[j]].weight;
+		x += (double)best[j] * w;
+		p += best[j] > 0 ? w : 0;
+		if (s->term_family[nm->terms + j] & (EM_TERM_FLAG_MIDDLE | EM_TERM_FLAG_FAMILY))
+			d -= 0.5 * w;
+	}
 	for (size_t i = 0; i < c->n; i++)
-		if (!qpair[i] && !joins)
-			u += c->q[i].weight;
-	return t + u > 0 ? t / (t + u) : 1.0;
+		u += qpair[i] ? 0 : c->q[i].weight;
+	double qcov = x + u > 0 ? x / (x + u) : 1.0;
+	double ccov = d > 0 && p < d ? p / d : 1.0;
+	return combine(qcov, ccov) + 1e-6; /* float sums in align may round a hair above */
 }
 
 /* Aligns the query with a name and scores it; a name whose score cannot reach `floor` is left
@@ -1217,7 +1317,11 @@ static void align(const query_ctx *c, uint32_t name, alignment *al, double floor
 	}
 	const em_name_runs *runs = &s->name_runs[name];
 	bool joins = may_join(c, nm, runs);
-	if (floor > 0 && !joins && score_bound(c, nm, cands, ncand, joins) < floor) {
+	join_lens lens;
+	if (joins)
+		join_lens_init(&lens, c, nm, runs);
+	if (floor > 0 && (score_bound(c, nm, cands, ncand, &lens, joins, false) < floor ||
+			  (joins && c->script == EM_SCRIPT_ABJAD && score_bound(c, nm, cands, ncand, &lens, joins, true) < floor))) {
 		al->qcov = al->ccov = al->score = 0;
 		return;
 	}
@@ -1233,9 +1337,7 @@ static void align(const query_ctx *c, uint32_t name, alignment *al, double floor
 	}
 	double matched = 0, qden = 0, cden = nm->total_weight, caligned = 0;
 	/* Words written together ("NAJIBULLAH" for "njyb allh") first: they explain more tokens. */
-	join_lens lens;
 	if (joins) {
-		join_lens_init(&lens, c, nm, runs);
 		join_pass(c, name, &lens, qused, cused, al, &matched, &qden, &caligned, true);
 	}
 	for (size_t k = 0; k < ncand; k++) {
@@ -1591,6 +1693,12 @@ struct query_work {
 
 int em_screen(const em_screener *s, const em_query *q, const em_screen_params *params, em_result **out)
 {
+	return em_screen_internal(s, q, params, false, out);
+}
+
+int em_screen_internal(const em_screener *s, const em_query *q, const em_screen_params *params, bool exhaustive,
+		       em_result **out)
+{
 	*out = NULL;
 	if (!s || !q || !q->name)
 		return em_fail(EM_EINVAL, "screening needs a name");
@@ -1632,6 +1740,20 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 			qdob = &dob;
 	}
 
+	/*
+	 * Names whose score cannot reach the threshold are not aligned in full. Only a date of birth
+	 * or a country can raise a score, by at most 0.05 and 0.03, and the threshold is met by the
+	 * score rounded to four decimals. An identical identifier scores the entity on its own, with
+	 * a tenth of its best name's score: that keeps names further down.
+	 */
+	double min_score = threshold - 0.0001;
+	if (qdob)
+		min_score -= 0.05;
+	if (q->country && *q->country)
+		min_score -= 0.03;
+	if (q->n_ids)
+		min_score = threshold - 0.2;
+	double floor_bound = exhaustive ? 0 : min_score;
 	/* Best name per entity (a linear probe: few entities get this far). */
 	size_t nh = 0;
 	for (size_t var = 0; var < n_variants; var++) {
@@ -1639,8 +1761,8 @@ int em_screen(const em_screener *s, const em_query *q, const em_screen_params *p
 		ri->pub.candidates += nc;
 		for (size_t k = 0; k < nc; k++) {
 			alignment al;
-			align(ctx[var], cands[k].name, &al, threshold - 0.2);
-			if (al.score < threshold - 0.2)
+			align(ctx[var], cands[k].name, &al, floor_bound);
+			if (al.score < (exhaustive ? threshold - 0.2 : min_score))
 				continue;
 			uint32_t ent = s->names[cands[k].name].entity;
 			size_t h;
