@@ -616,8 +616,15 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		r->lens = em_run_mask(s->term_orig_len + nm->terms, nm->n_terms);
 		r->skels = em_run_mask(s->term_skel_len + nm->terms, nm->n_terms);
 		r->first = 0;
-		for (size_t t = 0; t < nm->n_terms; t++)
-			r->first |= em_letter_bit(s->term_first[nm->terms + t]);
+		r->words = r->word_skels = 0;
+		for (size_t t = 0; t < nm->n_terms; t++) {
+			size_t k = nm->terms + t;
+			r->first |= em_letter_bit(s->term_first[k]);
+			if (s->term_orig_len[k] >= 4) {
+				r->words |= (uint64_t)1 << (s->term_orig_len[k] < 63 ? s->term_orig_len[k] : 63);
+				r->word_skels |= (uint64_t)1 << (s->term_skel_len[k] < 63 ? s->term_skel_len[k] : 63);
+			}
+		}
 	}
 
 	s->legal_vocab = malloc((s->n_vocab ? s->n_vocab : 1) * sizeof *s->legal_vocab);

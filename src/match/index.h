@@ -68,6 +68,8 @@ typedef struct em_iname {
 typedef struct em_name_runs {
 	uint64_t lens;  /* the lengths two or three consecutive terms add up to (em_run_mask) */
 	uint64_t skels; /* the same for their skeletons */
+	uint64_t words; /* the lengths of its terms of four letters or more, as bits (63: 63 or more) */
+	uint64_t word_skels; /* those terms' skeleton lengths */
 	uint32_t first; /* the terms' first letters (em_letter_bit) */
 } em_name_runs;
 

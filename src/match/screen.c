@@ -525,11 +525,20 @@ static bool split_suffixes(const query_ctx *c, char *out, size_t cap)
 					cut = 0;
 			}
 		}
-		int n = cut ? snprintf(out + o, cap - o, "%s%.*s %s", o ? " " : "", (int)cut, t, t + cut)
-			    : snprintf(out + o, cap - o, "%s%s", o ? " " : "", t);
-		if (n < 0 || (size_t)n >= cap - o)
+		/* The word, a space where it was cut, a space before the next: copied, not printed
+		 * (this runs for every query). */
+		if (o + len + 3 > cap)
 			return false;
-		o += (size_t)n;
+		if (o)
+			out[o++] = ' ';
+		memcpy(out + o, t, cut ? cut : len);
+		o += cut ? cut : len;
+		if (cut) {
+			out[o++] = ' ';
+			memcpy(out + o, t + cut, len - cut);
+			o += len - cut;
+		}
+		out[o] = '\0';
 		changed |= cut != 0;
 	}
 	return changed;
@@ -928,12 +937,6 @@ static bool join_skeleton_agrees(const join_side *one, const join_side *many, bo
 	return o == ssl;
 }
 
-/* Whether the parts' skeletons written together may be the single word's (join_similarity's test). */
-static bool join_skeletons_may_pair(const join_side *one, const join_side *many)
-{
-	return one->slen[0] >= 2 && (join_skeleton_agrees(one, many, false) || join_skeleton_agrees(one, many, true));
-}
-
 static float join_similarity(const join_side *one, const join_side *many, bool abjad, bool exact,
 			     bool single_is_query)
 {
@@ -1159,6 +1162,77 @@ static void join_pass(const query_ctx *c, uint32_t name, const join_lens *L, boo
 	}
 }
 
+/*
+ * The bound itself (see score_bound) from which query terms may pair (qpair) and the best
+ * similarity each listed term may reach (best, raised to `least`).
+ */
+static double bound_from(const query_ctx *c, const em_iname *nm, const bool *qpair, const float *best, float least)
+{
+	const em_screener *s = c->s;
+	const uint32_t *cv = s->term_vocab + nm->terms;
+	double x = 0, p = 0, d = nm->total_weight, u = 0;
+	for (size_t j = 0; j < nm->n_terms; j++) {
+		float w = s->vocab[cv[j]].weight, b = best[j] > least ? best[j] : least;
+		x += (double)b * w;
+		p += b > 0 ? w : 0;
+		if (s->term_family[nm->terms + j] & (EM_TERM_FLAG_MIDDLE | EM_TERM_FLAG_FAMILY))
+			d -= 0.5 * w;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		u += qpair[i] ? 0 : c->q[i].weight;
+	double qcov = x + u > 0 ? x / (x + u) : 1.0;
+	double ccov = d > 0 && p < d ? p / d : 1.0;
+	return combine(qcov, ccov) + 1e-6; /* float sums in align may round a hair above */
+}
+
+/*
+ * A looser bound than score_bound, and cheaper: it looks at the name's words only through
+ * em_name_runs. A query word that may be listed words written together, or in a run of query
+ * words that may be one listed word, counts as paired, and then every listed word as paired at
+ * SIM_JOINED; the query's last word, as a name cut short, likewise at SIM_TRUNCATED.
+ */
+static double quick_bound(const query_ctx *c, const em_iname *nm, const em_name_runs *r, const cpair *cands,
+			  size_t ncand, bool joins)
+{
+	size_t nc = nm->n_terms;
+	bool qpair[EM_TEXT_MAX_TOKENS] = {false};
+	float best[256];
+	for (size_t j = 0; j < nc; j++)
+		best[j] = 0;
+	for (size_t k = 0; k < ncand; k++) {
+		qpair[cands[k].qi] = true;
+		if (best[cands[k].ci] < cands[k].sim)
+			best[cands[k].ci] = cands[k].sim;
+	}
+	float least = 0; /* what every listed word may reach */
+	bool abjad = c->script == EM_SCRIPT_ABJAD;
+	for (size_t i = 0; joins && i < c->n; i++) {
+		if (c->q[i].term.orig_len >= 4 && query_term_may_join(c, i, r)) {
+			qpair[i] = true;
+			least = (float)SIM_JOINED;
+		}
+		size_t tl = 0, ts = 0;
+		for (size_t np = 1; np <= 3 && i + np <= c->n; np++) {
+			tl += c->q[i + np - 1].term.orig_len;
+			ts += c->q[i + np - 1].slen;
+			if (np < 2)
+				continue;
+			bool spelled = (r->first & em_letter_bit(c->q[i].term.orig[0])) && mask_has(r->words, tl ? tl - 1 : 0, tl + 1);
+			if (!spelled && !(abjad && mask_has(r->word_skels, ts ? ts - 1 : 0, ts)))
+				continue;
+			for (size_t k = 0; k < np; k++)
+				qpair[i + k] = true;
+			least = (float)SIM_JOINED;
+		}
+	}
+	size_t last = c->n ? c->n - 1 : 0;
+	if (c->n >= 3 && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
+		qpair[last] = true;
+		least = least > (float)SIM_TRUNCATED ? least : (float)SIM_TRUNCATED;
+	}
+	return bound_from(c, nm, qpair, best, least);
+}
+
 /* Raises a listed term's best similarity to at least sim. */
 static void raise_best(float *best, size_t j, float sim)
 {
@@ -1173,28 +1247,30 @@ static void raise_best(float *best, size_t j, float sim)
  * most its best similarity s_j times its weight w_j. So the query coverage is at most
  * X / (X + U) with X the sum of s_j * w_j, and the listed coverage at most P / D with P the sum of
  * w_j and D the name's weight less half of every word a name may leave out. A pair can come
- * from the candidate pairs, from words written together or from a name cut short. Words written
- * together are ruled in by join_pass's length and first-letter tests, and with `skeletons` by
- * the skeleton test too (dearer, so asked for only when the looser bound is not enough).
+ * from the candidate pairs, from words written together (where join_similarity pairs them) or
+ * from a name cut short. With `unpaired_only`, only the joins that would pair a query term no
+ * candidate pair holds are tried, and every listed term counts as paired at SIM_JOINED: a
+ * cheaper, looser bound, which is enough when a heavy query word pairs with nothing.
  */
 static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *cands, size_t ncand,
-			  const join_lens *L, bool joins, bool skeletons)
+			  const join_lens *L, bool joins, bool unpaired_only)
 {
 	const em_screener *s = c->s;
 	size_t nc = nm->n_terms;
-	const uint32_t *cv = s->term_vocab + nm->terms;
-	bool qpair[EM_TEXT_MAX_TOKENS] = {false};
-	float best[256];
+	bool qpair[EM_TEXT_MAX_TOKENS] = {false}, cand_pair[EM_TEXT_MAX_TOKENS] = {false};
+	float best[256], least = 0;
 	for (size_t j = 0; j < nc; j++)
 		best[j] = 0;
 	for (size_t k = 0; k < ncand; k++) {
-		qpair[cands[k].qi] = true;
+		qpair[cands[k].qi] = cand_pair[cands[k].qi] = true;
 		raise_best(best, cands[k].ci, cands[k].sim);
 	}
 	bool abjad = c->script == EM_SCRIPT_ABJAD;
+	if (joins && unpaired_only)
+		least = (float)SIM_JOINED;
 	for (size_t i = 0; joins && i < c->n; i++) {
 		const qterm *qt = &c->q[i];
-		if (qt->term.orig_len < 4 || !query_term_may_join(c, i, L->runs))
+		if (qt->term.orig_len < 4 || (unpaired_only && cand_pair[i]) || !query_term_may_join(c, i, L->runs))
 			continue;
 		join_side one = {{qt->term.orig}, {qt->skel}, {qt->term.orig_len}, {qt->slen}, 1};
 		for (size_t np = 2; np <= 3; np++)
@@ -1203,21 +1279,20 @@ static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *c
 				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 && one.text[0][0] == s->term_first[nm->terms + j];
 				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
 					continue;
-				if (!spelled && skeletons) {
-					join_side many = {.n = np};
-					for (size_t k = 0; k < np; k++) {
-						size_t t = nm->terms + j + k;
-						many.text[k] = s->term_orig[t];
-						many.skel[k] = s->term_skel[t];
-						many.len[k] = s->term_orig_len[t];
-						many.slen[k] = s->term_skel_len[t];
-					}
-					if (!join_skeletons_may_pair(&one, &many))
-						continue;
+				join_side many = {.n = np};
+				for (size_t k = 0; k < np; k++) {
+					size_t t = nm->terms + j + k;
+					many.text[k] = s->term_orig[t];
+					many.skel[k] = s->term_skel[t];
+					many.len[k] = s->term_orig_len[t];
+					many.slen[k] = s->term_skel_len[t];
 				}
+				float sim = join_similarity(&one, &many, abjad, false, true);
+				if (sim == 0)
+					continue;
 				qpair[i] = true;
 				for (size_t k = 0; k < np; k++)
-					raise_best(best, j + k, (float)SIM_JOINED);
+					raise_best(best, j + k, sim);
 			}
 	}
 	for (size_t j = 0; joins && j < nc; j++) {
@@ -1227,30 +1302,34 @@ static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *c
 		join_side one = {{s->term_orig[t]}, {s->term_skel[t]}, {s->term_orig_len[t]}, {s->term_skel_len[t]}, 1};
 		for (size_t np = 2; np <= 3; np++)
 			for (size_t i = 0; i + np <= c->n; i++) {
+				bool all_paired = true;
+				for (size_t k = 0; k < np; k++)
+					all_paired &= cand_pair[i + k];
+				if (unpaired_only && all_paired)
+					continue;
 				size_t tl = (size_t)(L->qlen[i + np] - L->qlen[i]), ts = (size_t)(L->qskel[i + np] - L->qskel[i]);
 				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 && one.text[0][0] == c->q[i].term.orig[0];
 				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
 					continue;
-				if (!spelled && skeletons) {
-					join_side many = {.n = np};
-					for (size_t k = 0; k < np; k++) {
-						const qterm *qk = &c->q[i + k];
-						many.text[k] = qk->term.orig;
-						many.skel[k] = qk->skel;
-						many.len[k] = qk->term.orig_len;
-						many.slen[k] = qk->slen;
-					}
-					if (!join_skeletons_may_pair(&one, &many))
-						continue;
+				join_side many = {.n = np};
+				for (size_t k = 0; k < np; k++) {
+					const qterm *qk = &c->q[i + k];
+					many.text[k] = qk->term.orig;
+					many.skel[k] = qk->skel;
+					many.len[k] = qk->term.orig_len;
+					many.slen[k] = qk->slen;
 				}
+				float sim = join_similarity(&one, &many, abjad, false, false);
+				if (sim == 0)
+					continue;
 				for (size_t k = 0; k < np; k++)
 					qpair[i + k] = true;
-				raise_best(best, j, (float)SIM_JOINED);
+				raise_best(best, j, sim);
 			}
 	}
-	/* The name cut short (see align). */
+	/* The name cut short (see align): the last query term, even paired, may be left over. */
 	size_t last = c->n ? c->n - 1 : 0;
-	if (c->n >= 3 && !qpair[last] && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
+	if (c->n >= 3 && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
 		const qterm *qt = &c->q[last];
 		for (size_t j = 0; j < nc; j++) {
 			size_t t = nm->terms + j;
@@ -1260,19 +1339,7 @@ static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *c
 			raise_best(best, j, (float)SIM_TRUNCATED);
 		}
 	}
-	double x = 0, p = 0, d = nm->total_weight, u = 0;
-	for (size_t j = 0; j < nc; j++) {
-		float w = s->vocab[cv[j]].weight;
-		x += (double)best[j] * w;
-		p += best[j] > 0 ? w : 0;
-		if (s->term_family[nm->terms + j] & (EM_TERM_FLAG_MIDDLE | EM_TERM_FLAG_FAMILY))
-			d -= 0.5 * w;
-	}
-	for (size_t i = 0; i < c->n; i++)
-		u += qpair[i] ? 0 : c->q[i].weight;
-	double qcov = x + u > 0 ? x / (x + u) : 1.0;
-	double ccov = d > 0 && p < d ? p / d : 1.0;
-	return combine(qcov, ccov) + 1e-6; /* float sums in align may round a hair above */
+	return bound_from(c, nm, qpair, best, least);
 }
 
 /* Aligns the query with a name and scores it; a name whose score cannot reach `floor` is left
@@ -1317,11 +1384,15 @@ static void align(const query_ctx *c, uint32_t name, alignment *al, double floor
 	}
 	const em_name_runs *runs = &s->name_runs[name];
 	bool joins = may_join(c, nm, runs);
+	if (floor > 0 && quick_bound(c, nm, runs, cands, ncand, joins) < floor) {
+		al->qcov = al->ccov = al->score = 0;
+		return;
+	}
 	join_lens lens;
 	if (joins)
 		join_lens_init(&lens, c, nm, runs);
-	if (floor > 0 && (score_bound(c, nm, cands, ncand, &lens, joins, false) < floor ||
-			  (joins && c->script == EM_SCRIPT_ABJAD && score_bound(c, nm, cands, ncand, &lens, joins, true) < floor))) {
+	if (floor > 0 && ((joins && score_bound(c, nm, cands, ncand, &lens, joins, true) < floor) ||
+			  score_bound(c, nm, cands, ncand, &lens, joins, false) < floor)) {
 		al->qcov = al->ccov = al->score = 0;
 		return;
 	}
