@@ -266,6 +266,12 @@ int em_osa_distance_within(const char *a, size_t la, const char *b, size_t lb, i
 		return max + 1;
 	if (la == 0 || lb == 0)
 		return (int)(la + lb);
-	int d = osa_bits(a, la, b, lb);
+	/* What is left differs in its first and last letters: most pairs screening compares end
+	 * here, without the bit-parallel pass. */
+	int d;
+	if (la <= 2 && lb <= 2)
+		d = la == 1 && lb == 1 ? 1 : la == 2 && lb == 2 && a[0] == b[1] && a[1] == b[0] ? 1 : 2;
+	else
+		d = osa_bits(a, la, b, lb);
 	return d > max ? max + 1 : d;
 }
