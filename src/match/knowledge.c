@@ -25,6 +25,8 @@ static struct {
 	em_strmap stop;       /* word -> index into stop_factor[] */
 	em_strmap legal_words;/* single words occurring in legal-form phrases -> 1 */
 	em_strmap translations; /* romanized Arabic-script word -> index into canon[] (English) */
+	em_strmap known;      /* every key of variants, legal_words, stop and legal -> 1 */
+	em_strmap legal_starts; /* the first words of legal-form phrases of more words ("limited liability") -> 1 */
 	em_strmap fuzzy;      /* phonetic key, word and one-letter deletions -> index into fuzzy_words[] */
 	const char **fuzzy_words; /* words reachable by fuzzy lookup (variants, legal words) */
 	size_t n_fuzzy, cap_fuzzy;
@@ -192,6 +194,23 @@ static void load(void)
 	for (size_t i = 0; i < K.legal_words.cap; i++)
 		if (em_strmap_key_at(&K.legal_words, i) && strlen(em_strmap_key_at(&K.legal_words, i)) >= 3)
 			fuzzy_add(em_strmap_key_at(&K.legal_words, i));
+	/* One lookup instead of four for whether a word is known (asked of every query word). */
+	const em_strmap *tables[] = {&K.variants, &K.legal_words, &K.stop, &K.legal};
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+		for (size_t i = 0; i < tables[t]->cap; i++)
+			if (em_strmap_key_at(tables[t], i) && em_strmap_put(&K.known, em_strmap_key_at(tables[t], i), 1))
+				abort();
+	/* A longer phrase is looked for only after words that begin one. */
+	for (size_t i = 0; i < K.legal.cap; i++) {
+		const char *phrase = em_strmap_key_at(&K.legal, i);
+		if (!phrase)
+			continue;
+		for (const char *sp = strchr(phrase, ' '); sp; sp = strchr(sp + 1, ' ')) {
+			char *start = em_arena_strndup(&K.arena, phrase, (size_t)(sp - phrase));
+			if (!start || em_strmap_put(&K.legal_starts, start, 1))
+				abort();
+		}
+	}
 	K.rc = 0;
 }
 
@@ -205,8 +224,7 @@ const char *em_knowledge_translation(const char *text)
 int em_knowledge_is_word(const char *text)
 {
 	em_knowledge_init();
-	return em_strmap_get(&K.variants, text, NULL) || em_strmap_get(&K.legal_words, text, NULL) ||
-	       em_strmap_get(&K.stop, text, NULL) || em_strmap_get(&K.legal, text, NULL);
+	return em_strmap_get(&K.known, text, NULL);
 }
 
 size_t em_knowledge_suffix_split(const char *text, size_t len)
@@ -377,6 +395,8 @@ void em_terms_from_name_with(const char *name, const char *family, int flags, em
 				best = len;
 				canon = c;
 			}
+			if (!em_strmap_get(&K.legal_starts, phrase, NULL))
+				break;
 		}
 		em_term *t = &out->t[out->n];
 		bool in_family;
