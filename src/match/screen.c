@@ -57,6 +57,14 @@ typedef struct vmatch {
 	float sim;
 } vmatch;
 
+/* Query terms i .. i + np - 1 written together: the spelling, and the skeleton as is and with an
+ * article "al" before a sun letter left out (join_skeleton_agrees). */
+typedef struct qrun {
+	char orig[EM_TEXT_MAX_TOKEN * 3 + 4];
+	char skel[2][EM_TEXT_MAX_TOKEN * 6 + 4];
+	size_t olen, slen[2]; /* olen 0: no spelling (a part is empty) */
+} qrun;
+
 typedef struct query_ctx {
 	const em_screener *s;
 	qterm q[EM_TEXT_MAX_TOKENS];
@@ -72,6 +80,10 @@ typedef struct query_ctx {
 	bool vslots;
 	uint64_t runs, skel_runs; /* em_run_mask of the terms' lengths and skeleton lengths */
 	uint32_t first;           /* the terms' first letters (em_letter_bit) */
+	/* Each run of two or three query terms written together (run_at[np - 2][i]), to rule out
+	 * a listed word that is such a run with a comparison instead of join_similarity. */
+	qrun qruns[2 * EM_TEXT_MAX_TOKENS];
+	uint8_t run_at[2][EM_TEXT_MAX_TOKENS];
 } query_ctx;
 
 /* Per-thread scratch: one accumulator per indexed name, reset after each query. */
@@ -696,6 +708,39 @@ static void load_terms(query_ctx *c, const em_terms *terms)
 		c->q[i].term = terms->t[i];
 }
 
+static bool sun_letter(char c);
+
+/* Fills c->qruns: every run of two or three query terms written together. */
+static void build_runs(query_ctx *c)
+{
+	size_t k = 0;
+	for (size_t np = 2; np <= 3; np++)
+		for (size_t i = 0; i + np <= c->n; i++) {
+			qrun *r = &c->qruns[k];
+			c->run_at[np - 2][i] = (uint8_t)k++;
+			size_t o = 0;
+			bool spelt = true;
+			for (size_t j = i; j < i + np; j++) {
+				memcpy(r->orig + o, c->q[j].term.orig, c->q[j].term.orig_len);
+				o += c->q[j].term.orig_len;
+				spelt &= c->q[j].term.orig_len > 0;
+			}
+			r->orig[o] = '\0';
+			r->olen = spelt ? o : 0;
+			for (int assimilate = 0; assimilate < 2; assimilate++) {
+				o = 0;
+				for (size_t j = i; j < i + np; j++) {
+					if (assimilate && j + 1 < i + np && strcmp(c->q[j].term.orig, "al") == 0 &&
+					    sun_letter(c->q[j + 1].term.orig[0]))
+						continue;
+					memcpy(r->skel[assimilate] + o, c->q[j].skel, c->q[j].slen);
+					o += c->q[j].slen;
+				}
+				r->slen[assimilate] = o;
+			}
+		}
+}
+
 static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q, em_translit which)
 {
 	em_terms terms;
@@ -722,6 +767,7 @@ static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q,
 	c->first = 0;
 	for (size_t i = 0; i < c->n; i++)
 		c->first |= em_letter_bit(c->q[i].term.orig[0]);
+	build_runs(c);
 }
 
 /* ---- retrieval ------------------------------------------------------------------------------ */
@@ -1163,6 +1209,27 @@ static void join_pass(const query_ctx *c, uint32_t name, const join_lens *L, boo
 }
 
 /*
+ * Whether join_similarity may pair listed word `one` with query run r, by the tests it makes,
+ * without building anything: the spelling (the same, or one edit off from 7 letters) when
+ * `spelled` (lengths and first letter agree), or in Arabic script the skeleton.
+ */
+static bool run_may_be(const qrun *r, const join_side *one, bool spelled, bool abjad)
+{
+	size_t sl = one->len[0], ssl = one->slen[0];
+	if (spelled && r->olen) {
+		if (sl < 7 ? sl == r->olen && memcmp(one->text[0], r->orig, sl) == 0
+			   : em_osa_distance_within(one->text[0], sl, r->orig, r->olen, 1) <= 1)
+			return true;
+	}
+	if (!abjad || ssl < 2)
+		return false;
+	for (int assimilate = 0; assimilate < 2; assimilate++)
+		if (r->slen[assimilate] == ssl && memcmp(r->skel[assimilate], one->skel[0], ssl) == 0)
+			return true;
+	return false;
+}
+
+/*
  * The bound itself (see score_bound) from which query terms may pair (qpair) and the best
  * similarity each listed term may reach (best, raised to `least`).
  */
@@ -1310,6 +1377,8 @@ static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *c
 				size_t tl = (size_t)(L->qlen[i + np] - L->qlen[i]), ts = (size_t)(L->qskel[i + np] - L->qskel[i]);
 				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 && one.text[0][0] == c->q[i].term.orig[0];
 				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
+					continue;
+				if (!run_may_be(&c->qruns[c->run_at[np - 2][i]], &one, spelled, abjad))
 					continue;
 				join_side many = {.n = np};
 				for (size_t k = 0; k < np; k++) {
