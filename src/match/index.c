@@ -306,6 +306,7 @@ void em_screener_free(em_screener *s)
 	free(s->term_orig_len);
 	free(s->term_first);
 	free(s->term_skel_len);
+	free(s->term_weight);
 	free(s->name_runs);
 	free(s->vocab);
 	free(s->postings);
@@ -608,10 +609,22 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		rc = em_fail(EM_ENOMEM, "out of memory");
 		goto fail;
 	}
+	s->term_weight = malloc((s->n_terms ? s->n_terms : 1) * sizeof *s->term_weight);
+	if (!s->term_weight) {
+		rc = em_fail(EM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (size_t t = 0; t < s->n_terms; t++)
+		s->term_weight[t] = s->vocab[s->term_vocab[t]].weight;
 	for (size_t n = 0; n < s->n_names; n++) {
 		em_iname *nm = &s->names[n];
-		for (size_t t = 0; t < nm->n_terms; t++)
-			nm->total_weight += s->vocab[s->term_vocab[nm->terms + t]].weight;
+		double halves = 0;
+		for (size_t t = 0; t < nm->n_terms; t++) {
+			nm->total_weight += s->term_weight[nm->terms + t];
+			if (s->term_family[nm->terms + t] & (EM_TERM_FLAG_MIDDLE | EM_TERM_FLAG_FAMILY))
+				halves += 0.5 * s->term_weight[nm->terms + t];
+		}
+		nm->least_weight = (float)(nm->total_weight - halves);
 		em_name_runs *r = &s->name_runs[n];
 		r->lens = em_run_mask(s->term_orig_len + nm->terms, nm->n_terms);
 		r->skels = em_run_mask(s->term_skel_len + nm->terms, nm->n_terms);
@@ -674,7 +687,10 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		goto fail;
 
 	s->memory = s->arena.total + s->n_entities * sizeof *s->entities + s->n_names * sizeof *s->names +
-		    s->n_terms * 6 + s->n_names * sizeof *s->name_runs + s->n_vocab * sizeof *s->vocab + acc * 4 +
+		    s->n_terms * (sizeof *s->term_vocab + sizeof *s->term_family + sizeof *s->term_orig + sizeof *s->term_skel +
+				  sizeof *s->term_orig_len + sizeof *s->term_first + sizeof *s->term_skel_len +
+				  sizeof *s->term_weight) +
+		    s->n_names * sizeof *s->name_runs + s->n_vocab * sizeof *s->vocab + acc * 4 +
 		    (s->by_text.cap + s->by_id.keys.cap) * (sizeof(em_strmap_slot) + 4) +
 		    (s->by_phon.cap + s->by_skel.cap) * (4 + sizeof(em_keyspan)) + (s->by_phon.n_vals + s->by_skel.n_vals) * 4;
 	*out = s;

@@ -61,6 +61,7 @@ typedef struct em_iname {
 	uint8_t kind;         /* em_name_kind */
 	uint32_t terms;       /* term_vocab[terms .. terms + n_terms) */
 	float total_weight;
+	float least_weight;   /* total_weight less half of every word a name may leave out (see align) */
 	bool derived;         /* a second form of a listed name (without its parentheses) */
 } em_iname;
 
@@ -92,6 +93,7 @@ struct em_screener {
 	uint8_t *term_orig_len; /* strlen(term_orig[i]) */
 	char *term_first;       /* term_orig[i][0], kept apart: the join filters read it for every term */
 	uint8_t *term_skel_len; /* strlen(term_skel[i]) */
+	float *term_weight;     /* the weight of each term's vocabulary entry, kept beside the term */
 	size_t n_terms;
 	em_name_runs *name_runs; /* per name: so scoring skips names no joined words can fit */
 	em_vocab *vocab;

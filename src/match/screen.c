@@ -1235,15 +1235,12 @@ static bool run_may_be(const qrun *r, const join_side *one, bool spelled, bool a
  */
 static double bound_from(const query_ctx *c, const em_iname *nm, const bool *qpair, const float *best, float least)
 {
-	const em_screener *s = c->s;
-	const uint32_t *cv = s->term_vocab + nm->terms;
-	double x = 0, p = 0, d = nm->total_weight, u = 0;
+	const float *tw = c->s->term_weight + nm->terms;
+	double x = 0, p = 0, d = nm->least_weight, u = 0;
 	for (size_t j = 0; j < nm->n_terms; j++) {
-		float w = s->vocab[cv[j]].weight, b = best[j] > least ? best[j] : least;
-		x += (double)b * w;
-		p += b > 0 ? w : 0;
-		if (s->term_family[nm->terms + j] & (EM_TERM_FLAG_MIDDLE | EM_TERM_FLAG_FAMILY))
-			d -= 0.5 * w;
+		float b = best[j] > least ? best[j] : least;
+		x += (double)b * tw[j];
+		p += b > 0 ? tw[j] : 0;
 	}
 	for (size_t i = 0; i < c->n; i++)
 		u += qpair[i] ? 0 : c->q[i].weight;
@@ -1432,7 +1429,7 @@ static void align(const query_ctx *c, uint32_t name, alignment *al, double floor
 				continue;
 			size_t i = vm->qi;
 			/* Prefer the pair that matters most; break ties toward keeping order. */
-			cands[ncand++] = (cpair){vm->sim, vm->sim * s->vocab[cv[j]].weight - 0.001f * (float)(i > j ? i - j : j - i),
+			cands[ncand++] = (cpair){vm->sim, vm->sim * s->term_weight[nm->terms + j] - 0.001f * (float)(i > j ? i - j : j - i),
 						 (uint8_t)i, (uint8_t)j, vm->how};
 		}
 	}
