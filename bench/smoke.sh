@@ -64,7 +64,7 @@ check "screen: query time broken down" "$S" \
 check "screen: threads find what one thread finds" "$S" 'all(.sets[]; .single.hits == .multi.hits)'
 check "screen: listed names in the mix are found" "$S" 'all(.sets[]; .single.hits_positive > 0)'
 check "screen: baseline timed on 3 queries" "$S" \
-	'all(.sets[]; .baseline.queries == 3 and .baseline.ms_per_query > 0 and .baseline.engine_ms_per_query > 0 and .baseline.speedup > 0 and .baseline.speedup_cpu > 0 and .baseline.names >= .index.entities)'
+	'all(.sets[]; .baseline.queries == 3 and .baseline.ms_per_query > 0 and .baseline.engine_ms_per_query > 0 and .baseline.speedup > 0 and .baseline.speedup_cpu > 0 and .baseline.speedup_mix_cpu > 0 and .baseline.names >= .index.entities)'
 check "screen: peak RSS covers the lists" "$S" \
 	'all(.sets[]; .load_cold.peak_rss_kb >= .load_cold.lists_peak_rss_kb and .load_cold.lists_peak_rss_kb > 0)'
 check "screen: targets reported" "$S" 'all(.sets[]; .targets | has("qps_per_core") and has("speedup") and has("index_load_cold"))'
