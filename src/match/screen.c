@@ -91,6 +91,7 @@ struct query_work;
 
 typedef struct scratch {
 	float *acc;
+	uint64_t *reached;  /* per name: the query terms (bits) whose matches reached it */
 	uint32_t *touched;
 	size_t cap;
 	size_t n_touched;
@@ -109,8 +110,10 @@ static void scratch_destroy(void *p)
 		sc->work = NULL;
 		free(sc->acc);
 		free(sc->touched);
+		free(sc->reached);
 		sc->acc = NULL;
 		sc->touched = NULL;
+		sc->reached = NULL;
 		sc->cap = 0;
 	}
 }
@@ -127,13 +130,17 @@ static scratch *get_scratch(size_t n)
 		pthread_once(&scratch_once, scratch_key_make);
 		free(sc->acc);
 		free(sc->touched);
+		free(sc->reached);
 		sc->acc = calloc(n, sizeof *sc->acc);
 		sc->touched = malloc(n * sizeof *sc->touched);
-		if (!sc->acc || !sc->touched) {
+		sc->reached = calloc(n, sizeof *sc->reached);
+		if (!sc->acc || !sc->touched || !sc->reached) {
 			free(sc->acc);
 			free(sc->touched);
+			free(sc->reached);
 			sc->acc = NULL;
 			sc->touched = NULL;
+			sc->reached = NULL;
 			sc->cap = 0;
 			return NULL;
 		}
@@ -775,6 +782,7 @@ static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q,
 typedef struct cand {
 	float acc;
 	uint32_t name;
+	uint64_t reached; /* the query terms whose matches reached the name (scratch.reached) */
 } cand;
 
 static int cmp_cand_desc(const void *a, const void *b)
@@ -838,9 +846,10 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 			float gain = q->weight * q->m[k].sim;
 			for (uint32_t p = 0; p < v->df; p++) {
 				uint32_t nm = s->postings[v->post_start + p];
-				if (sc->acc[nm] == 0.0f)
+				if (sc->acc[nm] == 0.0f && !sc->reached[nm])
 					sc->touched[sc->n_touched++] = nm;
 				sc->acc[nm] += gain;
+				sc->reached[nm] |= (uint64_t)1 << i;
 			}
 		}
 	}
@@ -915,14 +924,16 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 					out[k] = out[k - 1];
 					k--;
 				}
-				out[k] = (cand){sc->acc[nm], nm};
+				out[k] = (cand){sc->acc[nm], nm, sc->reached[nm]};
 			}
 			continue;
 		}
-		out[n++] = (cand){sc->acc[nm], nm};
+		out[n++] = (cand){sc->acc[nm], nm, sc->reached[nm]};
 	}
-	for (size_t t = 0; t < sc->n_touched; t++)
+	for (size_t t = 0; t < sc->n_touched; t++) {
 		sc->acc[sc->touched[t]] = 0.0f;
+		sc->reached[sc->touched[t]] = 0;
+	}
 	sc->n_touched = 0;
 	return n;
 }
@@ -1250,27 +1261,15 @@ static double bound_from(const query_ctx *c, const em_iname *nm, const bool *qpa
 }
 
 /*
- * A looser bound than score_bound, and cheaper: it looks at the name's words only through
- * em_name_runs. A query word that may be listed words written together, or in a run of query
- * words that may be one listed word, counts as paired, and then every listed word as paired at
- * SIM_JOINED; the query's last word, as a name cut short, likewise at SIM_TRUNCATED.
+ * Marks the query terms that may pair with words of this name written together, or as a name
+ * cut short, judging the name only by its em_name_runs masks; returns the similarity every
+ * listed word may then reach (SIM_JOINED, SIM_TRUNCATED or 0).
  */
-static double quick_bound(const query_ctx *c, const em_iname *nm, const em_name_runs *r, const cpair *cands,
-			  size_t ncand, bool joins)
+static float mask_pairs(const query_ctx *c, const em_name_runs *r, bool *qpair)
 {
-	size_t nc = nm->n_terms;
-	bool qpair[EM_TEXT_MAX_TOKENS] = {false};
-	float best[256];
-	for (size_t j = 0; j < nc; j++)
-		best[j] = 0;
-	for (size_t k = 0; k < ncand; k++) {
-		qpair[cands[k].qi] = true;
-		if (best[cands[k].ci] < cands[k].sim)
-			best[cands[k].ci] = cands[k].sim;
-	}
-	float least = 0; /* what every listed word may reach */
+	float least = 0;
 	bool abjad = c->script == EM_SCRIPT_ABJAD;
-	for (size_t i = 0; joins && i < c->n; i++) {
+	for (size_t i = 0; i < c->n; i++) {
 		if (c->q[i].term.orig_len >= 4 && query_term_may_join(c, i, r)) {
 			qpair[i] = true;
 			least = (float)SIM_JOINED;
@@ -1293,6 +1292,73 @@ static double quick_bound(const query_ctx *c, const em_iname *nm, const em_name_
 	if (c->n >= 3 && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
 		qpair[last] = true;
 		least = least > (float)SIM_TRUNCATED ? least : (float)SIM_TRUNCATED;
+	}
+	return least;
+}
+
+/*
+ * The loosest bound, before a candidate's pairs are even listed: every listed word counts as
+ * paired at 1.0, and a query term as unpaired when it reached the name by no match in retrieval
+ * (`reached`, a bit per term), is a name word (other words pair through their own matches), and
+ * cannot be part of words written together or of a name cut short by the masks. Arabic-script
+ * words of one consonant are compared in align itself, so they count as paired.
+ */
+static double reach_bound(const query_ctx *c, const em_iname *nm, const em_name_runs *r, uint64_t reached)
+{
+	bool abjad = c->script == EM_SCRIPT_ABJAD;
+	size_t last = c->n ? c->n - 1 : 0;
+	double u = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const qterm *qt = &c->q[i];
+		if (((reached >> i) & 1) || qt->term.cls != EM_TERM_NAME || (abjad && qt->slen == 1))
+			continue;
+		if ((i == last && c->n >= 3 && qt->term.orig_len >= 3) || (qt->term.orig_len >= 4 && query_term_may_join(c, i, r)))
+			continue;
+		/* In a run of query terms a listed word may be (mask_pairs' test). */
+		bool in_run = false;
+		for (size_t np = 2; np <= 3 && !in_run; np++)
+			for (size_t start = i + 1 >= np ? i + 1 - np : 0; start <= i && start + np <= c->n && !in_run; start++) {
+				size_t tl = 0, ts = 0;
+				for (size_t k = start; k < start + np; k++) {
+					tl += c->q[k].term.orig_len;
+					ts += c->q[k].slen;
+				}
+				in_run = ((r->first & em_letter_bit(c->q[start].term.orig[0])) && mask_has(r->words, tl ? tl - 1 : 0, tl + 1)) ||
+					 (abjad && mask_has(r->word_skels, ts ? ts - 1 : 0, ts));
+			}
+		if (!in_run)
+			u += qt->weight;
+	}
+	double w = nm->total_weight;
+	return (w + u > 0 ? w / (w + u) : 1.0) + 1e-6;
+}
+
+/*
+ * A bound looser than score_bound, and cheaper: it looks at the name's words only through
+ * em_name_runs (mask_pairs) and at the candidate pairs.
+ */
+static double quick_bound(const query_ctx *c, const em_iname *nm, const em_name_runs *r, const cpair *cands,
+			  size_t ncand, bool joins)
+{
+	size_t nc = nm->n_terms;
+	bool qpair[EM_TEXT_MAX_TOKENS] = {false};
+	float best[256];
+	for (size_t j = 0; j < nc; j++)
+		best[j] = 0;
+	for (size_t k = 0; k < ncand; k++) {
+		qpair[cands[k].qi] = true;
+		if (best[cands[k].ci] < cands[k].sim)
+			best[cands[k].ci] = cands[k].sim;
+	}
+	float least = 0;
+	if (joins) {
+		least = mask_pairs(c, r, qpair);
+	} else {
+		size_t last = c->n ? c->n - 1 : 0;
+		if (c->n >= 3 && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
+			qpair[last] = true;
+			least = (float)SIM_TRUNCATED;
+		}
 	}
 	return bound_from(c, nm, qpair, best, least);
 }
@@ -1409,15 +1475,21 @@ static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *c
 }
 
 /* Aligns the query with a name and scores it; a name whose score cannot reach `floor` is left
- * with score 0 and no pairs (floor 0: always aligned in full, as explanations need). */
-static void align(const query_ctx *c, uint32_t name, alignment *al, double floor)
+ * with score 0 and no pairs (floor 0: always aligned in full, as explanations need). `reached`:
+ * the query terms whose matches reached the name in retrieval. */
+static void align(const query_ctx *c, uint32_t name, uint64_t reached, alignment *al, double floor)
 {
 	const em_screener *s = c->s;
 	const em_iname *nm = &s->names[name];
+	const em_name_runs *runs = &s->name_runs[name];
+	al->n = 0;
+	if (floor > 0 && reach_bound(c, nm, runs, reached) < floor) {
+		al->qcov = al->ccov = al->score = 0;
+		return;
+	}
 	const uint32_t *cv = s->term_vocab + nm->terms;
 	size_t nc = nm->n_terms;
 	bool qused[EM_TEXT_MAX_TOKENS] = {false}, cused[256] = {false};
-	al->n = 0;
 	/* Candidate pairs, best first (greedy assignment is near optimal for names this short). */
 	cpair cands[EM_TEXT_MAX_TOKENS * 8];
 	size_t ncand = 0;
@@ -1448,7 +1520,6 @@ static void align(const query_ctx *c, uint32_t name, alignment *al, double floor
 			}
 		}
 	}
-	const em_name_runs *runs = &s->name_runs[name];
 	bool joins = may_join(c, nm, runs);
 	if (floor > 0 && quick_bound(c, nm, runs, cands, ncand, joins) < floor) {
 		al->qcov = al->ccov = al->score = 0;
@@ -1761,7 +1832,7 @@ static int fill_match(result_impl *ri, const query_ctx *c, const em_query *q, co
 		kind = (em_name_kind)nm->kind;
 		m->matched_name = e->names[nm->name_idx].full;
 		alignment al;
-		align(c, h->name, &al, 0);
+		align(c, h->name, 0, &al, 0);
 		m->query_coverage = al.qcov;
 		m->name_coverage = al.ccov;
 		em_token_match *t = em_arena_alloc(&ri->arena, (al.n ? al.n : 1) * sizeof *t);
@@ -1898,7 +1969,7 @@ int em_screen_internal(const em_screener *s, const em_query *q, const em_screen_
 		ri->pub.candidates += nc;
 		for (size_t k = 0; k < nc; k++) {
 			alignment al;
-			align(ctx[var], cands[k].name, &al, floor_bound);
+			align(ctx[var], cands[k].name, cands[k].reached, &al, floor_bound);
 			if (al.score < (exhaustive ? threshold - 0.2 : min_score))
 				continue;
 			uint32_t ent = s->names[cands[k].name].entity;
