@@ -1899,6 +1899,20 @@ struct query_work {
 	hit hits[MAX_CANDIDATES + 64];
 };
 
+/* Whether two readings of a query came to the same terms (all that screening reads of them). */
+static bool same_terms(const query_ctx *a, const query_ctx *b)
+{
+	if (a->n != b->n || a->script != b->script)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		const em_term *x = &a->q[i].term, *y = &b->q[i].term;
+		if (x->cls != y->cls || x->corrected != y->corrected || x->family != y->family || x->joined != y->joined ||
+		    x->factor != y->factor || strcmp(x->text, y->text) != 0 || strcmp(x->orig, y->orig) != 0)
+			return false;
+	}
+	return true;
+}
+
 int em_screen(const em_screener *s, const em_query *q, const em_screen_params *params, em_result **out)
 {
 	return em_screen_internal(s, q, params, false, out);
@@ -1938,7 +1952,8 @@ int em_screen_internal(const em_screener *s, const em_query *q, const em_screen_
 	    (c->script == EM_SCRIPT_ABJAD && em_text_has_persian_reading(q->name, strlen(q->name)))) {
 		ctx[1] = &sc->work->ctx[1];
 		prepare_query(ctx[1], s, q, EM_TRANSLIT_PLAIN);
-		n_variants = 2;
+		/* The second reading often reads every word the same: then it would find the same. */
+		n_variants = same_terms(ctx[0], ctx[1]) ? 1 : 2;
 	}
 
 	em_date dob, *qdob = NULL;
