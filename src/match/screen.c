@@ -72,6 +72,7 @@ typedef struct query_ctx {
 	em_script_class script;
 	float total_weight;
 	vmatch by_vocab[EM_TEXT_MAX_TOKENS * MAX_TERM_MATCHES];
+	vmatch by_vocab_tmp[EM_TEXT_MAX_TOKENS * MAX_TERM_MATCHES]; /* the radix sort's other half */
 	size_t n_by_vocab;
 	/* Where each listed term's entries start in by_vocab: open addressing on the vocabulary id
 	 * (UINT32_MAX: empty), used when by_vocab is small enough, else a binary search. */
@@ -642,11 +643,6 @@ static void match_terms(query_ctx *c, const em_screener *s)
 	}
 }
 
-static int cmp_vmatch(const void *a, const void *b)
-{
-	const vmatch *x = a, *y = b;
-	return (x->vocab > y->vocab) - (x->vocab < y->vocab);
-}
 
 /* Indexes every query term's matches by listed term, so aligning a name costs a lookup a word. */
 static void index_matches(query_ctx *c)
@@ -656,9 +652,28 @@ static void index_matches(query_ctx *c)
 		for (size_t k = 0; k < c->q[i].n_m; k++)
 			c->by_vocab[c->n_by_vocab++] = (vmatch){c->q[i].m[k].vocab, (uint8_t)i, c->q[i].m[k].how,
 								c->q[i].m[k].sim};
-	/* Usually a few dozen: insertion sort beats qsort's calls through a pointer. */
+	/* Usually a few dozen: insertion sort beats qsort's calls through a pointer. Arabic-script
+	 * queries can have thousands: a radix sort, a byte of the listed term id at a time (stable,
+	 * as insertion sort is: equal ids keep their order). */
 	if (c->n_by_vocab > 64) {
-		qsort(c->by_vocab, c->n_by_vocab, sizeof *c->by_vocab, cmp_vmatch);
+		uint32_t top = 0;
+		for (size_t k = 0; k < c->n_by_vocab; k++)
+			top |= c->by_vocab[k].vocab;
+		vmatch *from = c->by_vocab, *to = c->by_vocab_tmp;
+		for (unsigned shift = 0; shift < 32 && (top >> shift) != 0; shift += 8) {
+			size_t count[257] = {0};
+			for (size_t k = 0; k < c->n_by_vocab; k++)
+				count[((from[k].vocab >> shift) & 0xff) + 1]++;
+			for (size_t b = 1; b < 257; b++)
+				count[b] += count[b - 1];
+			for (size_t k = 0; k < c->n_by_vocab; k++)
+				to[count[(from[k].vocab >> shift) & 0xff]++] = from[k];
+			vmatch *t = from;
+			from = to;
+			to = t;
+		}
+		if (from != c->by_vocab)
+			memcpy(c->by_vocab, from, c->n_by_vocab * sizeof *from);
 	} else {
 		for (size_t a = 1; a < c->n_by_vocab; a++) {
 			vmatch t = c->by_vocab[a];
