@@ -203,30 +203,35 @@ static float typo_similarity(const qterm *q, const em_vocab *v)
 {
 	size_t lp = q->plen > v->plen ? q->plen : v->plen;
 	size_t lt = q->term.len > v->len ? q->term.len : v->len;
-	/* Only distances of one and two count below. */
-	int dp = em_osa_distance_within(q->phon, q->plen, v->phon, v->plen, 2);
-	int dt = em_osa_distance_within(q->term.text, q->term.len, v->text, v->len, 2);
-	double sp = 0, st = 0;
-	/* One edit is a typo in a word of 4 or more letters; two need 8 or more. */
-	if (dp == 1 && lp >= 4)
-		sp = one_edit_similarity(q->phon, q->plen, v->phon, v->plen);
-	else if (dp == 2 && lp >= 8)
-		sp = 1.0 - 1.4 / (double)lp;
-	if (dt == 1 && lt >= 4)
-		st = one_edit_similarity(q->term.text, q->term.len, v->text, v->len);
-	else if (dt == 2 && lt >= 8)
-		st = 1.0 - 1.5 / (double)lt;
-	double s = sp > st ? sp : st;
 	/* People rarely get the first letter wrong: a different one makes it likelier another name.
 	 * Not so an initial vowel, which transliterations write as they hear it (Ibrahim, Ebrahim;
-	 * Osama, Usama; an Arabic initial alef, "ayad" for IYAD). */
-	if (s > 0 && q->term.text[0] != v->text[0] && q->phon[0] != v->phon[0] &&
-	    !(is_vowel(q->term.text[0]) && is_vowel(v->text[0]))) {
-		/* In a short word that is another name outright (YANG / ZHANG, PANG / WANG). */
-		if (lt <= 4)
-			return 0;
-		s -= 0.06;
+	 * Osama, Usama; an Arabic initial alef, "ayad" for IYAD). In a short word that is another
+	 * name outright (YANG / ZHANG, PANG / WANG). */
+	bool other_start = q->term.text[0] != v->text[0] && q->phon[0] != v->phon[0] &&
+			   !(is_vowel(q->term.text[0]) && is_vowel(v->text[0]));
+	if ((other_start && lt <= 4) || (lp < 4 && lt < 4))
+		return 0;
+	/* Only distances of one and two count below: one edit is a typo in a word of 4 or more
+	 * letters, two need 8 or more. The spelling is not compared when it could not beat the
+	 * phonetic key (one edit in it gives at most 1 - 0.5 / lt). */
+	double sp = 0, st = 0;
+	if (lp >= 4) {
+		int dp = em_osa_distance_within(q->phon, q->plen, v->phon, v->plen, 2);
+		if (dp == 1)
+			sp = one_edit_similarity(q->phon, q->plen, v->phon, v->plen);
+		else if (dp == 2 && lp >= 8)
+			sp = 1.0 - 1.4 / (double)lp;
 	}
+	if (lt >= 4 && sp < 1.0 - 0.5 / (double)lt) {
+		int dt = em_osa_distance_within(q->term.text, q->term.len, v->text, v->len, 2);
+		if (dt == 1)
+			st = one_edit_similarity(q->term.text, q->term.len, v->text, v->len);
+		else if (dt == 2 && lt >= 8)
+			st = 1.0 - 1.5 / (double)lt;
+	}
+	double s = sp > st ? sp : st;
+	if (s > 0 && other_start)
+		s -= 0.06;
 	return (float)(s > 0.93 ? 0.93 : s);
 }
 
