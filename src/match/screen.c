@@ -1402,25 +1402,20 @@ static void raise_best(float *best, size_t j, float sim)
  * candidate pair holds are tried, and every listed term counts as paired at SIM_JOINED: a
  * cheaper, looser bound, which is enough when a heavy query word pairs with nothing.
  */
-static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *cands, size_t ncand,
-			  const join_lens *L, bool joins, bool unpaired_only)
+/*
+ * Marks in qpair the query terms that words written together may pair (join_similarity decides,
+ * after its cheap tests), and raises best[] for the listed terms they would pair with. With
+ * `paired`, only joins that would pair a query term `paired` leaves out are tried.
+ */
+static void mark_joins(const query_ctx *c, const em_iname *nm, const join_lens *L, const bool *paired, bool *qpair,
+		       float *best)
 {
 	const em_screener *s = c->s;
 	size_t nc = nm->n_terms;
-	bool qpair[EM_TEXT_MAX_TOKENS] = {false}, cand_pair[EM_TEXT_MAX_TOKENS] = {false};
-	float best[256], least = 0;
-	for (size_t j = 0; j < nc; j++)
-		best[j] = 0;
-	for (size_t k = 0; k < ncand; k++) {
-		qpair[cands[k].qi] = cand_pair[cands[k].qi] = true;
-		raise_best(best, cands[k].ci, cands[k].sim);
-	}
 	bool abjad = c->script == EM_SCRIPT_ABJAD;
-	if (joins && unpaired_only)
-		least = (float)SIM_JOINED;
-	for (size_t i = 0; joins && i < c->n; i++) {
+	for (size_t i = 0; i < c->n; i++) {
 		const qterm *qt = &c->q[i];
-		if (qt->term.orig_len < 4 || (unpaired_only && cand_pair[i]) || !query_term_may_join(c, i, L->runs))
+		if (qt->term.orig_len < 4 || (paired && paired[i]) || !query_term_may_join(c, i, L->runs))
 			continue;
 		join_side one = {{qt->term.orig}, {qt->skel}, {qt->term.orig_len}, {qt->slen}, 1};
 		for (size_t np = 2; np <= 3; np++)
@@ -1445,17 +1440,17 @@ static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *c
 					raise_best(best, j + k, sim);
 			}
 	}
-	for (size_t j = 0; joins && j < nc; j++) {
+	for (size_t j = 0; j < nc; j++) {
 		size_t t = nm->terms + j;
 		if (s->term_orig_len[t] < 4 || !listed_term_may_join(c, t))
 			continue;
 		join_side one = {{s->term_orig[t]}, {s->term_skel[t]}, {s->term_orig_len[t]}, {s->term_skel_len[t]}, 1};
 		for (size_t np = 2; np <= 3; np++)
 			for (size_t i = 0; i + np <= c->n; i++) {
-				bool all_paired = true;
-				for (size_t k = 0; k < np; k++)
-					all_paired &= cand_pair[i + k];
-				if (unpaired_only && all_paired)
+				bool all_paired = paired != NULL;
+				for (size_t k = 0; k < np && all_paired; k++)
+					all_paired = paired[i + k];
+				if (all_paired)
 					continue;
 				size_t tl = (size_t)(L->qlen[i + np] - L->qlen[i]), ts = (size_t)(L->qskel[i + np] - L->qskel[i]);
 				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 && one.text[0][0] == c->q[i].term.orig[0];
@@ -1479,6 +1474,53 @@ static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *c
 				raise_best(best, j, sim);
 			}
 	}
+}
+
+/*
+ * The reach bound again (see reach_bound), with join_similarity instead of the masks deciding
+ * which query terms words written together may pair.
+ */
+static double reach_join_bound(const query_ctx *c, const em_iname *nm, const join_lens *L, uint64_t reached)
+{
+	bool paired[EM_TEXT_MAX_TOKENS], qpair[EM_TEXT_MAX_TOKENS];
+	bool abjad = c->script == EM_SCRIPT_ABJAD, any = false;
+	size_t last = c->n ? c->n - 1 : 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const qterm *qt = &c->q[i];
+		paired[i] = ((reached >> i) & 1) || qt->term.cls != EM_TERM_NAME || (abjad && qt->slen == 1) ||
+			    (i == last && c->n >= 3 && qt->term.orig_len >= 3);
+		qpair[i] = paired[i];
+		any |= !paired[i];
+	}
+	if (!any)
+		return 1.0;
+	float best[256];
+	for (size_t j = 0; j < nm->n_terms; j++)
+		best[j] = 0;
+	mark_joins(c, nm, L, paired, qpair, best);
+	double w = nm->total_weight, u = 0;
+	for (size_t i = 0; i < c->n; i++)
+		u += qpair[i] ? 0 : c->q[i].weight;
+	return (w + u > 0 ? w / (w + u) : 1.0) + 1e-6;
+}
+
+static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *cands, size_t ncand,
+			  const join_lens *L, bool joins, bool unpaired_only)
+{
+	const em_screener *s = c->s;
+	size_t nc = nm->n_terms;
+	bool qpair[EM_TEXT_MAX_TOKENS] = {false}, cand_pair[EM_TEXT_MAX_TOKENS] = {false};
+	float best[256], least = 0;
+	for (size_t j = 0; j < nc; j++)
+		best[j] = 0;
+	for (size_t k = 0; k < ncand; k++) {
+		qpair[cands[k].qi] = cand_pair[cands[k].qi] = true;
+		raise_best(best, cands[k].ci, cands[k].sim);
+	}
+	if (joins && unpaired_only)
+		least = (float)SIM_JOINED;
+	if (joins)
+		mark_joins(c, nm, L, unpaired_only ? cand_pair : NULL, qpair, best);
 	/* The name cut short (see align): the last query term, even paired, may be left over. */
 	size_t last = c->n ? c->n - 1 : 0;
 	if (c->n >= 3 && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
@@ -1504,6 +1546,14 @@ static void align(const query_ctx *c, uint32_t name, uint64_t reached, alignment
 	const em_name_runs *runs = &s->name_runs[name];
 	al->n = 0;
 	if (floor > 0 && reach_bound(c, nm, runs, reached) < floor) {
+		al->qcov = al->ccov = al->score = 0;
+		return;
+	}
+	bool joins = may_join(c, nm, runs);
+	join_lens lens;
+	if (joins)
+		join_lens_init(&lens, c, nm, runs);
+	if (floor > 0 && joins && reach_join_bound(c, nm, &lens, reached) < floor) {
 		al->qcov = al->ccov = al->score = 0;
 		return;
 	}
@@ -1540,14 +1590,10 @@ static void align(const query_ctx *c, uint32_t name, uint64_t reached, alignment
 			}
 		}
 	}
-	bool joins = may_join(c, nm, runs);
 	if (floor > 0 && quick_bound(c, nm, runs, cands, ncand, joins) < floor) {
 		al->qcov = al->ccov = al->score = 0;
 		return;
 	}
-	join_lens lens;
-	if (joins)
-		join_lens_init(&lens, c, nm, runs);
 	if (floor > 0 && ((joins && score_bound(c, nm, cands, ncand, &lens, joins, true) < floor) ||
 			  score_bound(c, nm, cands, ncand, &lens, joins, false) < floor)) {
 		al->qcov = al->ccov = al->score = 0;
