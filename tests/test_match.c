@@ -202,6 +202,25 @@ static void threshold_and_limit(void)
 	CHECK_EQ_INT(em_screen(scr, &none, &p, &r), EM_EINVAL);
 }
 
+/* Forgetting the thread's cached words changes no answer, only what the next query costs. */
+static void forget_changes_nothing(void)
+{
+	const char *names[] = {"صدام حسين التكريتي", "Аксаков Анатолий", "Reza Karimi"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		em_query q = {names[i], EM_ENTITY_UNKNOWN, NULL, NULL, NULL, 0};
+		em_result *a, *b;
+		CHECK_EQ_INT(em_screen(scr, &q, NULL, &a), 0);
+		em_screen_forget();
+		CHECK_EQ_INT(em_screen(scr, &q, NULL, &b), 0);
+		CHECK(a->n_matches > 0);
+		CHECK_EQ_INT((int)a->n_matches, (int)b->n_matches);
+		for (size_t k = 0; k < a->n_matches && k < b->n_matches; k++)
+			CHECK(a->matches[k].entity == b->matches[k].entity && a->matches[k].score == b->matches[k].score);
+		em_result_free(a);
+		em_result_free(b);
+	}
+}
+
 static void *screen_many(void *arg)
 {
 	int *bad = arg;
@@ -272,6 +291,7 @@ int main(void)
 	RUN(optional_fields);
 	RUN(weak_alias_and_explanation);
 	RUN(threshold_and_limit);
+	RUN(forget_changes_nothing);
 	RUN(threads);
 	RUN(stats);
 	RUN(key_maps);

@@ -90,6 +90,13 @@ typedef struct em_result {
 	size_t candidates;         /* names scored (for diagnostics) */
 } em_result;
 
+/*
+ * Forgets what screening on this thread keeps from one query to the next (the romanizations of
+ * the words it has seen), so the next queries cost what they would the first time. For
+ * benchmarks that screen the same queries again; screening itself never needs it.
+ */
+void em_screen_forget(void);
+
 /* Screens one query. *out is freed with em_result_free. */
 int em_screen(const em_screener *s, const em_query *q, const em_screen_params *params,
 	      em_result **out);

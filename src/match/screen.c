@@ -1979,6 +1979,11 @@ static bool same_terms(const query_ctx *a, const query_ctx *b)
 	return true;
 }
 
+void em_screen_forget(void)
+{
+	em_text_forget_words();
+}
+
 int em_screen(const em_screener *s, const em_query *q, const em_screen_params *params, em_result **out)
 {
 	return em_screen_internal(s, q, params, false, out);

@@ -39,6 +39,7 @@ static pthread_key_t thread_key;
 #define WORD_OUT_MAX 126
 typedef struct word_slot {
 	uint32_t hash;
+	uint32_t gen;       /* the thread's generation when stored (see em_text_forget_words) */
 	uint8_t klen, olen; /* klen 0: empty */
 	char key[WORD_KEY_MAX];
 	char out[WORD_OUT_MAX];
@@ -47,6 +48,7 @@ typedef struct word_slot {
 typedef struct thread_trans_set {
 	UTransliterator *t[EM_TRANSLIT_COUNT];
 	word_slot *cache[EM_TRANSLIT_COUNT]; /* WORD_CACHE_SLOTS each, allocated on first use */
+	uint32_t gen; /* slots of another generation are empty */
 } thread_trans_set;
 static _Thread_local thread_trans_set thread_trans;
 
@@ -182,6 +184,16 @@ void em_text_prepare(void)
 	pthread_once(&prototype_once, make_prototype);
 }
 
+void em_text_forget_words(void)
+{
+	thread_trans.gen++;
+	if (thread_trans.gen == 0) { /* wrapped: old slots could look current again */
+		for (int i = 0; i < EM_TRANSLIT_COUNT; i++)
+			if (thread_trans.cache[i])
+				memset(thread_trans.cache[i], 0, WORD_CACHE_SLOTS * sizeof *thread_trans.cache[i]);
+	}
+}
+
 void em_text_thread_cleanup(void)
 {
 	pthread_once(&prototype_once, make_prototype);
@@ -244,7 +256,7 @@ static int word_to_ascii(UTransliterator *t, em_translit which, const char *w, s
 	uint32_t h = (uint32_t)em_hash_bytes(w, wl);
 	if (cache && wl <= WORD_KEY_MAX) {
 		slot = &cache[h & (WORD_CACHE_SLOTS - 1)];
-		if (slot->klen == wl && slot->hash == h && memcmp(slot->key, w, wl) == 0) {
+		if (slot->klen == wl && slot->hash == h && slot->gen == thread_trans.gen && memcmp(slot->key, w, wl) == 0) {
 			size_t n = slot->olen < cap - 1 ? slot->olen : cap - 1;
 			memcpy(out, slot->out, n);
 			out[n] = '\0';
@@ -268,6 +280,7 @@ static int word_to_ascii(UTransliterator *t, em_translit which, const char *w, s
 	size_t n = em_translit_keep_ascii(buf, ulen, tmp, sizeof tmp);
 	if (slot && n <= WORD_OUT_MAX) {
 		slot->hash = h;
+		slot->gen = thread_trans.gen;
 		slot->klen = (uint8_t)wl;
 		slot->olen = (uint8_t)n;
 		memcpy(slot->key, w, wl);
