@@ -18,6 +18,7 @@
 #include <unicode/uversion.h>
 
 #include "embargo/embargo.h"
+#include "icu_chain.h"
 #include "test.h"
 #include "text/chain.h"
 #include "text/han.h"
@@ -28,20 +29,10 @@
 
 static UTransliterator *icu[EM_TRANSLIT_COUNT];
 
-/* ICU's answer for one word, as translit.c computed it before the table. */
+/* ICU's answer for one word, as translit.c computed it before the tables (icu_chain.h). */
 static int icu_word(em_translit which, const char *w, size_t wl, char *out, size_t cap)
 {
-	UChar buf[OUT_MAX];
-	int32_t ulen = 0;
-	UErrorCode st = U_ZERO_ERROR;
-	u_strFromUTF8(buf, OUT_MAX / 3, &ulen, w, (int32_t)wl, &st);
-	if (U_FAILURE(st))
-		return -1;
-	int32_t limit = ulen;
-	utrans_transUChars(icu[which], buf, &ulen, OUT_MAX, 0, &limit, &st);
-	if (U_FAILURE(st))
-		return -1;
-	return (int)em_translit_keep_ascii(buf, ulen, out, cap);
+	return icu_chain_word(icu[which], w, wl, out, cap);
 }
 
 /* ICU's answer for a name: word by word (split at spaces), as translit.c did. */

@@ -2,6 +2,8 @@
  * chain.c: which ICU transliterators make each romanization (the rules below), and how their
  * output becomes lower-case ASCII. See chain.h for why this is a file of its own.
  */
+#include <stdbool.h>
+
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 
@@ -42,35 +44,65 @@ static const char *const TRANSLIT_IDS[EM_TRANSLIT_COUNT] = {
  * dad and zah as z, as Persian and Urdu say them: the matcher tries it on Persian and Urdu names
  * (em_text_has_persian_reading). Used when ICU accepts the rules.
  */
+#define DEFAULT_RULES                                                                                              \
+	ARABIC_SCRIPT_EXTRAS "\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "                    \
+	":: Russian-Latin/BGN; :: Ukrainian-Latin/BGN; :: Belarusian-Latin/BGN; :: Any-Latin; "                    \
+	"\\u1E97 > h; "
+#define PLAIN_RULES                                                                                                \
+	ARABIC_SCRIPT_EXTRAS "\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "                    \
+	"\\u0451 > yo; \\u0401 > Yo; \\u043A > c; \\u041A > C; "                                                     \
+	"\\u062B > \\u0633; [\\u0630\\u0636\\u0638] > \\u0632; "                                                      \
+	":: Any-Latin; \\u1E97 > h; "
 static const char *const TRANSLIT_RULES[EM_TRANSLIT_COUNT] = {
-	ARABIC_SCRIPT_EXTRAS "\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
-	":: Russian-Latin/BGN; :: Ukrainian-Latin/BGN; :: Belarusian-Latin/BGN; :: Any-Latin; "
-	"\\u1E97 > h; :: Latin-ASCII;",
-	ARABIC_SCRIPT_EXTRAS "\\u06D2 > \\u06CC; \\u06C1 > \\u0647; \\u06BE > \\u0647; \\u06C3 > \\u0629; "
-	"\\u0451 > yo; \\u0401 > Yo; \\u043A > c; \\u041A > C; "
-	"\\u062B > \\u0633; [\\u0630\\u0636\\u0638] > \\u0632; "
-	":: Any-Latin; \\u1E97 > h; :: Latin-ASCII;",
+	DEFAULT_RULES ":: Latin-ASCII;",
+	PLAIN_RULES ":: Latin-ASCII;",
 };
+/* The same without the last step, Latin-ASCII (see em_translit_open_prefix). */
+static const char *const TRANSLIT_PREFIX_RULES[EM_TRANSLIT_COUNT] = {DEFAULT_RULES, PLAIN_RULES};
+
+/* A transliterator from the project's rules, under a name of its own; NULL when ICU refuses them. */
+static UTransliterator *open_rules(const char *name, const char *rules_text)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UChar id[64], rules[2048];
+	UParseError pe;
+	u_uastrcpy(id, name);
+	int32_t rl = u_unescape(rules_text, rules, (int32_t)(sizeof rules / sizeof rules[0]));
+	UTransliterator *t = utrans_openU(id, -1, UTRANS_FORWARD, rules, rl, &pe, &st);
+	return U_FAILURE(st) ? NULL : t;
+}
 
 UTransliterator *em_translit_open(em_translit which)
 {
+	bool plain = which == EM_TRANSLIT_PLAIN;
+	UTransliterator *t = open_rules(plain ? "embargo-plain" : "embargo-default", TRANSLIT_RULES[which]);
+	if (t)
+		return t;
+	/* Fall back to the plain IDs, then to Any-Latin alone (an ICU without BGN tables). */
 	UErrorCode st = U_ZERO_ERROR;
-	UChar id[256], rules[2048];
-	UParseError pe;
-	u_uastrcpy(id, which == EM_TRANSLIT_PLAIN ? "embargo-plain" : "embargo-default");
-	int32_t rl = u_unescape(TRANSLIT_RULES[which], rules, (int32_t)(sizeof rules / sizeof rules[0]));
-	UTransliterator *t = utrans_openU(id, -1, UTRANS_FORWARD, rules, rl, &pe, &st);
-	if (U_FAILURE(st)) {
-		/* Fall back to the plain IDs, then to Any-Latin alone (an ICU without BGN tables). */
-		st = U_ZERO_ERROR;
-		u_uastrcpy(id, TRANSLIT_IDS[which]);
-		t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-	}
+	UChar id[256];
+	u_uastrcpy(id, TRANSLIT_IDS[which]);
+	t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
 	if (U_FAILURE(st)) {
 		st = U_ZERO_ERROR;
 		u_uastrcpy(id, TRANSLIT_IDS[EM_TRANSLIT_PLAIN]);
 		t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
 	}
+	return U_FAILURE(st) ? NULL : t;
+}
+
+UTransliterator *em_translit_open_prefix(em_translit which)
+{
+	return open_rules(which == EM_TRANSLIT_PLAIN ? "embargo-plain-prefix" : "embargo-default-prefix",
+			  TRANSLIT_PREFIX_RULES[which]);
+}
+
+UTransliterator *em_translit_open_latin_ascii(void)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UChar id[16];
+	u_uastrcpy(id, "Latin-ASCII");
+	UTransliterator *t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
 	return U_FAILURE(st) ? NULL : t;
 }
 

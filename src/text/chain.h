@@ -22,6 +22,16 @@
 UTransliterator *em_translit_open(em_translit which);
 
 /*
+ * The rules of em_translit_open without their last step, ICU's Latin-ASCII, and that step alone:
+ * one after the other they give what the whole chain gives (ICU runs a chain's steps over the
+ * whole text in turn), and the library folds most of the first one's output from a table
+ * instead of running the second (translit.c). NULL when ICU refuses the rules: then only the
+ * whole chain is used.
+ */
+UTransliterator *em_translit_open_prefix(em_translit which);
+UTransliterator *em_translit_open_latin_ascii(void);
+
+/*
  * ICU's output (buf, ulen UTF-16 units) to lower-case ASCII: anything ICU left (marks, modifier
  * letters) is dropped or becomes an apostrophe or a space. Writes at most cap-1 bytes and a NUL
  * (cap > 0); returns the length written.

@@ -25,6 +25,8 @@
 #include "util/util.h"
 
 static UTransliterator *prototypes[EM_TRANSLIT_COUNT];
+/* The chains without Latin-ASCII, and Latin-ASCII alone (chain.h); NULL: the whole chain only. */
+static UTransliterator *prefix_prototypes[EM_TRANSLIT_COUNT], *latin_ascii_prototype;
 static pthread_once_t prototype_once = PTHREAD_ONCE_INIT;
 static pthread_key_t thread_key;
 /*
@@ -47,6 +49,8 @@ typedef struct word_slot {
 
 typedef struct thread_trans_set {
 	UTransliterator *t[EM_TRANSLIT_COUNT];
+	UTransliterator *prefix[EM_TRANSLIT_COUNT];
+	UTransliterator *latin_ascii;
 	word_slot *cache[EM_TRANSLIT_COUNT]; /* WORD_CACHE_SLOTS each, allocated on first use */
 	uint32_t gen; /* slots of another generation are empty */
 } thread_trans_set;
@@ -59,9 +63,16 @@ static void free_thread_trans(void *p)
 		if (set->t[i])
 			utrans_close(set->t[i]);
 		set->t[i] = NULL;
+		if (set->prefix[i])
+			utrans_close(set->prefix[i]);
+		set->prefix[i] = NULL;
 		free(set->cache[i]);
 		set->cache[i] = NULL;
 	}
+	if (set && set->latin_ascii)
+		utrans_close(set->latin_ascii);
+	if (set)
+		set->latin_ascii = NULL;
 }
 
 /*
@@ -154,11 +165,98 @@ static int fold_latin(const char *utf8, size_t len, char *out, size_t cap)
 	return (int)o;
 }
 
+/*
+ * The non-Latin scripts' chains end with ICU's Latin-ASCII, which costs more than the rest of the
+ * chain on a word (BGN/PCGN Russian writes accents and primes: 2.4 of 3.7 us a word). So the
+ * chain runs without it (em_translit_open_prefix), and what it leaves is folded from a table of
+ * Latin-ASCII's answers, a character at a time, taken from ICU at start-up for the characters
+ * romanizations leave: Latin letters with marks, modifier letters and punctuation. A word with
+ * any other character, or a combining mark, still goes through ICU's Latin-ASCII.
+ * tests/test_translit_fold.c checks that both ways give the same for every non-Latin word of
+ * the evaluation sets and the lists; fuzz_han compares them on random text.
+ */
+#define POST_LO 0x0080
+#define POST_HI 0x02FF
+#define POST_LO2 0x1E00
+#define POST_HI2 0x1EFF
+#define POST_LO3 0x2000
+#define POST_HI3 0x206F
+#define POST_SIZE ((POST_HI - POST_LO + 1) + (POST_HI2 - POST_LO2 + 1) + (POST_HI3 - POST_LO3 + 1))
+typedef struct post_fold {
+	UChar out[4];
+	uint8_t len;
+	bool ok; /* false: not folded from the table */
+} post_fold;
+static post_fold post_table[POST_SIZE];
+
+static int post_index(UChar c)
+{
+	if (c >= POST_LO && c <= POST_HI)
+		return c - POST_LO;
+	if (c >= POST_LO2 && c <= POST_HI2)
+		return (POST_HI - POST_LO + 1) + (c - POST_LO2);
+	if (c >= POST_LO3 && c <= POST_HI3)
+		return (POST_HI - POST_LO + 1) + (POST_HI2 - POST_LO2 + 1) + (c - POST_LO3);
+	return -1;
+}
+
+static void make_post_table(void)
+{
+	latin_ascii_prototype = em_translit_open_latin_ascii();
+	if (!latin_ascii_prototype)
+		return;
+	for (UChar c = POST_LO; c <= POST_HI3; c++) {
+		int k = post_index(c);
+		if (k < 0)
+			continue;
+		/* Combining marks join the letter before them: ICU must see the pair. */
+		if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK || u_charType(c) == U_ENCLOSING_MARK ||
+		    u_charType(c) == U_COMBINING_SPACING_MARK || U16_IS_SURROGATE(c))
+			continue;
+		UChar buf[16] = {c};
+		int32_t len = 1, limit = 1;
+		UErrorCode st = U_ZERO_ERROR;
+		utrans_transUChars(latin_ascii_prototype, buf, &len, 16, 0, &limit, &st);
+		if (U_FAILURE(st) || len > 4)
+			continue;
+		memcpy(post_table[k].out, buf, (size_t)len * sizeof *buf);
+		post_table[k].len = (uint8_t)len;
+		post_table[k].ok = true;
+	}
+}
+
+/*
+ * Latin-ASCII over buf from the table, into out (at most cap units); -1 when buf holds a
+ * character the table lacks (then ICU must do it).
+ */
+static int32_t post_fold_text(const UChar *buf, int32_t len, UChar *out, int32_t cap)
+{
+	int32_t o = 0;
+	for (int32_t i = 0; i < len; i++) {
+		UChar c = buf[i];
+		if (c < 0x80) {
+			if (o >= cap)
+				return -1;
+			out[o++] = c;
+			continue;
+		}
+		int k = post_index(c);
+		if (k < 0 || !post_table[k].ok || o + post_table[k].len > cap)
+			return -1;
+		memcpy(out + o, post_table[k].out, post_table[k].len * sizeof *out);
+		o += post_table[k].len;
+	}
+	return o;
+}
+
 static void make_prototype(void)
 {
 	make_fold_table();
-	for (int i = 0; i < EM_TRANSLIT_COUNT; i++)
+	make_post_table();
+	for (int i = 0; i < EM_TRANSLIT_COUNT; i++) {
 		prototypes[i] = em_translit_open((em_translit)i);
+		prefix_prototypes[i] = latin_ascii_prototype ? em_translit_open_prefix((em_translit)i) : NULL;
+	}
 	pthread_key_create(&thread_key, free_thread_trans);
 }
 
@@ -177,6 +275,20 @@ static UTransliterator *get_trans(em_translit which)
 	}
 	pthread_setspecific(thread_key, &thread_trans);
 	return thread_trans.t[which];
+}
+
+/* This thread's copy of a prototype, cloned on first use into *slot. */
+static UTransliterator *thread_clone(UTransliterator *proto, UTransliterator **slot)
+{
+	if (*slot || !proto)
+		return *slot;
+	UErrorCode st = U_ZERO_ERROR;
+	*slot = utrans_clone(proto, &st);
+	if (U_FAILURE(st))
+		*slot = NULL;
+	else
+		pthread_setspecific(thread_key, &thread_trans);
+	return *slot;
 }
 
 void em_text_prepare(void)
@@ -271,13 +383,29 @@ static int word_to_ascii(UTransliterator *t, em_translit which, const char *w, s
 		return -1;
 	if (ulen > TRANSLIT_MAX)
 		ulen = TRANSLIT_MAX;
-	int32_t limit = ulen;
+	int32_t limit = ulen, cap16 = (int32_t)(sizeof buf / sizeof buf[0]);
 	st = U_ZERO_ERROR;
-	utrans_transUChars(t, buf, &ulen, (int32_t)(sizeof buf / sizeof buf[0]), 0, &limit, &st);
+	UTransliterator *pre = thread_clone(prefix_prototypes[which], &thread_trans.prefix[which]), *la = NULL;
+	UChar folded[TRANSLIT_MAX * 3];
+	const UChar *res = buf;
+	if (pre && (la = thread_clone(latin_ascii_prototype, &thread_trans.latin_ascii)) != NULL) {
+		/* The chain less Latin-ASCII, then Latin-ASCII from the table, else from ICU. */
+		utrans_transUChars(pre, buf, &ulen, cap16, 0, &limit, &st);
+		int32_t fl = U_SUCCESS(st) ? post_fold_text(buf, ulen, folded, (int32_t)(sizeof folded / sizeof folded[0])) : -1;
+		if (fl >= 0) {
+			res = folded;
+			ulen = fl;
+		} else if (U_SUCCESS(st)) {
+			limit = ulen;
+			utrans_transUChars(la, buf, &ulen, cap16, 0, &limit, &st);
+		}
+	} else {
+		utrans_transUChars(t, buf, &ulen, cap16, 0, &limit, &st);
+	}
 	if (U_FAILURE(st))
 		return -1;
 	char tmp[TRANSLIT_MAX * 2];
-	size_t n = em_translit_keep_ascii(buf, ulen, tmp, sizeof tmp);
+	size_t n = em_translit_keep_ascii(res, ulen, tmp, sizeof tmp);
 	if (slot && n <= WORD_OUT_MAX) {
 		slot->hash = h;
 		slot->gen = thread_trans.gen;

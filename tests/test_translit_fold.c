@@ -1,0 +1,149 @@
+/*
+ * Tests of the Latin-ASCII table (src/text/translit.c): a word in another script than Latin,
+ * romanized by the chain
+ * without its last step and then folded from the table is byte for byte what the whole chain
+ * gives, ICU being opened here directly through the library's chain, word by word. Checked in
+ * both romanizations on every word of the evaluation sets and of the UN list, and on
+ * hand-written words whose romanization leaves modifier letters, primes and middle dots
+ * (BGN/PCGN), marks and punctuation. The library's cache is emptied before each word, so
+ * every answer is computed, not remembered.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+#include <unicode/utrans.h>
+
+#include "embargo/embargo.h"
+#include "icu_chain.h"
+#include "test.h"
+#include "text/chain.h"
+#include "text/text.h"
+
+#define OUT_MAX 4096
+
+static UTransliterator *icu[EM_TRANSLIT_COUNT];
+static size_t words, differ;
+
+/* ICU's answer for one word, as translit.c computed it before the tables (icu_chain.h). */
+static int icu_word(em_translit which, const char *w, size_t wl, char *out, size_t cap)
+{
+	return icu_chain_word(icu[which], w, wl, out, cap);
+}
+
+/* Whether a word holds a letter of a script other than Latin: the words the chain romanizes
+ * (Latin words are folded from another table, before any chain). */
+static bool other_script(const char *w, size_t wl)
+{
+	for (int32_t i = 0; (size_t)i < wl;) {
+		UChar32 c;
+		U8_NEXT(w, i, (int32_t)wl, c);
+		UErrorCode st = U_ZERO_ERROR;
+		UScriptCode sc = c < 0 ? USCRIPT_COMMON : uscript_getScript(c, &st);
+		if (sc != USCRIPT_LATIN && sc != USCRIPT_COMMON && sc != USCRIPT_INHERITED)
+			return true;
+	}
+	return false;
+}
+
+/* Compares the library with the whole chain on each word of s (split at spaces) in another script. */
+static void compare_words(const char *s)
+{
+	size_t len = strlen(s);
+	for (size_t w = 0; w < len;) {
+		size_t e = w;
+		while (e < len && s[e] != ' ')
+			e++;
+		if (e > w && e - w < 200 && other_script(s + w, e - w)) {
+			for (int which = 0; which < EM_TRANSLIT_COUNT; which++) {
+				char want[OUT_MAX], got[OUT_MAX];
+				int wn = icu_word((em_translit)which, s + w, e - w, want, sizeof want);
+				em_text_forget_words();
+				int gn = em_text_to_ascii_with(s + w, e - w, got, sizeof got, NULL, (em_translit)which);
+				words++;
+				if (wn < 0 || gn < 0 || strcmp(want, got) != 0) {
+					if (differ++ < 10)
+						printf("     '%.*s' (%d): chain '%s', library '%s'\n", (int)(e - w), s + w, which,
+						       wn < 0 ? "-" : want, gn < 0 ? "-" : got);
+				}
+			}
+		}
+		w = e + 1;
+	}
+}
+
+static void eval_file(const char *name)
+{
+	FILE *f = fopen(shared_path(name), "r");
+	CHECK(f != NULL);
+	char line[4096];
+	while (f && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		for (char *p = line; *p; p++)
+			if (*p == '\t' || *p == ',')
+				*p = ' ';
+		compare_words(line);
+	}
+	if (f)
+		fclose(f);
+}
+
+static void evaluation_sets(void)
+{
+	words = differ = 0;
+	eval_file("eval/positives.tsv");
+	eval_file("eval/crossscript.tsv");
+	eval_file("eval/negatives.tsv");
+	printf("     %zu words (both romanizations), %zu differ\n", words, differ);
+	CHECK(words > 20000);
+	CHECK_EQ_INT((int)differ, 0);
+}
+
+static void un_list(void)
+{
+	words = differ = 0;
+	em_list *un = NULL;
+	CHECK_EQ_INT(em_list_read_file(&un, shared_path("data/un/consolidated.xml"), NULL), 0);
+	for (size_t i = 0; un && i < em_list_count(un); i++) {
+		const em_entity *e = em_list_entity(un, i);
+		for (size_t k = 0; k < e->n_names; k++)
+			compare_words(e->names[k].full);
+	}
+	em_list_free(un);
+	printf("     %zu words (both romanizations), %zu differ\n", words, differ);
+	CHECK(words > 500);
+	CHECK_EQ_INT((int)differ, 0);
+}
+
+/* Words whose romanization leaves what the table must fold: BGN/PCGN primes and middle dots,
+ * ayn and hamza, marks, punctuation, letters of many scripts. */
+static void hand_written(void)
+{
+	words = differ = 0;
+	static const char *const cases[] = {
+		"Подъячев", "Мальцев", "Выезжаев", "Ыйыы", "Ёлкин", "Щукин", "Їжак", "Ґанок", "Ўладзімір", "Єгор",
+		"عبدالله", "مسعود", "ؤ", "إبراهيم", "القاعدة", "ة", "ّ", "ﷲ", "پاکستان", "ڈیرہ",
+		"Ἀθῆναι", "Ψωμί", "ΤΡΑΠΕΖΑ", "שלום", "ירושלים", "Հայաստան", "საქართველო", "हिन्दी", "ภาษาไทย",
+		"한국어", "カタカナ", "ひらがな", "Ærøпорт", "Œuvreский", "straßeвич", "Ŀl", "Сабʼави", "Даʹуд",
+		"Пётр-Иванович", "«Газпром»", "Сбер…банк", "ООО“Ромашка”", "№5", "Юлия‐Мария",
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		compare_words(cases[i]);
+	printf("     %zu words (both romanizations), %zu differ\n", words, differ);
+	CHECK_EQ_INT((int)differ, 0);
+}
+
+int main(void)
+{
+	for (int i = 0; i < EM_TRANSLIT_COUNT; i++)
+		CHECK((icu[i] = em_translit_open((em_translit)i)) != NULL);
+	RUN(hand_written);
+	RUN(evaluation_sets);
+	RUN(un_list);
+	for (int i = 0; i < EM_TRANSLIT_COUNT; i++)
+		utrans_close(icu[i]);
+	return TEST_REPORT();
+}
