@@ -307,6 +307,7 @@ void em_screener_free(em_screener *s)
 	free(s->term_first);
 	free(s->term_skel_len);
 	free(s->term_weight);
+	free(s->term_skel_hash);
 	free(s->name_runs);
 	free(s->vocab);
 	free(s->postings);
@@ -614,8 +615,15 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		rc = em_fail(EM_ENOMEM, "out of memory");
 		goto fail;
 	}
-	for (size_t t = 0; t < s->n_terms; t++)
+	s->term_skel_hash = malloc((s->n_terms ? s->n_terms : 1) * sizeof *s->term_skel_hash);
+	if (!s->term_skel_hash) {
+		rc = em_fail(EM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (size_t t = 0; t < s->n_terms; t++) {
 		s->term_weight[t] = s->vocab[s->term_vocab[t]].weight;
+		s->term_skel_hash[t] = (uint32_t)em_hash_bytes(s->term_skel[t], s->term_skel_len[t]);
+	}
 	for (size_t n = 0; n < s->n_names; n++) {
 		em_iname *nm = &s->names[n];
 		double halves = 0;
@@ -689,7 +697,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 	s->memory = s->arena.total + s->n_entities * sizeof *s->entities + s->n_names * sizeof *s->names +
 		    s->n_terms * (sizeof *s->term_vocab + sizeof *s->term_family + sizeof *s->term_orig + sizeof *s->term_skel +
 				  sizeof *s->term_orig_len + sizeof *s->term_first + sizeof *s->term_skel_len +
-				  sizeof *s->term_weight) +
+				  sizeof *s->term_weight + sizeof *s->term_skel_hash) +
 		    s->n_names * sizeof *s->name_runs + s->n_vocab * sizeof *s->vocab + acc * 4 +
 		    (s->by_text.cap + s->by_id.keys.cap) * (sizeof(em_strmap_slot) + 4) +
 		    (s->by_phon.cap + s->by_skel.cap) * (4 + sizeof(em_keyspan)) + (s->by_phon.n_vals + s->by_skel.n_vals) * 4;

@@ -94,6 +94,7 @@ struct em_screener {
 	char *term_first;       /* term_orig[i][0], kept apart: the join filters read it for every term */
 	uint8_t *term_skel_len; /* strlen(term_skel[i]) */
 	float *term_weight;     /* the weight of each term's vocabulary entry, kept beside the term */
+	uint32_t *term_skel_hash; /* em_hash_bytes of term_skel[i] (low 32 bits): joined-word tests */
 	size_t n_terms;
 	em_name_runs *name_runs; /* per name: so scoring skips names no joined words can fit */
 	em_vocab *vocab;

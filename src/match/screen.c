@@ -27,6 +27,7 @@
 #define MAX_TERM_MATCHES 64    /* listed terms kept per query term */
 #define KNOWN_GUESS 0.80f     /* a knowledge guess for a token the lists also know as written */
 #define VSLOTS 512             /* slots of a query's listed-term table (a power of two) */
+#define RUN_SKEL_SLOTS 256     /* slots of a query's set of run skeletons (a power of two) */
 
 typedef struct term_match {
 	uint32_t vocab;
@@ -85,6 +86,10 @@ typedef struct query_ctx {
 	 * a listed word that is such a run with a comparison instead of join_similarity. */
 	qrun qruns[2 * EM_TEXT_MAX_TOKENS];
 	uint8_t run_at[2][EM_TEXT_MAX_TOKENS];
+	/* What the runs could be, to rule a listed word out at once: the hashes of their skeletons
+	 * (both ways; 0 is empty, see run_skel_has), and their spelt lengths by first letter. */
+	uint32_t run_skel_set[RUN_SKEL_SLOTS];
+	uint64_t run_lens_by_first[32];
 } query_ctx;
 
 /* Per-thread scratch: one accumulator per indexed name, reset after each query. */
@@ -737,9 +742,36 @@ static void load_terms(query_ctx *c, const em_terms *terms)
 
 static bool sun_letter(char c);
 
+/* The set's value for a hash: never 0, which marks an empty slot. */
+static uint32_t run_skel_key(uint32_t h)
+{
+	return h ? h : 1;
+}
+
+/* Whether a run of the query may have the skeleton whose hash (em_hash_bytes, low 32 bits) is h. */
+static bool run_skel_has(const query_ctx *c, uint32_t h)
+{
+	uint32_t key = run_skel_key(h);
+	for (size_t j = key & (RUN_SKEL_SLOTS - 1); c->run_skel_set[j]; j = (j + 1) & (RUN_SKEL_SLOTS - 1))
+		if (c->run_skel_set[j] == key)
+			return true;
+	return false;
+}
+
+static void run_skel_add(query_ctx *c, uint32_t h)
+{
+	uint32_t key = run_skel_key(h);
+	size_t j = key & (RUN_SKEL_SLOTS - 1);
+	while (c->run_skel_set[j] && c->run_skel_set[j] != key)
+		j = (j + 1) & (RUN_SKEL_SLOTS - 1);
+	c->run_skel_set[j] = key;
+}
+
 /* Fills c->qruns: every run of two or three query terms written together. */
 static void build_runs(query_ctx *c)
 {
+	memset(c->run_skel_set, 0, sizeof c->run_skel_set);
+	memset(c->run_lens_by_first, 0, sizeof c->run_lens_by_first);
 	size_t k = 0;
 	for (size_t np = 2; np <= 3; np++)
 		for (size_t i = 0; i + np <= c->n; i++) {
@@ -764,7 +796,10 @@ static void build_runs(query_ctx *c)
 					o += c->q[j].slen;
 				}
 				r->slen[assimilate] = o;
+				run_skel_add(c, (uint32_t)em_hash_bytes(r->skel[assimilate], o));
 			}
+			if (r->olen)
+				c->run_lens_by_first[(unsigned char)r->orig[0] % 32] |= (uint64_t)1 << (r->olen < 63 ? r->olen : 63);
 		}
 }
 
@@ -1442,7 +1477,15 @@ static void mark_joins(const query_ctx *c, const em_iname *nm, const join_lens *
 	}
 	for (size_t j = 0; j < nc; j++) {
 		size_t t = nm->terms + j;
-		if (s->term_orig_len[t] < 4 || !listed_term_may_join(c, t))
+		if (s->term_orig_len[t] < 4)
+			continue;
+		/* No run of the query spelt within a letter of it with its first letter, nor with its
+		 * skeleton: run_may_be would refuse every run. */
+		size_t ol = s->term_orig_len[t];
+		if (!mask_has(c->run_lens_by_first[(unsigned char)s->term_first[t] % 32], ol - 1, ol + 1) &&
+		    !(abjad && s->term_skel_len[t] >= 2 && run_skel_has(c, s->term_skel_hash[t])))
+			continue;
+		if (!listed_term_may_join(c, t))
 			continue;
 		join_side one = {{s->term_orig[t]}, {s->term_skel[t]}, {s->term_orig_len[t]}, {s->term_skel_len[t]}, 1};
 		for (size_t np = 2; np <= 3; np++)
