@@ -1459,6 +1459,12 @@ static void mark_joins(const query_ctx *c, const em_iname *nm, const join_lens *
 				bool spelled = one.len[0] + 1 >= tl && one.len[0] <= tl + 1 && one.text[0][0] == s->term_first[nm->terms + j];
 				if (!spelled && !(abjad && (ts == one.slen[0] || ts == one.slen[0] + 1)))
 					continue;
+				/* The skeletons written together begin with the first word's (unless it is an
+				 * article that may be left out, or has none): the query word's must too. */
+				size_t t0 = nm->terms + j;
+				if (!spelled && s->term_skel_len[t0] && strcmp(s->term_orig[t0], "al") != 0 &&
+				    s->term_skel[t0][0] != one.skel[0][0])
+					continue;
 				join_side many = {.n = np};
 				for (size_t k = 0; k < np; k++) {
 					size_t t = nm->terms + j + k;
