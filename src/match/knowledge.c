@@ -136,8 +136,55 @@ static const char *fuzzy_target(const char *word)
 	return word;
 }
 
+/*
+ * Most query words are near no knowledge word, yet each asks the fuzzy map for itself, its
+ * phonetic key and every one-letter deletion of both (a dozen lookups for a 6-letter word). A
+ * Bloom filter over the map's keys answers most of those first; its hash is polynomial, so the
+ * hashes of all deletions of a key come from its prefix and suffix hashes without rehashing.
+ * A key not in the filter is not in the map (no false negatives), so the answers are the same.
+ */
+#define BLOOM_BITS (1u << 20)
+#define POLY 0x100000001b3ULL
+static uint64_t fuzzy_bloom[BLOOM_BITS / 64];
+
+/* The filter's two bits for a key of polynomial hash h and length n. */
+static uint64_t bloom_mix(uint64_t h, size_t n)
+{
+	uint64_t x = h ^ ((uint64_t)n * 0x9e3779b97f4a7c15ULL);
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	return x ^ (x >> 33);
+}
+
+static uint64_t poly_hash(const char *s, size_t n)
+{
+	uint64_t h = 0;
+	for (size_t i = 0; i < n; i++)
+		h = h * POLY + (unsigned char)s[i];
+	return h;
+}
+
+static void bloom_add(uint64_t h, size_t n)
+{
+	uint64_t x = bloom_mix(h, n);
+	uint32_t a = (uint32_t)(x % BLOOM_BITS), b = (uint32_t)((x >> 32) % BLOOM_BITS);
+	fuzzy_bloom[a / 64] |= (uint64_t)1 << (a % 64);
+	fuzzy_bloom[b / 64] |= (uint64_t)1 << (b % 64);
+}
+
+static bool bloom_may_have(uint64_t h, size_t n)
+{
+	uint64_t x = bloom_mix(h, n);
+	uint32_t a = (uint32_t)(x % BLOOM_BITS), b = (uint32_t)((x >> 32) % BLOOM_BITS);
+	return (fuzzy_bloom[a / 64] >> (a % 64) & 1) && (fuzzy_bloom[b / 64] >> (b % 64) & 1);
+}
+
 static void fuzzy_add_key(const char *key, size_t word)
 {
+	size_t kl = strlen(key);
+	bloom_add(poly_hash(key, kl), kl);
 	size_t old;
 	if (em_strmap_get(&K.fuzzy, key, &old) && old != word &&
 	    (old == SIZE_MAX || strcmp(fuzzy_target(K.fuzzy_words[old]), fuzzy_target(K.fuzzy_words[word])) != 0))
@@ -259,8 +306,19 @@ static const char *fuzzy_lookup(const char *tok, size_t len)
 	lens[1] = em_text_phonetic(tok, len, keys[1], sizeof keys[1]);
 	size_t found = SIZE_MAX;
 	for (int k = 0; k < 2; k++) {
-		size_t id;
-		if (em_strmap_get(&K.fuzzy, keys[k], &id) && id != SIZE_MAX) {
+		size_t id, n = lens[k];
+		/* Prefix and suffix hashes: a deletion's hash is pre[i] * POLY^(n-1-i) + suf[i+1]. */
+		uint64_t pre[EM_TEXT_MAX_TOKEN * 2 + 1], suf[EM_TEXT_MAX_TOKEN * 2 + 1], pw[EM_TEXT_MAX_TOKEN * 2 + 1];
+		pre[0] = 0;
+		pw[0] = 1;
+		for (size_t i = 0; i < n; i++) {
+			pre[i + 1] = pre[i] * POLY + (unsigned char)keys[k][i];
+			pw[i + 1] = pw[i] * POLY;
+		}
+		suf[n] = 0;
+		for (size_t i = n; i-- > 0;)
+			suf[i] = (unsigned char)keys[k][i] * pw[n - 1 - i] + suf[i + 1];
+		if (bloom_may_have(pre[n], n) && em_strmap_get(&K.fuzzy, keys[k], &id) && id != SIZE_MAX) {
 			const char *w = K.fuzzy_words[id];
 			/* Same sound; or, for the spelling, one edit (a deletion key may be the word itself). */
 			if (k == 1 ? lens[1] >= 3 : em_osa_distance(tok, len, w, strlen(w)) <= 1)
@@ -269,6 +327,8 @@ static const char *fuzzy_lookup(const char *tok, size_t len)
 		if (lens[k] < 5)
 			continue;
 		for (size_t i = 0; i < lens[k]; i++) {
+			if (!bloom_may_have(pre[i] * pw[n - 1 - i] + suf[i + 1], n - 1))
+				continue;
 			char del[EM_TEXT_MAX_TOKEN * 2];
 			memcpy(del, keys[k], i);
 			memcpy(del + i, keys[k] + i + 1, lens[k] - i);
