@@ -1585,6 +1585,13 @@ static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *c
 	return bound_from(c, nm, qpair, best, least);
 }
 
+/* A name left unscored: it cannot reach the floor. */
+static void no_score(alignment *al)
+{
+	al->n = 0;
+	al->qcov = al->ccov = al->score = 0;
+}
+
 /* Aligns the query with a name and scores it; a name whose score cannot reach `floor` is left
  * with score 0 and no pairs (floor 0: always aligned in full, as explanations need). `reached`:
  * the query terms whose matches reached the name in retrieval. */
@@ -1594,8 +1601,9 @@ static void align(const query_ctx *c, uint32_t name, uint64_t reached, alignment
 	const em_iname *nm = &s->names[name];
 	const em_name_runs *runs = &s->name_runs[name];
 	al->n = 0;
+	/* The bounds, cheapest first: a name none can rule out is aligned in full. */
 	if (floor > 0 && reach_bound(c, nm, runs, reached) < floor) {
-		al->qcov = al->ccov = al->score = 0;
+		no_score(al);
 		return;
 	}
 	bool joins = may_join(c, nm, runs);
@@ -1603,7 +1611,7 @@ static void align(const query_ctx *c, uint32_t name, uint64_t reached, alignment
 	if (joins)
 		join_lens_init(&lens, c, nm, runs);
 	if (floor > 0 && joins && reach_join_bound(c, nm, &lens, reached) < floor) {
-		al->qcov = al->ccov = al->score = 0;
+		no_score(al);
 		return;
 	}
 	const uint32_t *cv = s->term_vocab + nm->terms;
@@ -1635,17 +1643,14 @@ static void align(const query_ctx *c, uint32_t name, uint64_t reached, alignment
 				for (size_t k = 0; k < ncand; k++)
 					paired |= cands[k].qi == i && cands[k].ci == j;
 				if (!paired && v->slen == 1 && c->q[i].skel[0] == v->skel[0] && abjad_fits(c->q[i].phon, v->phon))
-					cands[ncand++] = (cpair){0.85f, 0.85f * v->weight, (uint8_t)i, (uint8_t)j, HOW_SKELETON};
+					cands[ncand++] = (cpair){0.85f, 0.85f * s->term_weight[nm->terms + j], (uint8_t)i, (uint8_t)j, HOW_SKELETON};
 			}
 		}
 	}
-	if (floor > 0 && quick_bound(c, nm, runs, cands, ncand, joins) < floor) {
-		al->qcov = al->ccov = al->score = 0;
-		return;
-	}
-	if (floor > 0 && ((joins && score_bound(c, nm, cands, ncand, &lens, joins, true) < floor) ||
+	if (floor > 0 && (quick_bound(c, nm, runs, cands, ncand, joins) < floor ||
+			  (joins && score_bound(c, nm, cands, ncand, &lens, joins, true) < floor) ||
 			  score_bound(c, nm, cands, ncand, &lens, joins, false) < floor)) {
-		al->qcov = al->ccov = al->score = 0;
+		no_score(al);
 		return;
 	}
 	/* Sort by key, descending (insertion sort: a few dozen pairs). */
