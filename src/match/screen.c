@@ -653,7 +653,6 @@ static void match_terms(query_ctx *c, const em_screener *s)
 	}
 }
 
-
 /* Indexes every query term's matches by listed term, so aligning a name costs a lookup a word. */
 static void index_matches(query_ctx *c)
 {
@@ -740,7 +739,18 @@ static void load_terms(query_ctx *c, const em_terms *terms)
 		c->q[i].term = terms->t[i];
 }
 
-static bool sun_letter(char c);
+/* Letters the Arabic article assimilates to: "al-din" is written "ud-din", "ad-din". */
+static bool sun_letter(char c)
+{
+	return c == 't' || c == 'd' || c == 'r' || c == 'z' || c == 's' || c == 'l' || c == 'n';
+}
+
+/* Whether `word`, before `next`, is an article Latin spellings may leave out ("shms al dyn" is
+ * Shamsuddin: before a sun letter the article is only a doubled letter). */
+static bool assimilated_article(const char *word, const char *next)
+{
+	return strcmp(word, "al") == 0 && sun_letter(next[0]);
+}
 
 /* The set's value for a hash: never 0, which marks an empty slot. */
 static uint32_t run_skel_key(uint32_t h)
@@ -789,8 +799,7 @@ static void build_runs(query_ctx *c)
 			for (int assimilate = 0; assimilate < 2; assimilate++) {
 				o = 0;
 				for (size_t j = i; j < i + np; j++) {
-					if (assimilate && j + 1 < i + np && strcmp(c->q[j].term.orig, "al") == 0 &&
-					    sun_letter(c->q[j + 1].term.orig[0]))
+					if (assimilate && j + 1 < i + np && assimilated_article(c->q[j].term.orig, c->q[j + 1].term.orig))
 						continue;
 					memcpy(r->skel[assimilate] + o, c->q[j].skel, c->q[j].slen);
 					o += c->q[j].slen;
@@ -846,11 +855,6 @@ static int cmp_cand_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-/* Letters the Arabic article assimilates to: "al-din" is written "ud-din", "ad-din". */
-static bool sun_letter(char c)
-{
-	return c == 't' || c == 'd' || c == 'r' || c == 'z' || c == 's' || c == 'l' || c == 'n';
-}
 
 /*
  * Writes parts together into buf. With `assimilate`, an article "al" before a sun letter is left
@@ -863,7 +867,7 @@ static size_t concat_parts(char *buf, size_t cap, const char *const *parts, size
 	for (size_t k = 0; k < np; k++) {
 		const char *p = parts[k];
 		size_t n = strlen(p);
-		if (assimilate && k + 1 < np && strcmp(p, "al") == 0 && sun_letter(parts[k + 1][0]))
+		if (assimilate && k + 1 < np && assimilated_article(p, parts[k + 1]))
 			continue;
 		if (bl + n + 1 > cap || n == 0)
 			return 0;
@@ -1039,7 +1043,7 @@ static bool join_skeleton_agrees(const join_side *one, const join_side *many, bo
 {
 	size_t ssl = one->slen[0], o = 0;
 	for (size_t k = 0; k < many->n; k++) {
-		if (assimilate && k + 1 < many->n && strcmp(many->text[k], "al") == 0 && sun_letter(many->text[k + 1][0]))
+		if (assimilate && k + 1 < many->n && assimilated_article(many->text[k], many->text[k + 1]))
 			continue;
 		size_t pl = many->slen[k];
 		if (o + pl > ssl || memcmp(one->skel[0] + o, many->skel[k], pl) != 0)
@@ -1315,40 +1319,63 @@ static double bound_from(const query_ctx *c, const em_iname *nm, const bool *qpa
 	return combine(qcov, ccov) + 1e-6; /* float sums in align may round a hair above */
 }
 
+/* Whether the query's last term may be a listed word cut short (see align). */
+static bool may_be_cut_short(const query_ctx *c)
+{
+	return c->n >= 3 && c->q[c->n - 1].term.cls == EM_TERM_NAME && c->q[c->n - 1].term.orig_len >= 3;
+}
+
+/* Whether query terms start .. start + np - 1 may be one listed word of the name written
+ * together, judging the name only by its em_name_runs masks. */
+static bool run_fits_masks(const query_ctx *c, const em_name_runs *r, size_t start, size_t np)
+{
+	size_t tl = 0, ts = 0;
+	for (size_t k = start; k < start + np; k++) {
+		tl += c->q[k].term.orig_len;
+		ts += c->q[k].slen;
+	}
+	return ((r->first & em_letter_bit(c->q[start].term.orig[0])) && mask_has(r->words, tl ? tl - 1 : 0, tl + 1)) ||
+	       (c->script == EM_SCRIPT_ABJAD && mask_has(r->word_skels, ts ? ts - 1 : 0, ts));
+}
+
 /*
- * Marks the query terms that may pair with words of this name written together, or as a name
- * cut short, judging the name only by its em_name_runs masks; returns the similarity every
- * listed word may then reach (SIM_JOINED, SIM_TRUNCATED or 0).
+ * Marks the query terms that may pair as a name cut short, and with `joins` those that may pair
+ * with words of this name written together, judging the name only by its em_name_runs masks;
+ * returns the similarity every listed word may then reach (SIM_JOINED, SIM_TRUNCATED or 0).
  */
-static float mask_pairs(const query_ctx *c, const em_name_runs *r, bool *qpair)
+static float mask_pairs(const query_ctx *c, const em_name_runs *r, bool joins, bool *qpair)
 {
 	float least = 0;
-	bool abjad = c->script == EM_SCRIPT_ABJAD;
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = 0; joins && i < c->n; i++) {
 		if (c->q[i].term.orig_len >= 4 && query_term_may_join(c, i, r)) {
 			qpair[i] = true;
 			least = (float)SIM_JOINED;
 		}
-		size_t tl = 0, ts = 0;
-		for (size_t np = 1; np <= 3 && i + np <= c->n; np++) {
-			tl += c->q[i + np - 1].term.orig_len;
-			ts += c->q[i + np - 1].slen;
-			if (np < 2)
-				continue;
-			bool spelled = (r->first & em_letter_bit(c->q[i].term.orig[0])) && mask_has(r->words, tl ? tl - 1 : 0, tl + 1);
-			if (!spelled && !(abjad && mask_has(r->word_skels, ts ? ts - 1 : 0, ts)))
+		for (size_t np = 2; np <= 3 && i + np <= c->n; np++) {
+			if (!run_fits_masks(c, r, i, np))
 				continue;
 			for (size_t k = 0; k < np; k++)
 				qpair[i + k] = true;
 			least = (float)SIM_JOINED;
 		}
 	}
-	size_t last = c->n ? c->n - 1 : 0;
-	if (c->n >= 3 && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
-		qpair[last] = true;
+	if (may_be_cut_short(c)) {
+		qpair[c->n - 1] = true;
 		least = least > (float)SIM_TRUNCATED ? least : (float)SIM_TRUNCATED;
 	}
 	return least;
+}
+
+/*
+ * Whether query term i counts as paired from retrieval alone: it reached the name by a match,
+ * or is no name word (those pair through their own matches), or is an Arabic-script word of one
+ * consonant (compared in align itself), or may be the name cut short.
+ */
+static bool paired_by_reach(const query_ctx *c, size_t i, uint64_t reached)
+{
+	const qterm *qt = &c->q[i];
+	return ((reached >> i) & 1) || qt->term.cls != EM_TERM_NAME || (c->script == EM_SCRIPT_ABJAD && qt->slen == 1) ||
+	       (i == c->n - 1 && may_be_cut_short(c));
 }
 
 /*
@@ -1360,27 +1387,16 @@ static float mask_pairs(const query_ctx *c, const em_name_runs *r, bool *qpair)
  */
 static double reach_bound(const query_ctx *c, const em_iname *nm, const em_name_runs *r, uint64_t reached)
 {
-	bool abjad = c->script == EM_SCRIPT_ABJAD;
-	size_t last = c->n ? c->n - 1 : 0;
 	double u = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		const qterm *qt = &c->q[i];
-		if (((reached >> i) & 1) || qt->term.cls != EM_TERM_NAME || (abjad && qt->slen == 1))
-			continue;
-		if ((i == last && c->n >= 3 && qt->term.orig_len >= 3) || (qt->term.orig_len >= 4 && query_term_may_join(c, i, r)))
+		if (paired_by_reach(c, i, reached) || (qt->term.orig_len >= 4 && query_term_may_join(c, i, r)))
 			continue;
 		/* In a run of query terms a listed word may be (mask_pairs' test). */
 		bool in_run = false;
 		for (size_t np = 2; np <= 3 && !in_run; np++)
-			for (size_t start = i + 1 >= np ? i + 1 - np : 0; start <= i && start + np <= c->n && !in_run; start++) {
-				size_t tl = 0, ts = 0;
-				for (size_t k = start; k < start + np; k++) {
-					tl += c->q[k].term.orig_len;
-					ts += c->q[k].slen;
-				}
-				in_run = ((r->first & em_letter_bit(c->q[start].term.orig[0])) && mask_has(r->words, tl ? tl - 1 : 0, tl + 1)) ||
-					 (abjad && mask_has(r->word_skels, ts ? ts - 1 : 0, ts));
-			}
+			for (size_t start = i + 1 >= np ? i + 1 - np : 0; start <= i && start + np <= c->n && !in_run; start++)
+				in_run = run_fits_masks(c, r, start, np);
 		if (!in_run)
 			u += qt->weight;
 	}
@@ -1405,17 +1421,7 @@ static double quick_bound(const query_ctx *c, const em_iname *nm, const em_name_
 		if (best[cands[k].ci] < cands[k].sim)
 			best[cands[k].ci] = cands[k].sim;
 	}
-	float least = 0;
-	if (joins) {
-		least = mask_pairs(c, r, qpair);
-	} else {
-		size_t last = c->n ? c->n - 1 : 0;
-		if (c->n >= 3 && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
-			qpair[last] = true;
-			least = (float)SIM_TRUNCATED;
-		}
-	}
-	return bound_from(c, nm, qpair, best, least);
+	return bound_from(c, nm, qpair, best, mask_pairs(c, r, joins, qpair));
 }
 
 /* Raises a listed term's best similarity to at least sim. */
@@ -1425,18 +1431,6 @@ static void raise_best(float *best, size_t j, float sim)
 		best[j] = sim;
 }
 
-/*
- * An upper bound of align's score, from which words can pair at all, before the costly part
- * (the joined-word passes and the assignment). A query term that can pair with nothing stays
- * unmatched and adds its weight U to the query side; a listed term j that can pair brings at
- * most its best similarity s_j times its weight w_j. So the query coverage is at most
- * X / (X + U) with X the sum of s_j * w_j, and the listed coverage at most P / D with P the sum of
- * w_j and D the name's weight less half of every word a name may leave out. A pair can come
- * from the candidate pairs, from words written together (where join_similarity pairs them) or
- * from a name cut short. With `unpaired_only`, only the joins that would pair a query term no
- * candidate pair holds are tried, and every listed term counts as paired at SIM_JOINED: a
- * cheaper, looser bound, which is enough when a heavy query word pairs with nothing.
- */
 /*
  * Marks in qpair the query terms that words written together may pair (join_similarity decides,
  * after its cheap tests), and raises best[] for the listed terms they would pair with. With
@@ -1462,7 +1456,7 @@ static void mark_joins(const query_ctx *c, const em_iname *nm, const join_lens *
 				/* The skeletons written together begin with the first word's (unless it is an
 				 * article that may be left out, or has none): the query word's must too. */
 				size_t t0 = nm->terms + j;
-				if (!spelled && s->term_skel_len[t0] && strcmp(s->term_orig[t0], "al") != 0 &&
+				if (!spelled && s->term_skel_len[t0] && !assimilated_article(s->term_orig[t0], s->term_orig[t0 + 1]) &&
 				    s->term_skel[t0][0] != one.skel[0][0])
 					continue;
 				join_side many = {.n = np};
@@ -1531,14 +1525,9 @@ static void mark_joins(const query_ctx *c, const em_iname *nm, const join_lens *
  */
 static double reach_join_bound(const query_ctx *c, const em_iname *nm, const join_lens *L, uint64_t reached)
 {
-	bool paired[EM_TEXT_MAX_TOKENS], qpair[EM_TEXT_MAX_TOKENS];
-	bool abjad = c->script == EM_SCRIPT_ABJAD, any = false;
-	size_t last = c->n ? c->n - 1 : 0;
+	bool paired[EM_TEXT_MAX_TOKENS], qpair[EM_TEXT_MAX_TOKENS], any = false;
 	for (size_t i = 0; i < c->n; i++) {
-		const qterm *qt = &c->q[i];
-		paired[i] = ((reached >> i) & 1) || qt->term.cls != EM_TERM_NAME || (abjad && qt->slen == 1) ||
-			    (i == last && c->n >= 3 && qt->term.orig_len >= 3);
-		qpair[i] = paired[i];
+		paired[i] = qpair[i] = paired_by_reach(c, i, reached);
 		any |= !paired[i];
 	}
 	if (!any)
@@ -1553,6 +1542,18 @@ static double reach_join_bound(const query_ctx *c, const em_iname *nm, const joi
 	return (w + u > 0 ? w / (w + u) : 1.0) + 1e-6;
 }
 
+/*
+ * An upper bound of align's score, from which words can pair at all, before the costly part
+ * (the joined-word passes and the assignment). A query term that can pair with nothing stays
+ * unmatched and adds its weight U to the query side; a listed term j that can pair brings at
+ * most its best similarity s_j times its weight w_j. So the query coverage is at most
+ * X / (X + U) with X the sum of s_j * w_j, and the listed coverage at most P / D with P the sum of
+ * w_j and D the name's weight less half of every word a name may leave out. A pair can come
+ * from the candidate pairs, from words written together (where join_similarity pairs them) or
+ * from a name cut short. With `unpaired_only`, only the joins that would pair a query term no
+ * candidate pair holds are tried, and every listed term counts as paired at SIM_JOINED: a
+ * cheaper, looser bound, which is enough when a heavy query word pairs with nothing.
+ */
 static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *cands, size_t ncand,
 			  const join_lens *L, bool joins, bool unpaired_only)
 {
@@ -1572,7 +1573,7 @@ static double score_bound(const query_ctx *c, const em_iname *nm, const cpair *c
 		mark_joins(c, nm, L, unpaired_only ? cand_pair : NULL, qpair, best);
 	/* The name cut short (see align): the last query term, even paired, may be left over. */
 	size_t last = c->n ? c->n - 1 : 0;
-	if (c->n >= 3 && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
+	if (may_be_cut_short(c)) {
 		const qterm *qt = &c->q[last];
 		for (size_t j = 0; j < nc; j++) {
 			size_t t = nm->terms + j;
@@ -1686,7 +1687,7 @@ static void align(const query_ctx *c, uint32_t name, uint64_t reached, alignment
 	 * more, may begin a listed word. Short names are seldom cut, and in them a syllable that
 	 * begins a listed word is more often another name (GUO, GUOYING). */
 	size_t last = c->n ? c->n - 1 : 0;
-	if (c->n >= 3 && !qused[last] && c->q[last].term.cls == EM_TERM_NAME && c->q[last].term.orig_len >= 3) {
+	if (may_be_cut_short(c) && !qused[last]) {
 		const qterm *qt = &c->q[last];
 		for (size_t j = 0; j < nc; j++) {
 			size_t t = nm->terms + j;
