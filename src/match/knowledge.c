@@ -147,7 +147,7 @@ static const char *fuzzy_target(const char *word)
 #define POLY 0x100000001b3ULL
 static uint64_t fuzzy_bloom[BLOOM_BITS / 64];
 
-/* The filter's two bits for a key of polynomial hash h and length n. */
+/* A key's polynomial hash h and length n, mixed (MurmurHash3's fmix64). */
 static uint64_t bloom_mix(uint64_t h, size_t n)
 {
 	uint64_t x = h ^ ((uint64_t)n * 0x9e3779b97f4a7c15ULL);
@@ -166,19 +166,27 @@ static uint64_t poly_hash(const char *s, size_t n)
 	return h;
 }
 
-static void bloom_add(uint64_t h, size_t n)
+/* The filter's two bit positions for a key of polynomial hash h and length n. */
+static void bloom_bits(uint64_t h, size_t n, uint32_t bit[2])
 {
 	uint64_t x = bloom_mix(h, n);
-	uint32_t a = (uint32_t)(x % BLOOM_BITS), b = (uint32_t)((x >> 32) % BLOOM_BITS);
-	fuzzy_bloom[a / 64] |= (uint64_t)1 << (a % 64);
-	fuzzy_bloom[b / 64] |= (uint64_t)1 << (b % 64);
+	bit[0] = (uint32_t)(x % BLOOM_BITS);
+	bit[1] = (uint32_t)((x >> 32) % BLOOM_BITS);
+}
+
+static void bloom_add(uint64_t h, size_t n)
+{
+	uint32_t bit[2];
+	bloom_bits(h, n, bit);
+	for (int k = 0; k < 2; k++)
+		fuzzy_bloom[bit[k] / 64] |= (uint64_t)1 << (bit[k] % 64);
 }
 
 static bool bloom_may_have(uint64_t h, size_t n)
 {
-	uint64_t x = bloom_mix(h, n);
-	uint32_t a = (uint32_t)(x % BLOOM_BITS), b = (uint32_t)((x >> 32) % BLOOM_BITS);
-	return (fuzzy_bloom[a / 64] >> (a % 64) & 1) && (fuzzy_bloom[b / 64] >> (b % 64) & 1);
+	uint32_t bit[2];
+	bloom_bits(h, n, bit);
+	return (fuzzy_bloom[bit[0] / 64] >> (bit[0] % 64) & 1) && (fuzzy_bloom[bit[1] / 64] >> (bit[1] % 64) & 1);
 }
 
 static void fuzzy_add_key(const char *key, size_t word)

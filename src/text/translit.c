@@ -98,38 +98,8 @@ static int fold_index(UChar32 c)
 	return -1;
 }
 
-static void make_fold_table(void)
-{
-	UErrorCode st = U_ZERO_ERROR;
-	UChar id[32];
-	u_uastrcpy(id, "Latin-ASCII");
-	UTransliterator *t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-	if (U_FAILURE(st))
-		return;
-	for (int b = 0; b < FOLD_BLOCKS; b++) {
-		for (UChar32 c = fold_lo[b]; c <= fold_hi[b]; c++) {
-			UChar buf[16];
-			int32_t len = 0, limit;
-			U16_APPEND_UNSAFE(buf, len, c);
-			limit = len;
-			st = U_ZERO_ERROR;
-			utrans_transUChars(t, buf, &len, 16, 0, &limit, &st);
-			char *dst = fold_table[fold_index(c)];
-			if (U_FAILURE(st) || len < 1 || len > 3)
-				continue;
-			bool ascii = true;
-			for (int32_t k = 0; k < len; k++)
-				ascii &= buf[k] < 0x80 && ((buf[k] >= 'a' && buf[k] <= 'z') || (buf[k] >= 'A' && buf[k] <= 'Z'));
-			if (!ascii)
-				continue;
-			for (int32_t k = 0; k < len; k++)
-				dst[k] = (char)(buf[k] >= 'A' && buf[k] <= 'Z' ? buf[k] + 32 : buf[k]);
-			dst[len] = '\0';
-		}
-	}
-	utrans_close(t);
-}
-
+/* The accented Latin letters' rows, from ICU's Latin-ASCII answers in post_table (below). */
+static void make_fold_table(void);
 /* Folds accented Latin from the table; -1 when the text holds anything the table lacks. */
 static int fold_latin(const char *utf8, size_t len, char *out, size_t cap)
 {
@@ -202,7 +172,6 @@ static int post_index(UChar c)
 
 static void make_post_table(void)
 {
-	latin_ascii_prototype = em_translit_open_latin_ascii();
 	if (!latin_ascii_prototype)
 		return;
 	for (UChar c = POST_LO; c <= POST_HI3; c++) {
@@ -222,6 +191,28 @@ static void make_post_table(void)
 		memcpy(post_table[k].out, buf, (size_t)len * sizeof *buf);
 		post_table[k].len = (uint8_t)len;
 		post_table[k].ok = true;
+	}
+}
+
+/* A row of fold_table is the letters (1 to 3, lower-cased) Latin-ASCII writes for the character,
+ * when it writes only letters. */
+static void make_fold_table(void)
+{
+	for (int b = 0; b < FOLD_BLOCKS; b++) {
+		for (UChar32 c = fold_lo[b]; c <= fold_hi[b]; c++) {
+			const post_fold *pf = &post_table[post_index((UChar)c)];
+			if (!pf->ok || pf->len < 1 || pf->len > 3)
+				continue;
+			bool letters = true;
+			for (int k = 0; k < pf->len; k++)
+				letters &= (pf->out[k] >= 'a' && pf->out[k] <= 'z') || (pf->out[k] >= 'A' && pf->out[k] <= 'Z');
+			if (!letters)
+				continue;
+			char *dst = fold_table[fold_index(c)];
+			for (int k = 0; k < pf->len; k++)
+				dst[k] = (char)(pf->out[k] >= 'A' && pf->out[k] <= 'Z' ? pf->out[k] + 32 : pf->out[k]);
+			dst[pf->len] = '\0';
+		}
 	}
 }
 
@@ -251,8 +242,9 @@ static int32_t post_fold_text(const UChar *buf, int32_t len, UChar *out, int32_t
 
 static void make_prototype(void)
 {
-	make_fold_table();
+	latin_ascii_prototype = em_translit_open_latin_ascii();
 	make_post_table();
+	make_fold_table();
 	for (int i = 0; i < EM_TRANSLIT_COUNT; i++) {
 		prototypes[i] = em_translit_open((em_translit)i);
 		prefix_prototypes[i] = latin_ascii_prototype ? em_translit_open_prefix((em_translit)i) : NULL;
@@ -260,21 +252,14 @@ static void make_prototype(void)
 	pthread_key_create(&thread_key, free_thread_trans);
 }
 
+static UTransliterator *thread_clone(UTransliterator *proto, UTransliterator **slot);
+
 static UTransliterator *get_trans(em_translit which)
 {
 	if (thread_trans.t[which])
 		return thread_trans.t[which];
 	pthread_once(&prototype_once, make_prototype);
-	if (!prototypes[which])
-		return NULL;
-	UErrorCode st = U_ZERO_ERROR;
-	thread_trans.t[which] = utrans_clone(prototypes[which], &st);
-	if (U_FAILURE(st)) {
-		thread_trans.t[which] = NULL;
-		return NULL;
-	}
-	pthread_setspecific(thread_key, &thread_trans);
-	return thread_trans.t[which];
+	return thread_clone(prototypes[which], &thread_trans.t[which]);
 }
 
 /* This thread's copy of a prototype, cloned on first use into *slot. */
