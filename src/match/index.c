@@ -124,7 +124,7 @@ typedef struct hash_vec {
 } hash_vec;
 
 /* FNV-1a, then a finalizer (MurmurHash3's fmix64) so that the low bits pick slots well; never 0. */
-static uint64_t key_hash(const char *key, size_t len)
+uint64_t em_keymap_hash(const char *key, size_t len)
 {
 	uint64_t h = em_hash_bytes(key, len);
 	h ^= h >> 33;
@@ -149,7 +149,7 @@ static int hash_push(hash_vec *v, const char *key, size_t len, uint32_t val)
 		v->vals = p;
 		v->cap = cap;
 	}
-	v->hash[v->n] = key_hash(key, len);
+	v->hash[v->n] = em_keymap_hash(key, len);
 	v->vals[v->n++] = val;
 	return 0;
 }
@@ -190,7 +190,7 @@ static size_t keymap_slot(const em_keymap *m, uint64_t h)
 {
 	size_t j = (size_t)h & (m->cap - 1);
 	uint32_t tag = key_tag(h);
-	while (m->tags[j] && m->tags[j] != tag)
+	while (m->slots[j].tag && m->slots[j].tag != tag)
 		j = (j + 1) & (m->cap - 1);
 	return j;
 }
@@ -202,32 +202,35 @@ static int keymap_build(em_keymap *m, const hash_vec *v)
 	m->cap = 16;
 	while (m->cap < v->n * 2)
 		m->cap *= 2;
-	m->tags = calloc(m->cap, sizeof *m->tags);
-	m->spans = calloc(m->cap, sizeof *m->spans);
+	m->slots = calloc(m->cap, sizeof *m->slots);
 	uint32_t *at = malloc((v->n ? v->n : 1) * sizeof *at);
 	m->vals = malloc((v->n ? v->n : 1) * sizeof *m->vals);
-	if (!m->tags || !m->spans || !at || !m->vals) {
+	if (!m->slots || !at || !m->vals) {
 		free(at);
 		return em_fail(EM_ENOMEM, "out of memory building the index");
 	}
 	for (size_t i = 0; i < v->n; i++) {
 		size_t j = keymap_slot(m, v->hash[i]);
-		m->tags[j] = key_tag(v->hash[i]);
-		m->spans[j].count++;
+		m->slots[j].tag = key_tag(v->hash[i]);
+		m->slots[j].count++;
 		at[i] = (uint32_t)j;
 	}
 	uint32_t acc = 0;
 	for (size_t j = 0; j < m->cap; j++) {
-		m->spans[j].start = acc;
-		acc += m->spans[j].count;
-		m->spans[j].count = 0;
+		m->slots[j].start = acc;
+		acc += m->slots[j].count;
+		m->slots[j].count = 0;
 	}
 	for (size_t i = 0; i < v->n; i++) {
-		em_keyspan *sp = &m->spans[at[i]];
-		if (sp->count && m->vals[sp->start + sp->count - 1] == v->vals[i])
+		em_keyslot *sl = &m->slots[at[i]];
+		if (sl->count && m->vals[sl->start + sl->count - 1] == v->vals[i])
 			continue; /* one name holding a term twice, or two keys of one term alike */
-		m->vals[sp->start + sp->count++] = v->vals[i];
+		m->vals[sl->start + sl->count++] = v->vals[i];
 	}
+	/* Most keys (deletions above all) have one value: keep it in the slot, a memory access less. */
+	for (size_t j = 0; j < m->cap; j++)
+		if (m->slots[j].count == 1)
+			m->slots[j].start = m->vals[m->slots[j].start];
 	m->n_vals = v->n;
 	free(at);
 	return 0;
@@ -235,22 +238,26 @@ static int keymap_build(em_keymap *m, const hash_vec *v)
 
 static void keymap_free(em_keymap *m)
 {
-	free(m->tags);
-	free(m->spans);
+	free(m->slots);
 	free(m->vals);
 	memset(m, 0, sizeof *m);
 }
 
-const uint32_t *em_keymap_get(const em_keymap *m, const char *key, size_t len, size_t *n)
+const uint32_t *em_keymap_get_hash(const em_keymap *m, uint64_t h, size_t *n)
 {
 	*n = 0;
 	if (!m->cap)
 		return NULL;
-	size_t j = keymap_slot(m, key_hash(key, len));
-	if (!m->tags[j])
+	const em_keyslot *sl = &m->slots[keymap_slot(m, h)];
+	if (!sl->tag)
 		return NULL;
-	*n = m->spans[j].count;
-	return m->vals + m->spans[j].start;
+	*n = sl->count;
+	return sl->count == 1 ? &sl->start : m->vals + sl->start;
+}
+
+const uint32_t *em_keymap_get(const em_keymap *m, const char *key, size_t len, size_t *n)
+{
+	return em_keymap_get_hash(m, em_keymap_hash(key, len), n);
 }
 
 const uint32_t *em_multimap_get(const em_multimap *m, const char *key, size_t *n)
@@ -700,7 +707,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 				  sizeof *s->term_weight + sizeof *s->term_skel_hash) +
 		    s->n_names * sizeof *s->name_runs + s->n_vocab * sizeof *s->vocab + acc * 4 +
 		    (s->by_text.cap + s->by_id.keys.cap) * (sizeof(em_strmap_slot) + 4) +
-		    (s->by_phon.cap + s->by_skel.cap) * (4 + sizeof(em_keyspan)) + (s->by_phon.n_vals + s->by_skel.n_vals) * 4;
+		    (s->by_phon.cap + s->by_skel.cap) * sizeof(em_keyslot) + (s->by_phon.n_vals + s->by_skel.n_vals) * 4;
 	*out = s;
 	return 0;
 fail:

@@ -26,19 +26,23 @@ typedef struct em_multimap {
 /*
  * A key -> list of uint32 map keyed by a 64-bit hash of the key, built once, then read-only:
  * for the phonetic and skeleton keys with all their one-letter deletions (hundreds of thousands
- * of short keys). Keeping no key strings makes a lookup a probe in one array of 4-byte tags
+ * of short keys). Keeping no key strings makes a lookup a probe in one array of 12-byte slots
  * (the slot comes from the hash's low bits, the tag is its high half) and the build free of
  * string copies. Two keys sharing a hash (about one chance in a billion per index) would
  * only add candidates, and every reader checks its candidates' keys (see screen.c).
+ *
+ * The map is larger than the caches, so a lookup costs a memory access or two: the tag, where
+ * the values are and a single value share the slot, and callers looking up many keys at once
+ * (a word's deletions) hash them all and prefetch their slots first (em_keymap_prefetch).
  */
-typedef struct em_keyspan {
-	uint32_t start; /* the values are vals[start .. start + count) */
+typedef struct em_keyslot {
+	uint32_t tag;   /* the hash's high half (0: empty) */
+	uint32_t start; /* the values are vals[start .. start + count); one value is kept here itself */
 	uint32_t count;
-} em_keyspan;
+} em_keyslot;
 
 typedef struct em_keymap {
-	uint32_t *tags;     /* per slot: the hash's high half (0: empty), probed alone until it agrees */
-	em_keyspan *spans;  /* per slot: where its values are */
+	em_keyslot *slots;  /* probed from the hash's low bits until the tag agrees or a slot is empty */
 	size_t cap;         /* a power of two, at least twice the keys */
 	uint32_t *vals;
 	size_t n_vals;
@@ -119,6 +123,17 @@ const uint32_t *em_multimap_get(const em_multimap *m, const char *key, size_t *n
 
 /* The values filed under a key of `len` bytes (or under another key with the same hash). */
 const uint32_t *em_keymap_get(const em_keymap *m, const char *key, size_t len, size_t *n);
+
+/* The hash a key map files a key by, and the values filed under a hash. */
+uint64_t em_keymap_hash(const char *key, size_t len);
+const uint32_t *em_keymap_get_hash(const em_keymap *m, uint64_t h, size_t *n);
+
+/* Starts fetching the slot of hash h into the cache, for a lookup soon after. */
+static inline void em_keymap_prefetch(const em_keymap *m, uint64_t h)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[h & (m->cap - 1)]);
+}
 
 /* The totals of every two or three consecutive lengths as bits (totals >= 63 share bit 63). */
 uint64_t em_run_mask(const uint8_t *lens, size_t n);

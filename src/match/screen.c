@@ -254,45 +254,90 @@ static bool typo_target(const em_vocab *e)
 	return e->cls == EM_TERM_NAME || (e->cls == EM_TERM_STOP && e->len >= 5);
 }
 
-/* Looks one key and its one-letter deletions up in the spelling/phonetic map. */
-static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t len)
+enum { MAX_KEYS = EM_TEXT_MAX_TOKEN * 2 + 1 }; /* a key and its deletions */
+
+/*
+ * The hashes (em_keymap_hash) of a key and, from four letters on, of its one-letter deletions in
+ * order; with `distinct`, deleting the second of two equal letters is skipped (the same key).
+ */
+static size_t deletion_hashes(const char *key, size_t len, bool distinct, uint64_t *hash)
 {
-	char buf[EM_TEXT_MAX_TOKEN * 2];
-	size_t n;
-	const uint32_t *vals = em_keymap_get(&s->by_phon, key, len, &n);
-	for (size_t i = 0; i < n; i++) {
-		const em_vocab *e = &s->vocab[vals[i]];
-		if (!typo_target(e))
-			continue;
-		if (has_match(q, vals[i]) && (e->plen != q->plen || memcmp(e->phon, q->phon, q->plen) != 0))
-			continue; /* scored already through another key */
-		if (e->plen == q->plen && memcmp(e->phon, q->phon, q->plen) == 0) {
-			/* Same sound: short words that sound alike are often different names. */
-			add_match(q, vals[i], q->plen >= 5 ? SIM_PHONETIC : SIM_PHONETIC - 0.07f, HOW_PHONETIC);
-		} else {
-			float t = typo_similarity(q, e);
-			if (t >= SIM_MIN)
-				add_match(q, vals[i], t, HOW_TYPO);
-		}
-	}
-	if (len < 4)
-		return;
+	size_t nk = 0;
+	hash[nk++] = em_keymap_hash(key, len);
+	if (len < 4 || len >= MAX_KEYS)
+		return nk;
+	char buf[MAX_KEYS];
 	for (size_t i = 0; i < len; i++) {
-		if (i > 0 && key[i] == key[i - 1])
+		if (distinct && i > 0 && key[i] == key[i - 1])
 			continue;
 		memcpy(buf, key, i);
 		memcpy(buf + i, key + i + 1, len - i - 1);
-		buf[len - 1] = '\0';
-		vals = em_keymap_get(&s->by_phon, buf, len - 1, &n);
-		for (size_t k = 0; k < n; k++) {
-			const em_vocab *e = &s->vocab[vals[k]];
-			if (!typo_target(e) || has_match(q, vals[k]))
+		hash[nk++] = em_keymap_hash(buf, len - 1);
+	}
+	return nk;
+}
+
+/* A key's and its deletions' values in a key map: vals[k][0 .. n[k]) for key k (0: the key). */
+typedef struct key_lookups {
+	const uint32_t *vals[MAX_KEYS];
+	size_t n[MAX_KEYS];
+	size_t nk;
+} key_lookups;
+
+/*
+ * Looks a key and its deletions (deletion_hashes) up in m. The key maps are larger than the
+ * caches: the slots of all the keys are fetched first, then their values, then the vocabulary
+ * entries those name, so that a word's memory accesses overlap instead of queueing.
+ */
+static void look_up_deletions(const em_screener *s, const em_keymap *m, const char *key, size_t len, bool distinct,
+			      key_lookups *kl)
+{
+	uint64_t hash[MAX_KEYS];
+	size_t nk = kl->nk = deletion_hashes(key, len, distinct, hash);
+	for (size_t k = 0; k < nk; k++)
+		em_keymap_prefetch(m, hash[k]);
+	for (size_t k = 0; k < nk; k++) {
+		kl->vals[k] = em_keymap_get_hash(m, hash[k], &kl->n[k]);
+		if (kl->n[k] > 1)
+			__builtin_prefetch(kl->vals[k]);
+	}
+	for (size_t k = 0; k < nk; k++)
+		for (size_t i = 0; i < kl->n[k] && i < 8; i++)
+			__builtin_prefetch(&s->vocab[kl->vals[k][i]]);
+}
+
+/* Looks one key and its one-letter deletions up in the spelling/phonetic map. */
+static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t len)
+{
+	key_lookups kl;
+	look_up_deletions(s, &s->by_phon, key, len, true, &kl);
+	const uint32_t *const *vals = kl.vals;
+	const size_t *n = kl.n;
+	for (size_t i = 0; i < n[0]; i++) {
+		const em_vocab *e = &s->vocab[vals[0][i]];
+		if (!typo_target(e))
+			continue;
+		if (has_match(q, vals[0][i]) && (e->plen != q->plen || memcmp(e->phon, q->phon, q->plen) != 0))
+			continue; /* scored already through another key */
+		if (e->plen == q->plen && memcmp(e->phon, q->phon, q->plen) == 0) {
+			/* Same sound: short words that sound alike are often different names. */
+			add_match(q, vals[0][i], q->plen >= 5 ? SIM_PHONETIC : SIM_PHONETIC - 0.07f, HOW_PHONETIC);
+		} else {
+			float t = typo_similarity(q, e);
+			if (t >= SIM_MIN)
+				add_match(q, vals[0][i], t, HOW_TYPO);
+		}
+	}
+	/* The deletions. */
+	for (size_t d = 1; d < kl.nk; d++)
+		for (size_t k = 0; k < n[d]; k++) {
+			const em_vocab *e = &s->vocab[vals[d][k]];
+			if (!typo_target(e) || has_match(q, vals[d][k]))
 				continue;
 			float t = typo_similarity(q, e);
 			if (t >= SIM_MIN)
-				add_match(q, vals[k], t, HOW_TYPO);
+				add_match(q, vals[d][k], t, HOW_TYPO);
 		}
-	}
 }
 
 static bool letter_fits(char want, char have)
@@ -446,10 +491,12 @@ static size_t abjad_readings(const char *t, size_t n, char out[MAX_READINGS][EM_
 /* Listed terms whose skeleton is `skel`, or one consonant longer (a deletion key, see index.c). */
 static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, size_t slen, bool plain)
 {
-	size_t n;
-	const uint32_t *vals = em_keymap_get(&s->by_skel, skel, slen, &n);
-	for (size_t i = 0; i < n; i++) {
-		const em_vocab *e = &s->vocab[vals[i]];
+	key_lookups kl;
+	look_up_deletions(s, &s->by_skel, skel, slen, false, &kl);
+	const uint32_t *const *vals = kl.vals;
+	const size_t *n = kl.n;
+	for (size_t i = 0; i < n[0]; i++) {
+		const em_vocab *e = &s->vocab[vals[0][i]];
 		if (e->cls == EM_TERM_LEGAL || (e->slen != slen && slen < 3))
 			continue;
 		/* The key map files by hash: the skeleton itself, or it with a letter more. */
@@ -461,24 +508,22 @@ static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, si
 		if (e->slen != slen && e->skel[0] != skel[0])
 			sim = 0;
 		if (sim > 0)
-			add_match(q, vals[i], sim - (plain ? 0.0f : 0.03f), HOW_SKELETON);
+			add_match(q, vals[0][i], sim - (plain ? 0.0f : 0.03f), HOW_SKELETON);
 	}
-	if (slen < 4)
-		return;
 	/* One consonant fewer in the listed spelling. */
-	char buf[EM_TEXT_MAX_TOKEN * 2];
-	for (size_t d = 0; d < slen; d++) {
+	char buf[MAX_KEYS];
+	for (size_t d = 0; d + 1 < kl.nk; d++) {
 		memcpy(buf, skel, d);
 		memcpy(buf + d, skel + d + 1, slen - d);
-		vals = em_keymap_get(&s->by_skel, buf, slen - 1, &n);
-		for (size_t i = 0; i < n; i++) {
-			const em_vocab *e = &s->vocab[vals[i]];
-			if (e->cls == EM_TERM_LEGAL || has_match(q, vals[i]) || (size_t)e->slen + 1 != slen ||
+		for (size_t i = 0; i < n[d + 1]; i++) {
+			uint32_t v = vals[d + 1][i];
+			const em_vocab *e = &s->vocab[v];
+			if (e->cls == EM_TERM_LEGAL || has_match(q, v) || (size_t)e->slen + 1 != slen ||
 			    memcmp(e->skel, buf, e->slen) != 0)
 				continue;
 			float sim = skeleton_similarity(q, e, false);
 			if (sim > 0)
-				add_match(q, vals[i], sim - (plain ? 0.0f : 0.03f), HOW_SKELETON);
+				add_match(q, v, sim - (plain ? 0.0f : 0.03f), HOW_SKELETON);
 		}
 	}
 }
