@@ -1,9 +1,10 @@
 /*
- * Fuzz target: the Chinese table and the Latin-ASCII table against ICU. Every word (split at
- * spaces) that the Chinese table romanizes must come out byte for byte as ICU and keep_ascii
- * give it, in both romanizations; so must every word holding a letter of another script than
- * Latin, as the library romanizes it (the chain without Latin-ASCII, then the table). A
- * difference aborts. The whole text also goes through em_text_to_ascii_with.
+ * Fuzz target: the romanization tables against ICU. Every word (split at spaces) that the
+ * Chinese table romanizes must come out byte for byte as ICU and keep_ascii give it, in both
+ * romanizations; so must every word holding a letter of another script than Latin, as the
+ * library romanizes it (the Cyrillic and Arabic letter table, else the chain without
+ * Latin-ASCII and the Latin-ASCII table). A difference aborts. The whole text also goes
+ * through em_text_to_ascii_with.
  */
 #include <stdbool.h>
 #include <stdint.h>

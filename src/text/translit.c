@@ -21,6 +21,7 @@
 
 #include "text/chain.h"
 #include "text/han.h"
+#include "text/letters.h"
 #include "text/text.h"
 #include "util/util.h"
 
@@ -337,6 +338,11 @@ static int word_to_ascii(UTransliterator *t, em_translit which, const char *w, s
 {
 	if (cap == 0)
 		return -1;
+	/* Cyrillic and Arabic letters from their table, byte for byte what ICU below would write
+	 * (tools/gen_letter_table.c checks it, tests/test_translit_fold.c too). */
+	int ln = em_letters_romanize(&em_letters_icu, which, w, wl, out, cap);
+	if (ln >= 0)
+		return ln;
 	/* The same answer as ICU's below, byte for byte (tests/test_han_table.c); TRANSLIT_MAX
 	 * keeps to words whose ICU output the buffers below would hold whole. */
 	char han[TRANSLIT_MAX * 2];
