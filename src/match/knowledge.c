@@ -27,6 +27,8 @@ static struct {
 	em_strmap translations; /* romanized Arabic-script word -> index into canon[] (English) */
 	em_strmap known;      /* every key of variants, legal_words, stop and legal -> 1 */
 	em_strmap legal_starts; /* the first words of legal-form phrases of more words ("limited liability") -> 1 */
+	em_strmap any_word;   /* every key of known and legal_starts: a token not here is a name word */
+	uint64_t legal_lens, legal_word_lens; /* the lengths of legal's one-word keys and legal_words' keys, as bits */
 	em_strmap fuzzy;      /* phonetic key, word and one-letter deletions -> index into fuzzy_words[] */
 	const char **fuzzy_words; /* words reachable by fuzzy lookup (variants, legal words) */
 	size_t n_fuzzy, cap_fuzzy;
@@ -91,6 +93,12 @@ static void variant_row(char **f, size_t n)
 static void translation_row(char **f, size_t n)
 {
 	canon_row(&K.translations, f, n, false);
+}
+
+/* A length as a bit (lengths of 63 and more share the last). */
+static uint64_t length_bit(size_t len)
+{
+	return (uint64_t)1 << (len < 63 ? len : 63);
 }
 
 static void legal_row(char **f, size_t n)
@@ -266,6 +274,21 @@ static void load(void)
 				abort();
 		}
 	}
+	/* One lookup tells most query words apart from anything the tables could take them for. */
+	const em_strmap *words[] = {&K.known, &K.legal_starts};
+	for (size_t t = 0; t < sizeof words / sizeof words[0]; t++)
+		for (size_t i = 0; i < words[t]->cap; i++)
+			if (em_strmap_key_at(words[t], i) && em_strmap_put(&K.any_word, em_strmap_key_at(words[t], i), 1))
+				abort();
+	/* The tails em_knowledge_suffix_split may find, by length. */
+	for (size_t i = 0; i < K.legal.cap; i++) {
+		const char *key = em_strmap_key_at(&K.legal, i);
+		if (key && !strchr(key, ' '))
+			K.legal_lens |= length_bit(strlen(key));
+	}
+	for (size_t i = 0; i < K.legal_words.cap; i++)
+		if (em_strmap_key_at(&K.legal_words, i))
+			K.legal_word_lens |= length_bit(strlen(em_strmap_key_at(&K.legal_words, i)));
 	K.rc = 0;
 }
 
@@ -287,10 +310,11 @@ size_t em_knowledge_suffix_split(const char *text, size_t len)
 	em_knowledge_init();
 	for (size_t cut = 3; cut + 2 <= len; cut++) {
 		const char *tail = text + cut;
+		uint64_t bit = length_bit(len - cut);
 		/* A legal form, "and", or a long word of a legal-form phrase ("WINGSPRIVATE JSC" is
 		 * WINGS PRIVATE JSC, "private jsc" a closed joint stock company). */
-		if (em_strmap_get(&K.legal, tail, NULL) || strcmp(tail, "and") == 0 ||
-		    (len - cut >= 5 && em_strmap_get(&K.legal_words, tail, NULL)))
+		if (((K.legal_lens & bit) && em_strmap_get(&K.legal, tail, NULL)) || strcmp(tail, "and") == 0 ||
+		    (len - cut >= 5 && (K.legal_word_lens & bit) && em_strmap_get(&K.legal_words, tail, NULL)))
 			return cut;
 	}
 	return 0;
@@ -446,10 +470,13 @@ void em_terms_from_name_with(const char *name, const char *family, int flags, em
 	if (family)
 		em_text_tokenize(family, &fam);
 	for (size_t i = 0; i < tk.n && out->n < EM_TEXT_MAX_TOKENS;) {
+		/* A token no table holds is a name word: neither a legal form nor the start of one,
+		 * nor a variant, stop word or legal-form word. */
+		bool any = em_strmap_get(&K.any_word, tk.tok[i].text, NULL);
 		/* Longest legal-form phrase starting here. */
 		size_t best = 0, canon = 0;
 		char phrase[EM_TEXT_MAX_TOKEN * MAX_PHRASE];
-		for (size_t len = 1; !person && len <= MAX_PHRASE && i + len <= tk.n; len++) {
+		for (size_t len = 1; any && !person && len <= MAX_PHRASE && i + len <= tk.n; len++) {
 			size_t pl = 0;
 			for (size_t k = i; k < i + len; k++) {
 				if (k > i)
@@ -488,14 +515,14 @@ void em_terms_from_name_with(const char *name, const char *family, int flags, em
 			const em_token *k = &tk.tok[i];
 			size_t c, si;
 			const char *s = k->text;
-			if (em_strmap_get(&K.variants, s, &c))
+			if (any && em_strmap_get(&K.variants, s, &c))
 				s = K.canon[c];
-			bool stop = em_strmap_get(&K.stop, s, &si);
+			bool stop = any && em_strmap_get(&K.stop, s, &si);
 			if (stop && tk.script == EM_SCRIPT_ABJAD && K.stop_factor[si] < 0)
 				stop = false;
 			if (stop)
 				set_term(t, s, strlen(s), EM_TERM_STOP, K.stop_factor[si] < 0 ? -K.stop_factor[si] : K.stop_factor[si]);
-			else if (is_query && !person && em_strmap_get(&K.legal_words, s, NULL))
+			else if (is_query && !person && any && em_strmap_get(&K.legal_words, s, NULL))
 				set_term(t, s, strlen(s), EM_TERM_LEGAL, 0.12f); /* "OPEN", "JOINT" alone */
 			else
 				set_term(t, s, strlen(s), EM_TERM_NAME, 1.0f);

@@ -965,18 +965,26 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 			close |= q->m[k].sim >= SIM_PHONETIC - 0.001f;
 		if (close || q->term.cls != EM_TERM_NAME || q->term.len < 5)
 			continue;
-		for (size_t cut = 2; cut + 1 < q->term.len; cut++) {
+		/* The left half's hash grows with the cut; the right half is the rest of the text. */
+		uint64_t hl = em_hash_step(em_hash_step(EM_HASH_EMPTY, (unsigned char)q->term.text[0]),
+					   (unsigned char)q->term.text[1]);
+		for (size_t cut = 2; cut + 1 < q->term.len; hl = em_hash_step(hl, (unsigned char)q->term.text[cut++])) {
 			char left[EM_TEXT_MAX_TOKEN];
 			memcpy(left, q->term.text, cut);
 			left[cut] = '\0';
-			/* Each half a listed word, or one listed and the other a name variant ("TATIANA"). */
-			size_t lv, rv;
+			/* Each half a listed word, or one listed and the other a name variant ("TATIANA"):
+			 * the knowledge (a small table) is asked before the index (a large one). */
+			size_t v;
 			const char *right = q->term.text + cut;
-			bool l_listed = em_strmap_get(&s->by_text, left, &lv), r_listed = em_strmap_get(&s->by_text, right, &rv);
-			if (!(l_listed && r_listed) && !(l_listed && em_knowledge_is_word(right)) &&
-			    !(r_listed && em_knowledge_is_word(left)))
+			if (em_strmap_get_hashed(&s->by_text, left, hl, &v)) {
+				if (!em_knowledge_is_word(right) &&
+				    !em_strmap_get_hashed(&s->by_text, right, em_hash_bytes(right, q->term.len - cut), NULL))
+					continue;
+			} else if (!em_knowledge_is_word(left) ||
+				   !em_strmap_get_hashed(&s->by_text, right, em_hash_bytes(right, q->term.len - cut), &v)) {
 				continue;
-			reach(s, sc, l_listed ? (uint32_t)lv : (uint32_t)rv, q->weight * 0.5f);
+			}
+			reach(s, sc, (uint32_t)v, q->weight * 0.5f);
 		}
 	}
 	/* Query words a listed name writes as one ("wly jan" / WALIJAN, "mty allh" / MATIULLAH). */

@@ -11,11 +11,9 @@
 uint64_t em_hash_bytes(const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
-	}
+	uint64_t h = EM_HASH_EMPTY;
+	for (size_t i = 0; i < n; i++)
+		h = em_hash_step(h, p[i]);
 	return h;
 }
 
@@ -128,9 +126,14 @@ int em_strmap_put(em_strmap *m, const char *key, size_t val)
 
 bool em_strmap_get(const em_strmap *m, const char *key, size_t *val)
 {
+	return m->cap && em_strmap_get_hashed(m, key, em_hash_bytes(key, strlen(key)), val);
+}
+
+bool em_strmap_get_hashed(const em_strmap *m, const char *key, uint64_t h, size_t *val)
+{
 	if (!m->cap)
 		return false;
-	size_t j = probe(m, key, em_hash_bytes(key, strlen(key)));
+	size_t j = probe(m, key, h);
 	if (!m->tags[j])
 		return false;
 	if (val)

@@ -88,6 +88,8 @@ int em_strmap_reserve(em_strmap *m, size_t n);
 int em_strmap_get_or_put(em_strmap *m, const char *key, size_t val, size_t *out, bool *found);
 /* Returns true and sets *val when found. */
 bool em_strmap_get(const em_strmap *m, const char *key, size_t *val);
+/* The same when the key's hash (em_hash_bytes of its bytes) is known already. */
+bool em_strmap_get_hashed(const em_strmap *m, const char *key, uint64_t h, size_t *val);
 void em_strmap_free(em_strmap *m);
 /* The key in slot i (0 <= i < cap), or NULL for an empty slot: for walking every key. */
 static inline const char *em_strmap_key_at(const em_strmap *m, size_t i)
@@ -95,6 +97,13 @@ static inline const char *em_strmap_key_at(const em_strmap *m, size_t i)
 	return m->slots[i].key;
 }
 uint64_t em_hash_bytes(const void *data, size_t n);
+/* em_hash_bytes (FNV-1a) one byte at a time: the hash of no bytes, and of one byte more. Hashing
+ * a key as it grows gives the hash of each of its prefixes on the way. */
+#define EM_HASH_EMPTY 1469598103934665603ULL
+static inline uint64_t em_hash_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 1099511628211ULL;
+}
 
 /* --- files ---------------------------------------------------------------------------- */
 /* Reads a whole file (NUL added after the end). *out is malloc'd. */
