@@ -19,7 +19,7 @@
 
 #define GEN_ICU_MAX 4096 /* UTF-16 units of a word asked, and of ICU's answer */
 
-__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
+__attribute__((format(printf, 1, 2), noreturn)) static inline void die(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -30,7 +30,7 @@ __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
 	exit(1);
 }
 
-static void *xcalloc(size_t n, size_t size)
+static inline void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size);
 	if (!p)
@@ -41,14 +41,14 @@ static void *xcalloc(size_t n, size_t size)
 static UTransliterator *chain[EM_TRANSLIT_COUNT];
 static size_t n_asked;
 
-static void gen_open_chains(void)
+static inline void gen_open_chains(void)
 {
 	for (int i = 0; i < EM_TRANSLIT_COUNT; i++)
 		if (!(chain[i] = em_translit_open((em_translit)i)))
 			die("ICU has no Latin transliterator");
 }
 
-static void gen_close_chains(void)
+static inline void gen_close_chains(void)
 {
 	for (int i = 0; i < EM_TRANSLIT_COUNT; i++)
 		utrans_close(chain[i]);
@@ -56,7 +56,7 @@ static void gen_close_chains(void)
 
 /* ICU's answer for the code points cps[0..n): the whole chain, then keep_ascii. *units (when
  * not NULL): ICU's raw output length in UTF-16 units. */
-static void icu_answer(em_translit which, const uint32_t *cps, size_t n, char *out, size_t cap, int32_t *units)
+static inline void icu_answer(em_translit which, const uint32_t *cps, size_t n, char *out, size_t cap, int32_t *units)
 {
 	UChar buf[GEN_ICU_MAX];
 	int32_t len = 0;
@@ -77,7 +77,7 @@ static void icu_answer(em_translit which, const uint32_t *cps, size_t n, char *o
 }
 
 /* Opens path's temporary file (path.tmp, written into tmp) for the table. */
-static FILE *gen_open(const char *path, char *tmp, size_t cap)
+static inline FILE *gen_open(const char *path, char *tmp, size_t cap)
 {
 	snprintf(tmp, cap, "%s.tmp", path);
 	FILE *f = fopen(tmp, "w");
@@ -87,7 +87,7 @@ static FILE *gen_open(const char *path, char *tmp, size_t cap)
 }
 
 /* Closes the table and puts it in place: a build stopped halfway leaves no half table. */
-static void gen_close(FILE *f, const char *tmp, const char *path)
+static inline void gen_close(FILE *f, const char *tmp, const char *path)
 {
 	if (ferror(f) | fclose(f))
 		die("cannot write %s", tmp);
@@ -97,7 +97,7 @@ static void gen_close(FILE *f, const char *tmp, const char *path)
 
 /* Writes `static const char pool[]`: NUL-separated strings as one literal, octal escapes for
  * anything but letters, digits and spaces (no trigraphs, no encoding questions). */
-static void gen_write_pool(FILE *f, const char *pool, size_t len)
+static inline void gen_write_pool(FILE *f, const char *pool, size_t len)
 {
 	fprintf(f, "\nstatic const char pool[] =");
 	for (size_t k = 0; k < len; k++) {

@@ -20,6 +20,7 @@
 #include <unicode/utrans.h>
 
 #include "text/chain.h"
+#include "text/fold.h"
 #include "text/han.h"
 #include "text/letters.h"
 #include "text/text.h"
@@ -28,7 +29,9 @@
 static UTransliterator *prototypes[EM_TRANSLIT_COUNT];
 /* The chains without Latin-ASCII, and Latin-ASCII alone (chain.h); NULL: the whole chain only. */
 static UTransliterator *prefix_prototypes[EM_TRANSLIT_COUNT], *latin_ascii_prototype;
-static pthread_once_t prototype_once = PTHREAD_ONCE_INIT;
+/* The fold table (no ICU: see fold.h) first; ICU's transliterators, which take about 13 ms to
+ * set up in a process, only when a word needs them: the tables answer most words without. */
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT, chain_once = PTHREAD_ONCE_INIT;
 static pthread_key_t thread_key;
 /*
  * ICU's rule-based transliterators cost tens of microseconds per name (Arabic, Chinese), and
@@ -79,9 +82,9 @@ static void free_thread_trans(void *p)
 /*
  * Accented Latin (German, French, Spanish, Turkish, Vietnamese, Azerbaijani names) needs no
  * script conversion, only ICU's Latin-ASCII folding, and ICU's transliterator costs far more per
- * call than the folding itself. So Latin-ASCII is run once over the Latin blocks at start-up and
- * its answers kept in a table; text made only of those letters is folded from the table
- * (see bench/ for the figures). Anything else still goes through ICU.
+ * call than the folding itself. So the Latin blocks' rows of the Latin-ASCII table (fold.h) are
+ * kept as letters; text made only of those letters is folded from them (see bench/ for the
+ * figures). Anything else still goes through ICU.
  */
 #define FOLD_BLOCKS 2
 static const UChar32 fold_lo[FOLD_BLOCKS] = {0x00C0, 0x1E00};
@@ -99,7 +102,7 @@ static int fold_index(UChar32 c)
 	return -1;
 }
 
-/* The accented Latin letters' rows, from ICU's Latin-ASCII answers in post_table (below). */
+/* The accented Latin letters' rows, from the Latin-ASCII table (fold.h). */
 static void make_fold_table(void);
 /* Folds accented Latin from the table; -1 when the text holds anything the table lacks. */
 static int fold_latin(const char *utf8, size_t len, char *out, size_t cap)
@@ -139,69 +142,19 @@ static int fold_latin(const char *utf8, size_t len, char *out, size_t cap)
 /*
  * The non-Latin scripts' chains end with ICU's Latin-ASCII, which costs more than the rest of the
  * chain on a word (BGN/PCGN Russian writes accents and primes: 2.4 of 3.7 us a word). So the
- * chain runs without it (em_translit_open_prefix), and what it leaves is folded from a table of
- * Latin-ASCII's answers, a character at a time, taken from ICU at start-up for the characters
- * romanizations leave: Latin letters with marks, modifier letters and punctuation. A word with
- * any other character, or a combining mark, still goes through ICU's Latin-ASCII.
- * tests/test_translit_fold.c checks that both ways give the same for every non-Latin word of
- * the evaluation sets and the lists; fuzz_han compares them on random text.
+ * chain runs without it (em_translit_open_prefix), and what it leaves is folded from the table
+ * of Latin-ASCII's answers made at build time (fold.h). A word with any other character, or a
+ * combining mark, still goes through ICU's Latin-ASCII. tests/test_translit_fold.c checks that
+ * both ways give the same for every non-Latin word of the evaluation sets and the lists;
+ * fuzz_han compares them on random text.
  */
-#define POST_LO 0x0080
-#define POST_HI 0x02FF
-#define POST_LO2 0x1E00
-#define POST_HI2 0x1EFF
-#define POST_LO3 0x2000
-#define POST_HI3 0x206F
-#define POST_SIZE ((POST_HI - POST_LO + 1) + (POST_HI2 - POST_LO2 + 1) + (POST_HI3 - POST_LO3 + 1))
-typedef struct post_fold {
-	UChar out[4];
-	uint8_t len;
-	bool ok; /* false: not folded from the table */
-} post_fold;
-static post_fold post_table[POST_SIZE];
-
-static int post_index(UChar c)
-{
-	if (c >= POST_LO && c <= POST_HI)
-		return c - POST_LO;
-	if (c >= POST_LO2 && c <= POST_HI2)
-		return (POST_HI - POST_LO + 1) + (c - POST_LO2);
-	if (c >= POST_LO3 && c <= POST_HI3)
-		return (POST_HI - POST_LO + 1) + (POST_HI2 - POST_LO2 + 1) + (c - POST_LO3);
-	return -1;
-}
-
-static void make_post_table(void)
-{
-	if (!latin_ascii_prototype)
-		return;
-	for (UChar c = POST_LO; c <= POST_HI3; c++) {
-		int k = post_index(c);
-		if (k < 0)
-			continue;
-		/* Combining marks join the letter before them: ICU must see the pair. */
-		if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK || u_charType(c) == U_ENCLOSING_MARK ||
-		    u_charType(c) == U_COMBINING_SPACING_MARK || U16_IS_SURROGATE(c))
-			continue;
-		UChar buf[16] = {c};
-		int32_t len = 1, limit = 1;
-		UErrorCode st = U_ZERO_ERROR;
-		utrans_transUChars(latin_ascii_prototype, buf, &len, 16, 0, &limit, &st);
-		if (U_FAILURE(st) || len > 4)
-			continue;
-		memcpy(post_table[k].out, buf, (size_t)len * sizeof *buf);
-		post_table[k].len = (uint8_t)len;
-		post_table[k].ok = true;
-	}
-}
-
 /* A row of fold_table is the letters (1 to 3, lower-cased) Latin-ASCII writes for the character,
  * when it writes only letters. */
 static void make_fold_table(void)
 {
 	for (int b = 0; b < FOLD_BLOCKS; b++) {
 		for (UChar32 c = fold_lo[b]; c <= fold_hi[b]; c++) {
-			const post_fold *pf = &post_table[post_index((UChar)c)];
+			const em_fold *pf = &em_fold_icu[em_fold_index((uint32_t)c)];
 			if (!pf->ok || pf->len < 1 || pf->len > 3)
 				continue;
 			bool letters = true;
@@ -232,25 +185,29 @@ static int32_t post_fold_text(const UChar *buf, int32_t len, UChar *out, int32_t
 			out[o++] = c;
 			continue;
 		}
-		int k = post_index(c);
-		if (k < 0 || !post_table[k].ok || o + post_table[k].len > cap)
+		int k = em_fold_index(c);
+		if (k < 0 || !em_fold_icu[k].ok || o + em_fold_icu[k].len > cap)
 			return -1;
-		memcpy(out + o, post_table[k].out, post_table[k].len * sizeof *out);
-		o += post_table[k].len;
+		for (int u = 0; u < em_fold_icu[k].len; u++)
+			out[o++] = (UChar)em_fold_icu[k].out[u];
 	}
 	return o;
 }
 
-static void make_prototype(void)
+static void make_folds(void)
 {
-	latin_ascii_prototype = em_translit_open_latin_ascii();
-	make_post_table();
 	make_fold_table();
+	pthread_key_create(&thread_key, free_thread_trans);
+}
+
+static void make_chains(void)
+{
+	pthread_once(&fold_once, make_folds);
+	latin_ascii_prototype = em_translit_open_latin_ascii();
 	for (int i = 0; i < EM_TRANSLIT_COUNT; i++) {
 		prototypes[i] = em_translit_open((em_translit)i);
 		prefix_prototypes[i] = latin_ascii_prototype ? em_translit_open_prefix((em_translit)i) : NULL;
 	}
-	pthread_key_create(&thread_key, free_thread_trans);
 }
 
 static UTransliterator *thread_clone(UTransliterator *proto, UTransliterator **slot);
@@ -259,7 +216,7 @@ static UTransliterator *get_trans(em_translit which)
 {
 	if (thread_trans.t[which])
 		return thread_trans.t[which];
-	pthread_once(&prototype_once, make_prototype);
+	pthread_once(&chain_once, make_chains);
 	return thread_clone(prototypes[which], &thread_trans.t[which]);
 }
 
@@ -279,7 +236,7 @@ static UTransliterator *thread_clone(UTransliterator *proto, UTransliterator **s
 
 void em_text_prepare(void)
 {
-	pthread_once(&prototype_once, make_prototype);
+	pthread_once(&chain_once, make_chains);
 }
 
 void em_text_forget_words(void)
@@ -294,7 +251,7 @@ void em_text_forget_words(void)
 
 void em_text_thread_cleanup(void)
 {
-	pthread_once(&prototype_once, make_prototype);
+	pthread_once(&fold_once, make_folds);
 	pthread_setspecific(thread_key, NULL);
 	free_thread_trans(&thread_trans);
 }
@@ -331,10 +288,9 @@ static em_script_class dominant_script(const char *utf8, size_t len)
 	return (em_script_class)best;
 }
 
-/* One word (no spaces) to ASCII: a Chinese word from the table, else through the thread's
- * cache, else ICU. Returns its length. */
-static int word_to_ascii(UTransliterator *t, em_translit which, const char *w, size_t wl, char *out,
-			 size_t cap)
+/* One word (no spaces) to ASCII: a Cyrillic, Arabic or Chinese word from its table, else
+ * through the thread's cache, else ICU (set up on first need). Returns its length. */
+static int word_to_ascii(em_translit which, const char *w, size_t wl, char *out, size_t cap)
 {
 	if (cap == 0)
 		return -1;
@@ -366,6 +322,9 @@ static int word_to_ascii(UTransliterator *t, em_translit which, const char *w, s
 			return (int)n;
 		}
 	}
+	UTransliterator *t = get_trans(which);
+	if (!t)
+		return -1;
 	UChar buf[TRANSLIT_MAX * 3];
 	int32_t ulen = 0;
 	UErrorCode st = U_ZERO_ERROR;
@@ -457,7 +416,7 @@ int em_text_to_ascii_with(const char *utf8, size_t len, char *out, size_t cap, e
 		out[n] = '\0';
 		return (int)n;
 	}
-	pthread_once(&prototype_once, make_prototype);
+	pthread_once(&fold_once, make_folds);
 	int folded = fold_latin(utf8, len, out, cap);
 	if (folded >= 0)
 		return folded;
@@ -466,17 +425,14 @@ int em_text_to_ascii_with(const char *utf8, size_t len, char *out, size_t cap, e
 	/* The dominant non-Latin script decides how the tokens are compared later. */
 	if (script)
 		*script = dominant_script(utf8, len);
-	UTransliterator *t = get_trans(which);
-	if (!t)
-		return -1;
-	/* Word by word (split at spaces), each through the cache or ICU. */
+	/* Word by word (split at spaces), each from a table, the cache or ICU. */
 	size_t o = 0;
 	for (size_t w = 0; w <= len;) {
 		size_t e = w;
 		while (e < len && utf8[e] != ' ')
 			e++;
 		if (e > w) {
-			int n = word_to_ascii(t, which, utf8 + w, e - w, out + o, cap - o);
+			int n = word_to_ascii(which, utf8 + w, e - w, out + o, cap - o);
 			if (n < 0)
 				return -1;
 			o += (size_t)n;
