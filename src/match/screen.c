@@ -221,14 +221,14 @@ static float typo_similarity(const qterm *q, const em_vocab *v)
 	 * phonetic key (one edit in it gives at most 1 - 0.5 / lt). */
 	double sp = 0, st = 0;
 	if (lp >= 4) {
-		int dp = em_osa_distance_within(q->phon, q->plen, v->phon, v->plen, 2);
+		int dp = em_osa_distance_within(q->phon, q->plen, v->phon, v->plen, lp >= 8 ? 2 : 1);
 		if (dp == 1)
 			sp = one_edit_similarity(q->phon, q->plen, v->phon, v->plen);
 		else if (dp == 2 && lp >= 8)
 			sp = 1.0 - 1.4 / (double)lp;
 	}
 	if (lt >= 4 && sp < 1.0 - 0.5 / (double)lt) {
-		int dt = em_osa_distance_within(q->term.text, q->term.len, v->text, v->len, 2);
+		int dt = em_osa_distance_within(q->term.text, q->term.len, v->text, v->len, lt >= 8 ? 2 : 1);
 		if (dt == 1)
 			st = one_edit_similarity(q->term.text, q->term.len, v->text, v->len);
 		else if (dt == 2 && lt >= 8)

@@ -267,7 +267,10 @@ int em_osa_distance_within(const char *a, size_t la, const char *b, size_t lb, i
 	if (la == 0 || lb == 0)
 		return (int)(la + lb);
 	/* What is left differs in its first and last letters: most pairs screening compares end
-	 * here, without the bit-parallel pass. */
+	 * here, without the bit-parallel pass. One edit leaves at most two letters a side (a
+	 * letter replaced, added or dropped, two swapped), so more is beyond a bound of one. */
+	if (max <= 1 && (la > 2 || lb > 2))
+		return max + 1;
 	int d;
 	if (la <= 2 && lb <= 2)
 		d = la == 1 && lb == 1 ? 1 : la == 2 && lb == 2 && a[0] == b[1] && a[1] == b[0] ? 1 : 2;
