@@ -282,6 +282,26 @@ static void key_maps(void)
 	CHECK(em_keymap_get(&scr->by_phon, "zzzzqqq", 7, &n) == NULL && n == 0);
 	em_keymap empty = {0};
 	CHECK(em_keymap_get(&empty, "karimi", 6, &n) == NULL && n == 0);
+	/* A deletion's hash from the prefix and suffix hashes is the deleted key's own hash. */
+	static const char *const keys[] = {"karimi", "aabbcc", "mohammad", "xyz", "abcd"};
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		const char *key = keys[k];
+		size_t len = strlen(key);
+		uint64_t h[EM_KEYMAP_KEY_MAX + 1];
+		for (int distinct = 0; distinct < 2; distinct++) {
+			size_t nh = em_keymap_deletion_hashes(key, len, distinct, h), at = 0;
+			CHECK(h[at++] == em_keymap_hash(key, len));
+			for (size_t i = 0; len >= 4 && i < len; i++) {
+				if (distinct && i > 0 && key[i] == key[i - 1])
+					continue;
+				char del[16];
+				memcpy(del, key, i);
+				memcpy(del + i, key + i + 1, len - i - 1);
+				CHECK(at < nh && h[at++] == em_keymap_hash(del, len - 1));
+			}
+			CHECK_EQ_INT((int)at, (int)nh);
+		}
+	}
 }
 
 int main(void)

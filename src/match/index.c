@@ -123,10 +123,15 @@ typedef struct hash_vec {
 	size_t n, cap;
 } hash_vec;
 
-/* FNV-1a, then a finalizer (MurmurHash3's fmix64) so that the low bits pick slots well; never 0. */
-uint64_t em_keymap_hash(const char *key, size_t len)
+/*
+ * A polynomial hash of the letters, then a finalizer (MurmurHash3's fmix64) so that the low bits
+ * pick slots well; never 0. Polynomial, so that the hashes of a key's one-letter deletions come
+ * from its prefix and suffix hashes in a multiply and an add each (em_keymap_deletion_hashes).
+ */
+#define KEY_BASE 0x100000001B3ULL
+
+static uint64_t key_finish(uint64_t h)
 {
-	uint64_t h = em_hash_bytes(key, len);
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
@@ -135,7 +140,40 @@ uint64_t em_keymap_hash(const char *key, size_t len)
 	return h ? h : 1;
 }
 
-static int hash_push(hash_vec *v, const char *key, size_t len, uint32_t val)
+uint64_t em_keymap_hash(const char *key, size_t len)
+{
+	uint64_t h = 0;
+	for (size_t i = 0; i < len; i++)
+		h = h * KEY_BASE + (unsigned char)key[i];
+	return key_finish(h);
+}
+
+size_t em_keymap_deletion_hashes(const char *key, size_t len, bool distinct, uint64_t *out)
+{
+	size_t n = 0;
+	out[n++] = em_keymap_hash(key, len);
+	if (len < 4 || len > EM_KEYMAP_KEY_MAX)
+		return n;
+	/* pre[i]: the hash of key[0 .. i); suf[i]: of key[i .. len) as the end of a longer key. */
+	uint64_t pre[EM_KEYMAP_KEY_MAX + 1], suf[EM_KEYMAP_KEY_MAX + 1], pw[EM_KEYMAP_KEY_MAX + 1];
+	pre[0] = 0;
+	pw[0] = 1;
+	for (size_t i = 0; i < len; i++) {
+		pre[i + 1] = pre[i] * KEY_BASE + (unsigned char)key[i];
+		pw[i + 1] = pw[i] * KEY_BASE;
+	}
+	suf[len] = 0;
+	for (size_t i = len; i-- > 0;)
+		suf[i] = (unsigned char)key[i] * pw[len - 1 - i] + suf[i + 1];
+	for (size_t i = 0; i < len; i++) {
+		if (distinct && i > 0 && key[i] == key[i - 1])
+			continue;
+		out[n++] = key_finish(pre[i] * pw[len - 1 - i] + suf[i + 1]);
+	}
+	return n;
+}
+
+static int hash_push(hash_vec *v, uint64_t hash, uint32_t val)
 {
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 4096;
@@ -149,7 +187,7 @@ static int hash_push(hash_vec *v, const char *key, size_t len, uint32_t val)
 		v->vals = p;
 		v->cap = cap;
 	}
-	v->hash[v->n] = em_keymap_hash(key, len);
+	v->hash[v->n] = hash;
 	v->vals[v->n++] = val;
 	return 0;
 }
@@ -164,19 +202,11 @@ static void hash_vec_free(hash_vec *v)
 /* A key and its one-letter deletions (deleting either of two equal letters gives one key). */
 static int push_deletions(hash_vec *v, const char *key, size_t len, uint32_t val)
 {
-	int rc = hash_push(v, key, len, val);
-	if (rc || len < 4)
-		return rc;
-	char buf[EM_TEXT_MAX_TOKEN * 2];
-	if (len > sizeof buf)
-		return 0;
-	for (size_t i = 0; i < len && !rc; i++) {
-		if (i > 0 && key[i] == key[i - 1])
-			continue;
-		memcpy(buf, key, i);
-		memcpy(buf + i, key + i + 1, len - i - 1);
-		rc = hash_push(v, buf, len - 1, val);
-	}
+	uint64_t h[EM_KEYMAP_KEY_MAX + 1];
+	size_t n = em_keymap_deletion_hashes(key, len, true, h);
+	int rc = 0;
+	for (size_t k = 0; k < n && !rc; k++)
+		rc = hash_push(v, h[k], val);
 	return rc;
 }
 

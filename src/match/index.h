@@ -126,6 +126,13 @@ const uint32_t *em_keymap_get(const em_keymap *m, const char *key, size_t len, s
 
 /* The hash a key map files a key by, and the values filed under a hash. */
 uint64_t em_keymap_hash(const char *key, size_t len);
+/*
+ * The hashes of a key and, from four letters on (and up to EM_KEYMAP_KEY_MAX), of its
+ * one-letter deletions in order, into out (len + 1 at most); with `distinct`, deleting the
+ * second of two equal letters is skipped (the same key). Returns how many.
+ */
+#define EM_KEYMAP_KEY_MAX 128
+size_t em_keymap_deletion_hashes(const char *key, size_t len, bool distinct, uint64_t *out);
 const uint32_t *em_keymap_get_hash(const em_keymap *m, uint64_t h, size_t *n);
 
 /* Starts fetching the slot of hash h into the cache, for a lookup soon after. */

@@ -254,28 +254,7 @@ static bool typo_target(const em_vocab *e)
 	return e->cls == EM_TERM_NAME || (e->cls == EM_TERM_STOP && e->len >= 5);
 }
 
-enum { MAX_KEYS = EM_TEXT_MAX_TOKEN * 2 + 1 }; /* a key and its deletions */
-
-/*
- * The hashes (em_keymap_hash) of a key and, from four letters on, of its one-letter deletions in
- * order; with `distinct`, deleting the second of two equal letters is skipped (the same key).
- */
-static size_t deletion_hashes(const char *key, size_t len, bool distinct, uint64_t *hash)
-{
-	size_t nk = 0;
-	hash[nk++] = em_keymap_hash(key, len);
-	if (len < 4 || len >= MAX_KEYS)
-		return nk;
-	char buf[MAX_KEYS];
-	for (size_t i = 0; i < len; i++) {
-		if (distinct && i > 0 && key[i] == key[i - 1])
-			continue;
-		memcpy(buf, key, i);
-		memcpy(buf + i, key + i + 1, len - i - 1);
-		hash[nk++] = em_keymap_hash(buf, len - 1);
-	}
-	return nk;
-}
+enum { MAX_KEYS = EM_KEYMAP_KEY_MAX + 1 }; /* a key and its deletions */
 
 /* A key's and its deletions' values in a key map: vals[k][0 .. n[k]) for key k (0: the key). */
 typedef struct key_lookups {
@@ -285,7 +264,7 @@ typedef struct key_lookups {
 } key_lookups;
 
 /*
- * Looks a key and its deletions (deletion_hashes) up in m. The key maps are larger than the
+ * Looks a key and its deletions (em_keymap_deletion_hashes) up in m. The key maps are larger than the
  * caches: the slots of all the keys are fetched first, then their values, then the vocabulary
  * entries those name, so that a word's memory accesses overlap instead of queueing.
  */
@@ -293,7 +272,7 @@ static void look_up_deletions(const em_screener *s, const em_keymap *m, const ch
 			      key_lookups *kl)
 {
 	uint64_t hash[MAX_KEYS];
-	size_t nk = kl->nk = deletion_hashes(key, len, distinct, hash);
+	size_t nk = kl->nk = em_keymap_deletion_hashes(key, len, distinct, hash);
 	for (size_t k = 0; k < nk; k++)
 		em_keymap_prefetch(m, hash[k]);
 	for (size_t k = 0; k < nk; k++) {
