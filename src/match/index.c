@@ -532,6 +532,30 @@ static void *prepare_text(void *arg)
 	return NULL;
 }
 
+/* The signature (em_skel_sig) of the skeletons of a name's runs of two or three terms written
+ * together, as join_skeleton_agrees in screen.c compares them: articles left in, and out. */
+static uint64_t run_skeleton_signature(const em_screener *s, const em_iname *nm)
+{
+	uint64_t sig = 0;
+	char buf[EM_TEXT_MAX_TOKEN * 6 + 4];
+	for (size_t st = 0; st + 1 < nm->n_terms; st++)
+		for (size_t np = 2; np <= 3 && st + np <= nm->n_terms; np++)
+			for (int assimilate = 0; assimilate < 2; assimilate++) {
+				size_t o = 0;
+				for (size_t k = 0; k < np; k++) {
+					size_t t = nm->terms + st + k, sl = s->term_skel_len[t];
+					if (assimilate && k + 1 < np && em_assimilated_article(s->term_orig[t], s->term_orig[t + 1]))
+						continue;
+					if (o + sl >= sizeof buf)
+						return ~(uint64_t)0; /* too long to spell out: any skeleton may fit */
+					memcpy(buf + o, s->term_skel[t], sl);
+					o += sl;
+				}
+				sig |= em_skel_sig((uint32_t)em_hash_bytes(buf, o));
+			}
+	return sig;
+}
+
 /* Whether any name needs more than ASCII (and so ICU, or its folding table). */
 static bool any_non_ascii(const em_screener *s)
 {
@@ -675,14 +699,17 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		r->skels = em_run_mask(s->term_skel_len + nm->terms, nm->n_terms);
 		r->first = 0;
 		r->words = r->word_skels = 0;
+		r->word_skel_sig = 0;
 		for (size_t t = 0; t < nm->n_terms; t++) {
 			size_t k = nm->terms + t;
 			r->first |= em_letter_bit(s->term_first[k]);
 			if (s->term_orig_len[k] >= 4) {
 				r->words |= (uint64_t)1 << (s->term_orig_len[k] < 63 ? s->term_orig_len[k] : 63);
 				r->word_skels |= (uint64_t)1 << (s->term_skel_len[k] < 63 ? s->term_skel_len[k] : 63);
+				r->word_skel_sig |= em_skel_sig(s->term_skel_hash[k]);
 			}
 		}
+		r->run_skel_sig = run_skeleton_signature(s, nm);
 	}
 
 	s->legal_vocab = malloc((s->n_vocab ? s->n_vocab : 1) * sizeof *s->legal_vocab);

@@ -76,7 +76,27 @@ typedef struct em_name_runs {
 	uint64_t words; /* the lengths of its terms of four letters or more, as bits (63: 63 or more) */
 	uint64_t word_skels; /* those terms' skeleton lengths */
 	uint32_t first; /* the terms' first letters (em_letter_bit) */
+	/* The skeleton hashes (em_skel_sig) of every run of two or three terms written together,
+	 * with assimilated articles left in and out, and of every term of four letters or more:
+	 * which query words Arabic-script joins could pair, for the bounds. */
+	uint64_t run_skel_sig, word_skel_sig;
 } em_name_runs;
+
+/* A skeleton's hash (em_hash_bytes, low 32 bits) as two bits of a 64-bit signature: a set of
+ * hashes in one word, to rule out most skeletons no run or term has (a filter, never a proof). */
+static inline uint64_t em_skel_sig(uint32_t h)
+{
+	return (uint64_t)1 << (h & 63) | (uint64_t)1 << ((h >> 6) & 63);
+}
+
+/* Whether `word`, before `next`, is an article Latin spellings may leave out ("shms al dyn" is
+ * Shamsuddin: before a sun letter the article is only a doubled letter). */
+static inline bool em_assimilated_article(const char *word, const char *next)
+{
+	char c = next[0];
+	return word[0] == 'a' && word[1] == 'l' && word[2] == '\0' &&
+	       (c == 't' || c == 'd' || c == 'r' || c == 'z' || c == 's' || c == 'l' || c == 'n');
+}
 
 /* A letter's bit in a 32-bit set (letters may share one: a filter, never a proof). */
 static inline uint32_t em_letter_bit(char c)

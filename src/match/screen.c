@@ -64,6 +64,7 @@ typedef struct qrun {
 	char orig[EM_TEXT_MAX_TOKEN * 3 + 4];
 	char skel[2][EM_TEXT_MAX_TOKEN * 6 + 4];
 	size_t olen, slen[2]; /* olen 0: no spelling (a part is empty) */
+	uint64_t sig[2];      /* em_skel_sig of each skeleton */
 } qrun;
 
 typedef struct query_ctx {
@@ -90,6 +91,7 @@ typedef struct query_ctx {
 	 * (both ways; 0 is empty, see run_skel_has), and their spelt lengths by first letter. */
 	uint32_t run_skel_set[RUN_SKEL_SLOTS];
 	uint64_t run_lens_by_first[32];
+	uint64_t word_sig[EM_TEXT_MAX_TOKENS]; /* em_skel_sig of each term's skeleton */
 } query_ctx;
 
 /* Per-thread scratch: one accumulator per indexed name, reset after each query. */
@@ -764,18 +766,6 @@ static void load_terms(query_ctx *c, const em_terms *terms)
 }
 
 /* Letters the Arabic article assimilates to: "al-din" is written "ud-din", "ad-din". */
-static bool sun_letter(char c)
-{
-	return c == 't' || c == 'd' || c == 'r' || c == 'z' || c == 's' || c == 'l' || c == 'n';
-}
-
-/* Whether `word`, before `next`, is an article Latin spellings may leave out ("shms al dyn" is
- * Shamsuddin: before a sun letter the article is only a doubled letter). */
-static bool assimilated_article(const char *word, const char *next)
-{
-	return strcmp(word, "al") == 0 && sun_letter(next[0]);
-}
-
 /* The set's value for a hash: never 0, which marks an empty slot. */
 static uint32_t run_skel_key(uint32_t h)
 {
@@ -823,13 +813,15 @@ static void build_runs(query_ctx *c)
 			for (int assimilate = 0; assimilate < 2; assimilate++) {
 				o = 0;
 				for (size_t j = i; j < i + np; j++) {
-					if (assimilate && j + 1 < i + np && assimilated_article(c->q[j].term.orig, c->q[j + 1].term.orig))
+					if (assimilate && j + 1 < i + np && em_assimilated_article(c->q[j].term.orig, c->q[j + 1].term.orig))
 						continue;
 					memcpy(r->skel[assimilate] + o, c->q[j].skel, c->q[j].slen);
 					o += c->q[j].slen;
 				}
 				r->slen[assimilate] = o;
-				run_skel_add(c, (uint32_t)em_hash_bytes(r->skel[assimilate], o));
+				uint32_t h = (uint32_t)em_hash_bytes(r->skel[assimilate], o);
+				run_skel_add(c, h);
+				r->sig[assimilate] = em_skel_sig(h);
 			}
 			if (r->olen)
 				c->run_lens_by_first[(unsigned char)r->orig[0] % 32] |= (uint64_t)1 << (r->olen < 63 ? r->olen : 63);
@@ -860,8 +852,10 @@ static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q,
 	c->runs = em_run_mask(lens, c->n);
 	c->skel_runs = em_run_mask(skels, c->n);
 	c->first = 0;
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
 		c->first |= em_letter_bit(c->q[i].term.orig[0]);
+		c->word_sig[i] = em_skel_sig((uint32_t)em_hash_bytes(c->q[i].skel, c->q[i].slen));
+	}
 	build_runs(c);
 }
 
@@ -891,7 +885,7 @@ static size_t concat_parts(char *buf, size_t cap, const char *const *parts, size
 	for (size_t k = 0; k < np; k++) {
 		const char *p = parts[k];
 		size_t n = strlen(p);
-		if (assimilate && k + 1 < np && assimilated_article(p, parts[k + 1]))
+		if (assimilate && k + 1 < np && em_assimilated_article(p, parts[k + 1]))
 			continue;
 		if (bl + n + 1 > cap || n == 0)
 			return 0;
@@ -1075,7 +1069,7 @@ static bool join_skeleton_agrees(const join_side *one, const join_side *many, bo
 {
 	size_t ssl = one->slen[0], o = 0;
 	for (size_t k = 0; k < many->n; k++) {
-		if (assimilate && k + 1 < many->n && assimilated_article(many->text[k], many->text[k + 1]))
+		if (assimilate && k + 1 < many->n && em_assimilated_article(many->text[k], many->text[k + 1]))
 			continue;
 		size_t pl = many->slen[k];
 		if (o + pl > ssl || memcmp(one->skel[0] + o, many->skel[k], pl) != 0)
@@ -1160,24 +1154,37 @@ static bool mask_has(uint64_t m, size_t lo, size_t hi)
 	return (m & want) != 0;
 }
 
-/* Whether query term i may be listed terms written together, by lengths and first letters. */
+/* Whether a signature (em_skel_sig) may hold a skeleton whose own signature is `one`. */
+static bool sig_may_have(uint64_t sig, uint64_t one)
+{
+	return (sig & one) == one;
+}
+
+/*
+ * Whether query term i may be listed terms written together, by lengths and first letters, and
+ * in Arabic script by skeletons (join_skeleton_agrees wants the runs' skeletons to be the
+ * word's, which the name's run signature may rule out).
+ */
 static bool query_term_may_join(const query_ctx *c, size_t i, const em_name_runs *r)
 {
 	const qterm *qt = &c->q[i];
 	return qt->term.orig_len >= 4 &&
 	       (((r->first & em_letter_bit(qt->term.orig[0])) &&
 		 mask_has(r->lens, qt->term.orig_len - 1u, qt->term.orig_len + 1u)) ||
-		(c->script == EM_SCRIPT_ABJAD && mask_has(r->skels, qt->slen, qt->slen + 1u)));
+		(c->script == EM_SCRIPT_ABJAD && mask_has(r->skels, qt->slen, qt->slen + 1u) &&
+		 sig_may_have(r->run_skel_sig, c->word_sig[i])));
 }
 
-/* Whether listed term t may be query terms written together, by lengths and first letters. */
+/* Whether listed term t may be query terms written together, by lengths and first letters, and
+ * in Arabic script by the set of the query runs' skeletons. */
 static bool listed_term_may_join(const query_ctx *c, size_t t)
 {
 	const em_screener *s = c->s;
 	return s->term_orig_len[t] >= 4 &&
 	       (((c->first & em_letter_bit(s->term_first[t])) &&
 		 mask_has(c->runs, s->term_orig_len[t] - 1u, s->term_orig_len[t] + 1u)) ||
-		(c->script == EM_SCRIPT_ABJAD && mask_has(c->skel_runs, s->term_skel_len[t], s->term_skel_len[t] + 1u)));
+		(c->script == EM_SCRIPT_ABJAD && mask_has(c->skel_runs, s->term_skel_len[t], s->term_skel_len[t] + 1u) &&
+		 run_skel_has(c, s->term_skel_hash[t])));
 }
 
 /* Whether any word of either side may be a run of the other's written together. */
@@ -1366,8 +1373,10 @@ static bool run_fits_masks(const query_ctx *c, const em_name_runs *r, size_t sta
 		tl += c->q[k].term.orig_len;
 		ts += c->q[k].slen;
 	}
+	const qrun *run = &c->qruns[c->run_at[np - 2][start]];
 	return ((r->first & em_letter_bit(c->q[start].term.orig[0])) && mask_has(r->words, tl ? tl - 1 : 0, tl + 1)) ||
-	       (c->script == EM_SCRIPT_ABJAD && mask_has(r->word_skels, ts ? ts - 1 : 0, ts));
+	       (c->script == EM_SCRIPT_ABJAD && mask_has(r->word_skels, ts ? ts - 1 : 0, ts) &&
+		(sig_may_have(r->word_skel_sig, run->sig[0]) || sig_may_have(r->word_skel_sig, run->sig[1])));
 }
 
 /*
@@ -1488,7 +1497,7 @@ static void mark_joins(const query_ctx *c, const em_iname *nm, const join_lens *
 				/* The skeletons written together begin with the first word's (unless it is an
 				 * article that may be left out, or has none): the query word's must too. */
 				size_t t0 = nm->terms + j;
-				if (!spelled && s->term_skel_len[t0] && !assimilated_article(s->term_orig[t0], s->term_orig[t0 + 1]) &&
+				if (!spelled && s->term_skel_len[t0] && !em_assimilated_article(s->term_orig[t0], s->term_orig[t0 + 1]) &&
 				    s->term_skel[t0][0] != one.skel[0][0])
 					continue;
 				join_side many = {.n = np};
