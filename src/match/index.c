@@ -556,6 +556,30 @@ static uint64_t run_skeleton_signature(const em_screener *s, const em_iname *nm)
 	return sig;
 }
 
+/* The signature of a name's runs of two or three terms spelt together in four to six letters
+ * (longer ones are compared within an edit, by length only; see EM_JOIN_EXACT_BELOW). */
+static uint64_t run_text_signature(const em_screener *s, const em_iname *nm)
+{
+	uint64_t sig = 0;
+	char buf[EM_JOIN_EXACT_BELOW];
+	for (size_t st = 0; st + 1 < nm->n_terms; st++)
+		for (size_t np = 2; np <= 3 && st + np <= nm->n_terms; np++) {
+			size_t o = 0;
+			bool fits = true;
+			for (size_t k = 0; k < np && fits; k++) {
+				size_t t = nm->terms + st + k, len = s->term_orig_len[t];
+				fits = len > 0 && o + len < EM_JOIN_EXACT_BELOW;
+				if (fits) {
+					memcpy(buf + o, s->term_orig[t], len);
+					o += len;
+				}
+			}
+			if (fits && o >= 4)
+				sig |= em_skel_sig((uint32_t)em_hash_bytes(buf, o));
+		}
+	return sig;
+}
+
 /* Whether any name needs more than ASCII (and so ICU, or its folding table). */
 static bool any_non_ascii(const em_screener *s)
 {
@@ -699,7 +723,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		r->skels = em_run_mask(s->term_skel_len + nm->terms, nm->n_terms);
 		r->first = 0;
 		r->words = r->word_skels = 0;
-		r->word_skel_sig = 0;
+		r->word_skel_sig = r->word_text_sig = r->prefix_sig = 0;
 		for (size_t t = 0; t < nm->n_terms; t++) {
 			size_t k = nm->terms + t;
 			r->first |= em_letter_bit(s->term_first[k]);
@@ -707,9 +731,13 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 				r->words |= (uint64_t)1 << (s->term_orig_len[k] < 63 ? s->term_orig_len[k] : 63);
 				r->word_skels |= (uint64_t)1 << (s->term_skel_len[k] < 63 ? s->term_skel_len[k] : 63);
 				r->word_skel_sig |= em_skel_sig(s->term_skel_hash[k]);
+				if (s->term_orig_len[k] < EM_JOIN_EXACT_BELOW)
+					r->word_text_sig |= em_skel_sig((uint32_t)em_hash_bytes(s->term_orig[k], s->term_orig_len[k]));
+				r->prefix_sig |= em_skel_sig((uint32_t)em_hash_bytes(s->term_orig[k], 3));
 			}
 		}
 		r->run_skel_sig = run_skeleton_signature(s, nm);
+		r->run_text_sig = run_text_signature(s, nm);
 	}
 
 	s->legal_vocab = malloc((s->n_vocab ? s->n_vocab : 1) * sizeof *s->legal_vocab);

@@ -80,7 +80,16 @@ typedef struct em_name_runs {
 	 * with assimilated articles left in and out, and of every term of four letters or more:
 	 * which query words Arabic-script joins could pair, for the bounds. */
 	uint64_t run_skel_sig, word_skel_sig;
+	/* The same for spellings, where joins want them equal (words of fewer than seven letters):
+	 * the runs spelt in four to six letters, and the terms of four to six. */
+	uint64_t run_text_sig, word_text_sig;
+	/* The first three letters of the terms of four letters or more: which query words may be
+	 * one of them cut short (align). */
+	uint64_t prefix_sig;
 } em_name_runs;
+
+/* Joined words are compared letter for letter below this length, and within an edit from it. */
+#define EM_JOIN_EXACT_BELOW 7
 
 /* A skeleton's hash (em_hash_bytes, low 32 bits) as two bits of a 64-bit signature: a set of
  * hashes in one word, to rule out most skeletons no run or term has (a filter, never a proof). */

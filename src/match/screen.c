@@ -65,6 +65,7 @@ typedef struct qrun {
 	char skel[2][EM_TEXT_MAX_TOKEN * 6 + 4];
 	size_t olen, slen[2]; /* olen 0: no spelling (a part is empty) */
 	uint64_t sig[2];      /* em_skel_sig of each skeleton */
+	uint64_t text_sig;    /* and of the spelling, when it has fewer than EM_JOIN_EXACT_BELOW letters */
 } qrun;
 
 typedef struct query_ctx {
@@ -92,6 +93,8 @@ typedef struct query_ctx {
 	uint32_t run_skel_set[RUN_SKEL_SLOTS];
 	uint64_t run_lens_by_first[32];
 	uint64_t word_sig[EM_TEXT_MAX_TOKENS]; /* em_skel_sig of each term's skeleton */
+	uint64_t word_text_sig[EM_TEXT_MAX_TOKENS]; /* and of its spelling, when shorter than EM_JOIN_EXACT_BELOW */
+	uint64_t last_prefix_sig; /* of the last term's first three letters (em_name_runs.prefix_sig) */
 } query_ctx;
 
 /* Per-thread scratch: one accumulator per indexed name, reset after each query. */
@@ -810,6 +813,7 @@ static void build_runs(query_ctx *c)
 			}
 			r->orig[o] = '\0';
 			r->olen = spelt ? o : 0;
+			r->text_sig = r->olen && r->olen < EM_JOIN_EXACT_BELOW ? em_skel_sig((uint32_t)em_hash_bytes(r->orig, o)) : 0;
 			for (int assimilate = 0; assimilate < 2; assimilate++) {
 				o = 0;
 				for (size_t j = i; j < i + np; j++) {
@@ -855,7 +859,11 @@ static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q,
 	for (size_t i = 0; i < c->n; i++) {
 		c->first |= em_letter_bit(c->q[i].term.orig[0]);
 		c->word_sig[i] = em_skel_sig((uint32_t)em_hash_bytes(c->q[i].skel, c->q[i].slen));
+		c->word_text_sig[i] = em_skel_sig((uint32_t)em_hash_bytes(c->q[i].term.orig, c->q[i].term.orig_len));
 	}
+	c->last_prefix_sig = c->n && c->q[c->n - 1].term.orig_len >= 3
+				     ? em_skel_sig((uint32_t)em_hash_bytes(c->q[c->n - 1].term.orig, 3))
+				     : 0;
 	build_runs(c);
 }
 
@@ -1168,9 +1176,12 @@ static bool sig_may_have(uint64_t sig, uint64_t one)
 static bool query_term_may_join(const query_ctx *c, size_t i, const em_name_runs *r)
 {
 	const qterm *qt = &c->q[i];
-	return qt->term.orig_len >= 4 &&
+	size_t ql = qt->term.orig_len;
+	/* Spelt: equal to a run's spelling below EM_JOIN_EXACT_BELOW letters, else within an edit. */
+	return ql >= 4 &&
 	       (((r->first & em_letter_bit(qt->term.orig[0])) &&
-		 mask_has(r->lens, qt->term.orig_len - 1u, qt->term.orig_len + 1u)) ||
+		 (ql < EM_JOIN_EXACT_BELOW ? sig_may_have(r->run_text_sig, c->word_text_sig[i])
+					   : mask_has(r->lens, ql - 1u, ql + 1u))) ||
 		(c->script == EM_SCRIPT_ABJAD && mask_has(r->skels, qt->slen, qt->slen + 1u) &&
 		 sig_may_have(r->run_skel_sig, c->word_sig[i])));
 }
@@ -1364,6 +1375,13 @@ static bool may_be_cut_short(const query_ctx *c)
 	return c->n >= 3 && c->q[c->n - 1].term.cls == EM_TERM_NAME && c->q[c->n - 1].term.orig_len >= 3;
 }
 
+/* The same, for a name that may have a word the last query term begins (same first three
+ * letters, by the name's prefix signature). */
+static bool may_be_cut_short_of(const query_ctx *c, const em_name_runs *r)
+{
+	return may_be_cut_short(c) && sig_may_have(r->prefix_sig, c->last_prefix_sig);
+}
+
 /* Whether query terms start .. start + np - 1 may be one listed word of the name written
  * together, judging the name only by its em_name_runs masks. */
 static bool run_fits_masks(const query_ctx *c, const em_name_runs *r, size_t start, size_t np)
@@ -1374,7 +1392,12 @@ static bool run_fits_masks(const query_ctx *c, const em_name_runs *r, size_t sta
 		ts += c->q[k].slen;
 	}
 	const qrun *run = &c->qruns[c->run_at[np - 2][start]];
-	return ((r->first & em_letter_bit(c->q[start].term.orig[0])) && mask_has(r->words, tl ? tl - 1 : 0, tl + 1)) ||
+	/* A listed word of fewer than EM_JOIN_EXACT_BELOW letters must be the run's spelling; a
+	 * longer one within an edit of it. */
+	uint64_t long_words = r->words & ~(((uint64_t)1 << EM_JOIN_EXACT_BELOW) - 1);
+	return ((r->first & em_letter_bit(c->q[start].term.orig[0])) &&
+		((run->text_sig && sig_may_have(r->word_text_sig, run->text_sig)) ||
+		 mask_has(long_words, tl ? tl - 1 : 0, tl + 1))) ||
 	       (c->script == EM_SCRIPT_ABJAD && mask_has(r->word_skels, ts ? ts - 1 : 0, ts) &&
 		(sig_may_have(r->word_skel_sig, run->sig[0]) || sig_may_have(r->word_skel_sig, run->sig[1])));
 }
@@ -1400,7 +1423,7 @@ static float mask_pairs(const query_ctx *c, const em_name_runs *r, bool joins, b
 			least = (float)SIM_JOINED;
 		}
 	}
-	if (may_be_cut_short(c)) {
+	if (may_be_cut_short_of(c, r)) {
 		qpair[c->n - 1] = true;
 		least = least > (float)SIM_TRUNCATED ? least : (float)SIM_TRUNCATED;
 	}
@@ -1412,11 +1435,11 @@ static float mask_pairs(const query_ctx *c, const em_name_runs *r, bool joins, b
  * or is no name word (those pair through their own matches), or is an Arabic-script word of one
  * consonant (compared in align itself), or may be the name cut short.
  */
-static bool paired_by_reach(const query_ctx *c, size_t i, uint64_t reached)
+static bool paired_by_reach(const query_ctx *c, const em_name_runs *r, size_t i, uint64_t reached)
 {
 	const qterm *qt = &c->q[i];
 	return ((reached >> i) & 1) || qt->term.cls != EM_TERM_NAME || (c->script == EM_SCRIPT_ABJAD && qt->slen == 1) ||
-	       (i == c->n - 1 && may_be_cut_short(c));
+	       (i == c->n - 1 && may_be_cut_short_of(c, r));
 }
 
 /*
@@ -1431,7 +1454,7 @@ static double reach_bound(const query_ctx *c, const em_iname *nm, const em_name_
 	double u = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		const qterm *qt = &c->q[i];
-		if (paired_by_reach(c, i, reached) || (qt->term.orig_len >= 4 && query_term_may_join(c, i, r)))
+		if (paired_by_reach(c, r, i, reached) || (qt->term.orig_len >= 4 && query_term_may_join(c, i, r)))
 			continue;
 		/* In a run of query terms a listed word may be (mask_pairs' test). */
 		bool in_run = false;
@@ -1568,7 +1591,7 @@ static double reach_join_bound(const query_ctx *c, const em_iname *nm, const joi
 {
 	bool paired[EM_TEXT_MAX_TOKENS], qpair[EM_TEXT_MAX_TOKENS], any = false;
 	for (size_t i = 0; i < c->n; i++) {
-		paired[i] = qpair[i] = paired_by_reach(c, i, reached);
+		paired[i] = qpair[i] = paired_by_reach(c, L->runs, i, reached);
 		any |= !paired[i];
 	}
 	if (!any)
