@@ -580,6 +580,32 @@ static uint64_t run_text_signature(const em_screener *s, const em_iname *nm)
 	return sig;
 }
 
+/* The affix signature (em_affix_sigs) of a name's runs of two or three terms spelt together in
+ * six letters or more: what a long query word one edit from such a run shares with it. */
+static uint64_t run_affix_signature(const em_screener *s, const em_iname *nm)
+{
+	uint64_t sig = 0;
+	char buf[EM_TEXT_MAX_TOKEN * 3 + 4];
+	for (size_t st = 0; st + 1 < nm->n_terms; st++)
+		for (size_t np = 2; np <= 3 && st + np <= nm->n_terms; np++) {
+			size_t o = 0;
+			bool fits = true;
+			for (size_t k = 0; k < np && fits; k++) {
+				size_t t = nm->terms + st + k, len = s->term_orig_len[t];
+				fits = len > 0 && o + len < sizeof buf;
+				if (fits) {
+					memcpy(buf + o, s->term_orig[t], len);
+					o += len;
+				}
+			}
+			if (!fits)
+				return ~(uint64_t)0; /* an empty or very long word: any run may fit */
+			if (o >= EM_JOIN_EXACT_BELOW - 1)
+				sig |= em_affix_sigs(buf, o);
+		}
+	return sig;
+}
+
 /* Whether any name needs more than ASCII (and so ICU, or its folding table). */
 static bool any_non_ascii(const em_screener *s)
 {
@@ -723,7 +749,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		r->skels = em_run_mask(s->term_skel_len + nm->terms, nm->n_terms);
 		r->first = 0;
 		r->words = r->word_skels = 0;
-		r->word_skel_sig = r->word_text_sig = r->prefix_sig = 0;
+		r->word_skel_sig = r->word_text_sig = r->prefix_sig = r->long_affix_sig = 0;
 		for (size_t t = 0; t < nm->n_terms; t++) {
 			size_t k = nm->terms + t;
 			r->first |= em_letter_bit(s->term_first[k]);
@@ -734,10 +760,13 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 				if (s->term_orig_len[k] < EM_JOIN_EXACT_BELOW)
 					r->word_text_sig |= em_skel_sig((uint32_t)em_hash_bytes(s->term_orig[k], s->term_orig_len[k]));
 				r->prefix_sig |= em_skel_sig((uint32_t)em_hash_bytes(s->term_orig[k], 3));
+				if (s->term_orig_len[k] >= EM_JOIN_EXACT_BELOW)
+					r->long_affix_sig |= em_affix_sigs(s->term_orig[k], s->term_orig_len[k]);
 			}
 		}
 		r->run_skel_sig = run_skeleton_signature(s, nm);
 		r->run_text_sig = run_text_signature(s, nm);
+		r->run_affix_sig = run_affix_signature(s, nm);
 	}
 
 	s->legal_vocab = malloc((s->n_vocab ? s->n_vocab : 1) * sizeof *s->legal_vocab);

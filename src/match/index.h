@@ -86,6 +86,10 @@ typedef struct em_name_runs {
 	/* The first three letters of the terms of four letters or more: which query words may be
 	 * one of them cut short (align). */
 	uint64_t prefix_sig;
+	/* Longer spellings are joined within an edit, and two spellings of six letters or more an
+	 * edit apart share their first three or their last three letters: those of the terms of
+	 * seven letters or more, and of the runs spelt in six or more (em_affix_sigs). */
+	uint64_t long_affix_sig, run_affix_sig;
 } em_name_runs;
 
 /* Joined words are compared letter for letter below this length, and within an edit from it. */
@@ -96,6 +100,25 @@ typedef struct em_name_runs {
 static inline uint64_t em_skel_sig(uint32_t h)
 {
 	return (uint64_t)1 << (h & 63) | (uint64_t)1 << ((h >> 6) & 63);
+}
+
+/* The signature bits of a spelling's first three letters, and of its last three (len >= 3). */
+static inline uint64_t em_prefix3_sig(const char *text)
+{
+	char a[4] = {'<', text[0], text[1], text[2]};
+	return em_skel_sig((uint32_t)em_hash_bytes(a, 4));
+}
+
+static inline uint64_t em_suffix3_sig(const char *text, size_t len)
+{
+	char b[4] = {'>', text[len - 3], text[len - 2], text[len - 1]};
+	return em_skel_sig((uint32_t)em_hash_bytes(b, 4));
+}
+
+/* Both, for a name's affix signature. */
+static inline uint64_t em_affix_sigs(const char *text, size_t len)
+{
+	return em_prefix3_sig(text) | em_suffix3_sig(text, len);
 }
 
 /* Whether `word`, before `next`, is an article Latin spellings may leave out ("shms al dyn" is

@@ -66,6 +66,7 @@ typedef struct qrun {
 	size_t olen, slen[2]; /* olen 0: no spelling (a part is empty) */
 	uint64_t sig[2];      /* em_skel_sig of each skeleton */
 	uint64_t text_sig;    /* and of the spelling, when it has fewer than EM_JOIN_EXACT_BELOW letters */
+	uint64_t affix_sig[2]; /* em_prefix3_sig and em_suffix3_sig of the spelling, when of six letters or more */
 } qrun;
 
 typedef struct query_ctx {
@@ -95,6 +96,8 @@ typedef struct query_ctx {
 	uint64_t word_sig[EM_TEXT_MAX_TOKENS]; /* em_skel_sig of each term's skeleton */
 	uint64_t word_text_sig[EM_TEXT_MAX_TOKENS]; /* and of its spelling, when shorter than EM_JOIN_EXACT_BELOW */
 	uint64_t last_prefix_sig; /* of the last term's first three letters (em_name_runs.prefix_sig) */
+	/* em_prefix3_sig and em_suffix3_sig of spellings of EM_JOIN_EXACT_BELOW letters or more */
+	uint64_t word_affix_sig[EM_TEXT_MAX_TOKENS][2];
 } query_ctx;
 
 /* Per-thread scratch: one accumulator per indexed name, reset after each query. */
@@ -814,6 +817,12 @@ static void build_runs(query_ctx *c)
 			r->orig[o] = '\0';
 			r->olen = spelt ? o : 0;
 			r->text_sig = r->olen && r->olen < EM_JOIN_EXACT_BELOW ? em_skel_sig((uint32_t)em_hash_bytes(r->orig, o)) : 0;
+			if (r->olen >= EM_JOIN_EXACT_BELOW - 1) {
+				r->affix_sig[0] = em_prefix3_sig(r->orig);
+				r->affix_sig[1] = em_suffix3_sig(r->orig, r->olen);
+			} else {
+				r->affix_sig[0] = r->affix_sig[1] = 0;
+			}
 			for (int assimilate = 0; assimilate < 2; assimilate++) {
 				o = 0;
 				for (size_t j = i; j < i + np; j++) {
@@ -860,6 +869,10 @@ static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q,
 		c->first |= em_letter_bit(c->q[i].term.orig[0]);
 		c->word_sig[i] = em_skel_sig((uint32_t)em_hash_bytes(c->q[i].skel, c->q[i].slen));
 		c->word_text_sig[i] = em_skel_sig((uint32_t)em_hash_bytes(c->q[i].term.orig, c->q[i].term.orig_len));
+		if (c->q[i].term.orig_len >= EM_JOIN_EXACT_BELOW) {
+			c->word_affix_sig[i][0] = em_prefix3_sig(c->q[i].term.orig);
+			c->word_affix_sig[i][1] = em_suffix3_sig(c->q[i].term.orig, c->q[i].term.orig_len);
+		}
 	}
 	c->last_prefix_sig = c->n && c->q[c->n - 1].term.orig_len >= 3
 				     ? em_skel_sig((uint32_t)em_hash_bytes(c->q[c->n - 1].term.orig, 3))
@@ -1168,6 +1181,14 @@ static bool sig_may_have(uint64_t sig, uint64_t one)
 	return (sig & one) == one;
 }
 
+/* Whether an affix signature (em_name_runs) may hold the first or the last three letters of a
+ * spelling of six letters or more, whose em_prefix3_sig and em_suffix3_sig are `two`: it may
+ * then be an edit from one of the signature's. */
+static bool affix_may_share(uint64_t sig, const uint64_t two[2])
+{
+	return sig_may_have(sig, two[0]) || sig_may_have(sig, two[1]);
+}
+
 /*
  * Whether query term i may be listed terms written together, by lengths and first letters, and
  * in Arabic script by skeletons (join_skeleton_agrees wants the runs' skeletons to be the
@@ -1181,7 +1202,7 @@ static bool query_term_may_join(const query_ctx *c, size_t i, const em_name_runs
 	return ql >= 4 &&
 	       (((r->first & em_letter_bit(qt->term.orig[0])) &&
 		 (ql < EM_JOIN_EXACT_BELOW ? sig_may_have(r->run_text_sig, c->word_text_sig[i])
-					   : mask_has(r->lens, ql - 1u, ql + 1u))) ||
+					   : mask_has(r->lens, ql - 1u, ql + 1u) && affix_may_share(r->run_affix_sig, c->word_affix_sig[i]))) ||
 		(c->script == EM_SCRIPT_ABJAD && mask_has(r->skels, qt->slen, qt->slen + 1u) &&
 		 sig_may_have(r->run_skel_sig, c->word_sig[i])));
 }
@@ -1397,7 +1418,8 @@ static bool run_fits_masks(const query_ctx *c, const em_name_runs *r, size_t sta
 	uint64_t long_words = r->words & ~(((uint64_t)1 << EM_JOIN_EXACT_BELOW) - 1);
 	return ((r->first & em_letter_bit(c->q[start].term.orig[0])) &&
 		((run->text_sig && sig_may_have(r->word_text_sig, run->text_sig)) ||
-		 mask_has(long_words, tl ? tl - 1 : 0, tl + 1))) ||
+		 (mask_has(long_words, tl ? tl - 1 : 0, tl + 1) && run->olen >= EM_JOIN_EXACT_BELOW - 1 &&
+		  affix_may_share(r->long_affix_sig, run->affix_sig)))) ||
 	       (c->script == EM_SCRIPT_ABJAD && mask_has(r->word_skels, ts ? ts - 1 : 0, ts) &&
 		(sig_may_have(r->word_skel_sig, run->sig[0]) || sig_may_have(r->word_skel_sig, run->sig[1])));
 }
