@@ -556,54 +556,32 @@ static uint64_t run_skeleton_signature(const em_screener *s, const em_iname *nm)
 	return sig;
 }
 
-/* The signature of a name's runs of two or three terms spelt together in four to six letters
- * (longer ones are compared within an edit, by length only; see EM_JOIN_EXACT_BELOW). */
-static uint64_t run_text_signature(const em_screener *s, const em_iname *nm)
+/*
+ * The signatures of a name's runs of two or three terms spelt together (em_name_runs): of the
+ * spellings of four to six letters, and of the first and last three letters of those of six or
+ * more. A run with an empty term, or longer than screen.c's concat_parts spells, joins nothing.
+ */
+static void run_text_signatures(const em_screener *s, const em_iname *nm, uint64_t *text_sig, uint64_t *affix_sig)
 {
-	uint64_t sig = 0;
-	char buf[EM_JOIN_EXACT_BELOW];
-	for (size_t st = 0; st + 1 < nm->n_terms; st++)
-		for (size_t np = 2; np <= 3 && st + np <= nm->n_terms; np++) {
-			size_t o = 0;
-			bool fits = true;
-			for (size_t k = 0; k < np && fits; k++) {
-				size_t t = nm->terms + st + k, len = s->term_orig_len[t];
-				fits = len > 0 && o + len < EM_JOIN_EXACT_BELOW;
-				if (fits) {
-					memcpy(buf + o, s->term_orig[t], len);
-					o += len;
-				}
-			}
-			if (fits && o >= 4)
-				sig |= em_skel_sig((uint32_t)em_hash_bytes(buf, o));
-		}
-	return sig;
-}
-
-/* The affix signature (em_affix_sigs) of a name's runs of two or three terms spelt together in
- * six letters or more: what a long query word one edit from such a run shares with it. */
-static uint64_t run_affix_signature(const em_screener *s, const em_iname *nm)
-{
-	uint64_t sig = 0;
 	char buf[EM_TEXT_MAX_TOKEN * 3 + 4];
+	*text_sig = *affix_sig = 0;
 	for (size_t st = 0; st + 1 < nm->n_terms; st++)
 		for (size_t np = 2; np <= 3 && st + np <= nm->n_terms; np++) {
 			size_t o = 0;
-			bool fits = true;
-			for (size_t k = 0; k < np && fits; k++) {
+			bool spelt = true;
+			for (size_t k = 0; k < np && spelt; k++) {
 				size_t t = nm->terms + st + k, len = s->term_orig_len[t];
-				fits = len > 0 && o + len < sizeof buf;
-				if (fits) {
+				spelt = len > 0 && o + len + 1 <= sizeof buf;
+				if (spelt) {
 					memcpy(buf + o, s->term_orig[t], len);
 					o += len;
 				}
 			}
-			if (!fits)
-				return ~(uint64_t)0; /* an empty or very long word: any run may fit */
-			if (o >= EM_JOIN_EXACT_BELOW - 1)
-				sig |= em_affix_sigs(buf, o);
+			if (spelt && o >= 4 && o < EM_JOIN_EXACT_BELOW)
+				*text_sig |= em_skel_sig((uint32_t)em_hash_bytes(buf, o));
+			if (spelt && o >= EM_JOIN_EXACT_BELOW - 1)
+				*affix_sig |= em_affix_sigs(buf, o);
 		}
-	return sig;
 }
 
 /* Whether any name needs more than ASCII (and so ICU, or its folding table). */
@@ -765,8 +743,7 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 			}
 		}
 		r->run_skel_sig = run_skeleton_signature(s, nm);
-		r->run_text_sig = run_text_signature(s, nm);
-		r->run_affix_sig = run_affix_signature(s, nm);
+		run_text_signatures(s, nm, &r->run_text_sig, &r->run_affix_sig);
 	}
 
 	s->legal_vocab = malloc((s->n_vocab ? s->n_vocab : 1) * sizeof *s->legal_vocab);
