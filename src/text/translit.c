@@ -104,7 +104,8 @@ static int fold_index(UChar32 c)
 
 /* The accented Latin letters' rows, from the Latin-ASCII table (fold.h). */
 static void make_fold_table(void);
-/* Folds accented Latin from the table; -1 when the text holds anything the table lacks. */
+/* Folds accented Latin (and the signs Latin text holds) from the tables; -1 when the text holds
+ * anything they lack. */
 static int fold_latin(const char *utf8, size_t len, char *out, size_t cap)
 {
 	size_t o = 0;
@@ -115,7 +116,7 @@ static int fold_latin(const char *utf8, size_t len, char *out, size_t cap)
 		if (c < 0)
 			return -1;
 		const char *rep;
-		char one[2] = {0, 0};
+		char one[16] = {0};
 		if (c < 0x80) {
 			one[0] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 			rep = one;
@@ -123,11 +124,20 @@ static int fold_latin(const char *utf8, size_t len, char *out, size_t cap)
 			rep = "'";
 		} else if (c == 0x00A0) {
 			rep = " ";
+		} else if (fold_index(c) >= 0 && fold_table[fold_index(c)][0]) {
+			rep = fold_table[fold_index(c)];
 		} else {
-			int k = fold_index(c);
-			if (k < 0 || !fold_table[k][0])
+			/* Anything else Latin-ASCII answers alone (ə, ʿ, dashes, joiners), as the whole
+			 * chain writes it: Latin-ASCII's answer through keep_ascii. Not ẗ, which the chain
+			 * rewrites first (as an Arabic ta marbuta), nor marks, which need their letter. */
+			int f = em_fold_index((uint32_t)c);
+			if (f < 0 || !em_fold_icu[f].ok || c == 0x1E97)
 				return -1;
-			rep = fold_table[k];
+			UChar units[4];
+			for (int u = 0; u < em_fold_icu[f].len; u++)
+				units[u] = (UChar)em_fold_icu[f].out[u];
+			em_translit_keep_ascii(units, em_fold_icu[f].len, one, sizeof one);
+			rep = one;
 		}
 		for (; *rep; rep++) {
 			if (o + 1 >= cap)
