@@ -2195,6 +2195,14 @@ int em_screen_internal(const em_screener *s, const em_query *q, const em_screen_
 		size_t nc = retrieve(ctx[var], sc, cands, MAX_CANDIDATES);
 		ri->pub.candidates += nc;
 		for (size_t k = 0; k < nc; k++) {
+			/* Candidates are scattered over the index: fetch what the first bound reads of a
+			 * name a few candidates ahead. */
+			if (k + 6 < nc) {
+				const em_name_runs *ahead = &s->name_runs[cands[k + 6].name];
+				__builtin_prefetch(&s->names[cands[k + 6].name]);
+				__builtin_prefetch(ahead);
+				__builtin_prefetch((const char *)ahead + sizeof *ahead - 1);
+			}
 			alignment al;
 			align(ctx[var], cands[k].name, cands[k].reached, &al, floor_bound);
 			if (al.score < (exhaustive ? threshold - 0.2 : min_score))
