@@ -103,9 +103,14 @@ typedef struct query_ctx {
 /* Per-thread scratch: one accumulator per indexed name, reset after each query. */
 struct query_work;
 
+/* What retrieval gathers for one name: both in one place, one memory access a posting. */
+typedef struct name_acc {
+	float acc;        /* the weight of the query terms that reached it */
+	uint64_t reached; /* those terms, a bit each */
+} name_acc;
+
 typedef struct scratch {
-	float *acc;
-	uint64_t *reached;  /* per name: the query terms (bits) whose matches reached it */
+	name_acc *acc;      /* per name */
 	uint32_t *touched;
 	size_t cap;
 	size_t n_touched;
@@ -124,10 +129,8 @@ static void scratch_destroy(void *p)
 		sc->work = NULL;
 		free(sc->acc);
 		free(sc->touched);
-		free(sc->reached);
 		sc->acc = NULL;
 		sc->touched = NULL;
-		sc->reached = NULL;
 		sc->cap = 0;
 	}
 }
@@ -144,17 +147,13 @@ static scratch *get_scratch(size_t n)
 		pthread_once(&scratch_once, scratch_key_make);
 		free(sc->acc);
 		free(sc->touched);
-		free(sc->reached);
 		sc->acc = calloc(n, sizeof *sc->acc);
 		sc->touched = malloc(n * sizeof *sc->touched);
-		sc->reached = calloc(n, sizeof *sc->reached);
-		if (!sc->acc || !sc->touched || !sc->reached) {
+		if (!sc->acc || !sc->touched) {
 			free(sc->acc);
 			free(sc->touched);
-			free(sc->reached);
 			sc->acc = NULL;
 			sc->touched = NULL;
-			sc->reached = NULL;
 			sc->cap = 0;
 			return NULL;
 		}
@@ -923,9 +922,9 @@ static void reach(const em_screener *s, scratch *sc, uint32_t v, float gain)
 	const em_vocab *e = &s->vocab[v];
 	for (uint32_t p = 0; p < e->df; p++) {
 		uint32_t nm = s->postings[e->post_start + p];
-		if (sc->acc[nm] == 0.0f)
+		if (sc->acc[nm].acc == 0.0f)
 			sc->touched[sc->n_touched++] = nm;
-		sc->acc[nm] += gain;
+		sc->acc[nm].acc += gain;
 	}
 }
 
@@ -944,10 +943,11 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 			float gain = q->weight * q->m[k].sim;
 			for (uint32_t p = 0; p < v->df; p++) {
 				uint32_t nm = s->postings[v->post_start + p];
-				if (sc->acc[nm] == 0.0f && !sc->reached[nm])
+				name_acc *a = &sc->acc[nm];
+				if (a->acc == 0.0f && !a->reached)
 					sc->touched[sc->n_touched++] = nm;
-				sc->acc[nm] += gain;
-				sc->reached[nm] |= (uint64_t)1 << i;
+				a->acc += gain;
+				a->reached |= (uint64_t)1 << i;
 			}
 		}
 	}
@@ -1017,28 +1017,27 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 	bool full = false;
 	for (size_t t = 0; t < sc->n_touched; t++) {
 		uint32_t nm = sc->touched[t];
-		if (sc->acc[nm] < need)
+		if (sc->acc[nm].acc < need)
 			continue;
 		if (n == cap) {
 			/* Too many: keep the ones the query reached most strongly. */
 			if (!full)
 				qsort(out, n, sizeof *out, cmp_cand_desc);
 			full = true;
-			if (sc->acc[nm] > out[n - 1].acc) {
+			if (sc->acc[nm].acc > out[n - 1].acc) {
 				size_t k = n - 1;
-				while (k > 0 && out[k - 1].acc < sc->acc[nm]) {
+				while (k > 0 && out[k - 1].acc < sc->acc[nm].acc) {
 					out[k] = out[k - 1];
 					k--;
 				}
-				out[k] = (cand){sc->acc[nm], nm, sc->reached[nm]};
+				out[k] = (cand){sc->acc[nm].acc, nm, sc->acc[nm].reached};
 			}
 			continue;
 		}
-		out[n++] = (cand){sc->acc[nm], nm, sc->reached[nm]};
+		out[n++] = (cand){sc->acc[nm].acc, nm, sc->acc[nm].reached};
 	}
 	for (size_t t = 0; t < sc->n_touched; t++) {
-		sc->acc[sc->touched[t]] = 0.0f;
-		sc->reached[sc->touched[t]] = 0;
+		sc->acc[sc->touched[t]] = (name_acc){0.0f, 0};
 	}
 	sc->n_touched = 0;
 	return n;
