@@ -18,7 +18,57 @@ static bool vowel(char c)
 	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
+static size_t phonetic_key(const char *s, size_t n, char *out, size_t cap);
+
+/*
+ * Each thread remembers the keys it made last, direct-mapped by a hash of the word: a query
+ * word's key is asked for twice (by the name knowledge, then by matching), and names repeat
+ * their words. Slots of another generation are empty (em_text_forget_phonetic).
+ */
+#define PHON_SLOTS 256 /* a power of two */
+#define PHON_WORD_MAX 24
+#define PHON_KEY_MAX 48
+typedef struct phon_slot {
+	uint32_t gen;
+	uint8_t n, kn;
+	char word[PHON_WORD_MAX];
+	char key[PHON_KEY_MAX];
+} phon_slot;
+static _Thread_local phon_slot phon_cache[PHON_SLOTS];
+static _Thread_local uint32_t phon_gen = 1;
+
+void em_text_forget_phonetic(void)
+{
+	if (++phon_gen == 0) { /* wrapped: old slots could look current again */
+		memset(phon_cache, 0, sizeof phon_cache);
+		phon_gen = 1;
+	}
+}
+
 size_t em_text_phonetic(const char *s, size_t n, char *out, size_t cap)
+{
+	if (n > PHON_WORD_MAX || cap == 0)
+		return phonetic_key(s, n, out, cap);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	phon_slot *sl = &phon_cache[(h ^ h >> 16) & (PHON_SLOTS - 1)];
+	if (sl->gen == phon_gen && sl->n == n && memcmp(sl->word, s, n) == 0 && sl->kn < cap) {
+		memcpy(out, sl->key, sl->kn + 1u);
+		return sl->kn;
+	}
+	size_t k = phonetic_key(s, n, out, cap);
+	if (k < PHON_KEY_MAX && k + 1 < cap) { /* the whole key: cap did not cut it */
+		sl->gen = phon_gen;
+		sl->n = (uint8_t)n;
+		sl->kn = (uint8_t)k;
+		memcpy(sl->word, s, n);
+		memcpy(sl->key, out, k + 1);
+	}
+	return k;
+}
+
+static size_t phonetic_key(const char *s, size_t n, char *out, size_t cap)
 {
 	char tmp[EM_TEXT_MAX_TOKEN * 2];
 	size_t o = 0;

@@ -86,6 +86,8 @@ int em_osa_distance_within(const char *a, size_t la, const char *b, size_t lb, i
 
 /* Empties this thread's cache of romanized words (in O(1): the cache moves to a new generation). */
 void em_text_forget_words(void);
+/* Empties the calling thread's cache of phonetic keys (em_text_forget_words does too). */
+void em_text_forget_phonetic(void);
 
 /* Frees this thread's transliterator early (threads that exit clean up by themselves). */
 void em_text_thread_cleanup(void);

@@ -251,6 +251,7 @@ void em_text_prepare(void)
 
 void em_text_forget_words(void)
 {
+	em_text_forget_phonetic();
 	thread_trans.gen++;
 	if (thread_trans.gen == 0) { /* wrapped: old slots could look current again */
 		for (int i = 0; i < EM_TRANSLIT_COUNT; i++)
