@@ -154,6 +154,22 @@ static const char *fuzzy_target(const char *word)
 #define BLOOM_BITS (1u << 20)
 #define POLY 0x100000001b3ULL
 static uint64_t fuzzy_bloom[BLOOM_BITS / 64];
+/* The known words' hashes (em_hash_bytes), two bits each in 2^15: a word not in it is none. */
+#define KNOWN_BITS 32768u
+static uint64_t known_bloom[KNOWN_BITS / 64];
+
+static void known_bits(uint64_t h, uint32_t bit[2])
+{
+	bit[0] = (uint32_t)(h % KNOWN_BITS);
+	bit[1] = (uint32_t)((h >> 32) % KNOWN_BITS);
+}
+
+static bool known_may_have(uint64_t h)
+{
+	uint32_t bit[2];
+	known_bits(h, bit);
+	return (known_bloom[bit[0] / 64] >> (bit[0] % 64) & 1) && (known_bloom[bit[1] / 64] >> (bit[1] % 64) & 1);
+}
 
 /* A key's polynomial hash h and length n, mixed (MurmurHash3's fmix64). */
 static uint64_t bloom_mix(uint64_t h, size_t n)
@@ -260,9 +276,17 @@ static void load(void)
 	/* One lookup instead of four for whether a word is known (asked of every query word). */
 	const em_strmap *tables[] = {&K.variants, &K.legal_words, &K.stop, &K.legal};
 	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
-		for (size_t i = 0; i < tables[t]->cap; i++)
-			if (em_strmap_key_at(tables[t], i) && em_strmap_put(&K.known, em_strmap_key_at(tables[t], i), 1))
+		for (size_t i = 0; i < tables[t]->cap; i++) {
+			const char *key = em_strmap_key_at(tables[t], i);
+			if (!key)
+				continue;
+			if (em_strmap_put(&K.known, key, 1))
 				abort();
+			uint32_t bit[2];
+			known_bits(em_hash_bytes(key, strlen(key)), bit);
+			for (int k = 0; k < 2; k++)
+				known_bloom[bit[k] / 64] |= (uint64_t)1 << (bit[k] % 64);
+		}
 	/* A longer phrase is looked for only after words that begin one. */
 	for (size_t i = 0; i < K.legal.cap; i++) {
 		const char *phrase = em_strmap_key_at(&K.legal, i);
@@ -303,6 +327,12 @@ int em_knowledge_is_word(const char *text)
 {
 	em_knowledge_init();
 	return em_strmap_get(&K.known, text, NULL);
+}
+
+int em_knowledge_is_word_hashed(const char *text, uint64_t h)
+{
+	em_knowledge_init();
+	return known_may_have(h) && em_strmap_get_hashed(&K.known, text, h, NULL);
 }
 
 size_t em_knowledge_suffix_split(const char *text, size_t len)

@@ -8,6 +8,8 @@
 #ifndef EMBARGO_MATCH_KNOWLEDGE_H
 #define EMBARGO_MATCH_KNOWLEDGE_H
 
+#include <stdint.h>
+
 #include "text/text.h"
 
 typedef enum em_term_class {
@@ -67,5 +69,8 @@ const char *em_knowledge_translation(const char *text);
 
 /* 1 when the word is a legal form, a part of one, a stop word or a name variant. */
 int em_knowledge_is_word(const char *text);
+/* The same when the word's em_hash_bytes is known already: most words are turned away by a
+ * small filter of the known words' hashes, without a lookup. */
+int em_knowledge_is_word_hashed(const char *text, uint64_t h);
 
 #endif

@@ -974,7 +974,7 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 				if (!em_knowledge_is_word(right) &&
 				    !em_strmap_get_hashed(&s->by_text, right, em_hash_bytes(right, q->term.len - cut), NULL))
 					continue;
-			} else if (!em_knowledge_is_word(left) ||
+			} else if (!em_knowledge_is_word_hashed(left, hl) ||
 				   !em_strmap_get_hashed(&s->by_text, right, em_hash_bytes(right, q->term.len - cut), &v)) {
 				continue;
 			}
