@@ -48,6 +48,7 @@ typedef struct qterm {
 	float weight;                 /* estimated weight of the query term */
 	term_match m[MAX_TERM_MATCHES];
 	size_t n_m;
+	uint64_t m_bits[4];           /* a bit per listed term in m (vocabulary id mod 256): most are not */
 } qterm;
 
 /* A (listed term, query term) similarity, kept sorted by listed term for the alignment. */
@@ -166,8 +167,20 @@ static scratch *get_scratch(size_t n)
 
 /* ---- token similarity ----------------------------------------------------------------------- */
 
+static bool may_have_match(const qterm *q, uint32_t v)
+{
+	return (q->m_bits[(v >> 6) & 3] >> (v & 63)) & 1;
+}
+
 static void add_match(qterm *q, uint32_t v, float sim, int how)
 {
+	if (!may_have_match(q, v)) {
+		q->m_bits[(v >> 6) & 3] |= (uint64_t)1 << (v & 63);
+		if (q->n_m < MAX_TERM_MATCHES) {
+			q->m[q->n_m++] = (term_match){v, sim, (uint8_t)how};
+			return;
+		}
+	}
 	for (size_t i = 0; i < q->n_m; i++) {
 		if (q->m[i].vocab == v) {
 			if (sim > q->m[i].sim) {
@@ -249,6 +262,8 @@ static float typo_similarity(const qterm *q, const em_vocab *v)
 
 static bool has_match(const qterm *q, uint32_t v)
 {
+	if (!may_have_match(q, v))
+		return false;
 	for (size_t i = 0; i < q->n_m; i++)
 		if (q->m[i].vocab == v)
 			return true;
@@ -517,6 +532,7 @@ static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, si
 static void find_term_matches(const em_screener *s, qterm *q, em_script_class script)
 {
 	q->n_m = 0;
+	memset(q->m_bits, 0, sizeof q->m_bits);
 	size_t v;
 	if (em_strmap_get(&s->by_text, q->term.text, &v))
 		add_match(q, (uint32_t)v, 1.0f, HOW_EXACT);
