@@ -1422,18 +1422,14 @@ static bool may_be_cut_short_of(const query_ctx *c, const em_name_runs *r)
  * together, judging the name only by its em_name_runs masks. */
 static bool run_fits_masks(const query_ctx *c, const em_name_runs *r, size_t start, size_t np)
 {
-	size_t tl = 0, ts = 0;
-	for (size_t k = start; k < start + np; k++) {
-		tl += c->q[k].term.orig_len;
-		ts += c->q[k].slen;
-	}
 	const qrun *run = &c->qruns[c->run_at[np - 2][start]];
+	size_t tl = run->olen, ts = run->slen[0]; /* the spelling (0: none) and the whole skeleton */
 	/* A listed word of fewer than EM_JOIN_EXACT_BELOW letters must be the run's spelling; a
 	 * longer one within an edit of it. */
 	uint64_t long_words = r->words & ~(((uint64_t)1 << EM_JOIN_EXACT_BELOW) - 1);
 	return ((r->first & em_letter_bit(c->q[start].term.orig[0])) &&
 		((run->text_sig && sig_may_have(r->word_text_sig, run->text_sig)) ||
-		 (mask_has(long_words, tl ? tl - 1 : 0, tl + 1) && run->olen >= EM_JOIN_EXACT_BELOW - 1 &&
+		 (tl >= EM_JOIN_EXACT_BELOW - 1 && mask_has(long_words, tl - 1, tl + 1) &&
 		  affix_may_share(r->long_affix_sig, run->affix_sig)))) ||
 	       (c->script == EM_SCRIPT_ABJAD && mask_has(r->word_skels, ts ? ts - 1 : 0, ts) &&
 		(sig_may_have(r->word_skel_sig, run->sig[0]) || sig_may_have(r->word_skel_sig, run->sig[1])));
