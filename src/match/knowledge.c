@@ -154,21 +154,42 @@ static const char *fuzzy_target(const char *word)
 #define BLOOM_BITS (1u << 20)
 #define POLY 0x100000001b3ULL
 static uint64_t fuzzy_bloom[BLOOM_BITS / 64];
-/* The known words' hashes (em_hash_bytes), two bits each in 2^15: a word not in it is none. */
-#define KNOWN_BITS 32768u
-static uint64_t known_bloom[KNOWN_BITS / 64];
+/*
+ * Filters of the hashes (em_hash_bytes) of the keys of K.known and of K.any_word, two bits each
+ * in 2^15: a word not in a filter is not in its map, and most query words and their pieces are
+ * in neither, so they are turned away without a lookup.
+ */
+#define WORD_FILTER_BITS 32768u
+typedef struct word_filter {
+	uint64_t bits[WORD_FILTER_BITS / 64];
+} word_filter;
+static word_filter known_filter, any_filter;
 
-static void known_bits(uint64_t h, uint32_t bit[2])
+static void filter_bits(uint64_t h, uint32_t bit[2])
 {
-	bit[0] = (uint32_t)(h % KNOWN_BITS);
-	bit[1] = (uint32_t)((h >> 32) % KNOWN_BITS);
+	bit[0] = (uint32_t)(h % WORD_FILTER_BITS);
+	bit[1] = (uint32_t)((h >> 32) % WORD_FILTER_BITS);
 }
 
-static bool known_may_have(uint64_t h)
+static void filter_add(word_filter *f, const char *key)
 {
 	uint32_t bit[2];
-	known_bits(h, bit);
-	return (known_bloom[bit[0] / 64] >> (bit[0] % 64) & 1) && (known_bloom[bit[1] / 64] >> (bit[1] % 64) & 1);
+	filter_bits(em_hash_bytes(key, strlen(key)), bit);
+	for (int k = 0; k < 2; k++)
+		f->bits[bit[k] / 64] |= (uint64_t)1 << (bit[k] % 64);
+}
+
+static bool filter_may_have(const word_filter *f, uint64_t h)
+{
+	uint32_t bit[2];
+	filter_bits(h, bit);
+	return (f->bits[bit[0] / 64] >> (bit[0] % 64) & 1) && (f->bits[bit[1] / 64] >> (bit[1] % 64) & 1);
+}
+
+/* Whether `text` (hash h) is a key of map m, whose keys are all in filter f. */
+static bool filtered_get(const em_strmap *m, const word_filter *f, const char *text, uint64_t h, size_t *val)
+{
+	return filter_may_have(f, h) && em_strmap_get_hashed(m, text, h, val);
 }
 
 /* A key's polynomial hash h and length n, mixed (MurmurHash3's fmix64). */
@@ -282,10 +303,7 @@ static void load(void)
 				continue;
 			if (em_strmap_put(&K.known, key, 1))
 				abort();
-			uint32_t bit[2];
-			known_bits(em_hash_bytes(key, strlen(key)), bit);
-			for (int k = 0; k < 2; k++)
-				known_bloom[bit[k] / 64] |= (uint64_t)1 << (bit[k] % 64);
+			filter_add(&known_filter, key);
 		}
 	/* A longer phrase is looked for only after words that begin one. */
 	for (size_t i = 0; i < K.legal.cap; i++) {
@@ -302,8 +320,11 @@ static void load(void)
 	const em_strmap *words[] = {&K.known, &K.legal_starts};
 	for (size_t t = 0; t < sizeof words / sizeof words[0]; t++)
 		for (size_t i = 0; i < words[t]->cap; i++)
-			if (em_strmap_key_at(words[t], i) && em_strmap_put(&K.any_word, em_strmap_key_at(words[t], i), 1))
-				abort();
+			if (em_strmap_key_at(words[t], i)) {
+				if (em_strmap_put(&K.any_word, em_strmap_key_at(words[t], i), 1))
+					abort();
+				filter_add(&any_filter, em_strmap_key_at(words[t], i));
+			}
 	/* The tails em_knowledge_suffix_split may find, by length. */
 	for (size_t i = 0; i < K.legal.cap; i++) {
 		const char *key = em_strmap_key_at(&K.legal, i);
@@ -325,14 +346,13 @@ const char *em_knowledge_translation(const char *text)
 
 int em_knowledge_is_word(const char *text)
 {
-	em_knowledge_init();
-	return em_strmap_get(&K.known, text, NULL);
+	return em_knowledge_is_word_hashed(text, em_hash_bytes(text, strlen(text)));
 }
 
 int em_knowledge_is_word_hashed(const char *text, uint64_t h)
 {
 	em_knowledge_init();
-	return known_may_have(h) && em_strmap_get_hashed(&K.known, text, h, NULL);
+	return filtered_get(&K.known, &known_filter, text, h, NULL);
 }
 
 size_t em_knowledge_suffix_split(const char *text, size_t len)
@@ -343,8 +363,16 @@ size_t em_knowledge_suffix_split(const char *text, size_t len)
 		uint64_t bit = length_bit(len - cut);
 		/* A legal form, "and", or a long word of a legal-form phrase ("WINGSPRIVATE JSC" is
 		 * WINGS PRIVATE JSC, "private jsc" a closed joint stock company). */
-		if (((K.legal_lens & bit) && em_strmap_get(&K.legal, tail, NULL)) || strcmp(tail, "and") == 0 ||
-		    (len - cut >= 5 && (K.legal_word_lens & bit) && em_strmap_get(&K.legal_words, tail, NULL)))
+		if (strcmp(tail, "and") == 0)
+			return cut;
+		/* Legal forms and their words are known words: most tails are turned away by the filter. */
+		if (!(K.legal_lens & bit) && !(len - cut >= 5 && (K.legal_word_lens & bit)))
+			continue;
+		uint64_t h = em_hash_bytes(tail, len - cut);
+		if (!filter_may_have(&known_filter, h))
+			continue;
+		if (((K.legal_lens & bit) && em_strmap_get_hashed(&K.legal, tail, h, NULL)) ||
+		    (len - cut >= 5 && (K.legal_word_lens & bit) && em_strmap_get_hashed(&K.legal_words, tail, h, NULL)))
 			return cut;
 	}
 	return 0;
@@ -502,7 +530,8 @@ void em_terms_from_name_with(const char *name, const char *family, int flags, em
 	for (size_t i = 0; i < tk.n && out->n < EM_TEXT_MAX_TOKENS;) {
 		/* A token no table holds is a name word: neither a legal form nor the start of one,
 		 * nor a variant, stop word or legal-form word. */
-		bool any = em_strmap_get(&K.any_word, tk.tok[i].text, NULL);
+		bool any = filtered_get(&K.any_word, &any_filter, tk.tok[i].text, em_hash_bytes(tk.tok[i].text, tk.tok[i].len),
+					NULL);
 		/* Longest legal-form phrase starting here. */
 		size_t best = 0, canon = 0;
 		char phrase[EM_TEXT_MAX_TOKEN * MAX_PHRASE];
