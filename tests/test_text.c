@@ -244,6 +244,7 @@ static void bounded_distance(void)
 			int banded = em_osa_distance_within(a, la, b, lb, max);
 			disagree += banded != (full <= max ? full : max + 1);
 		}
+		disagree += em_osa_within_one(a, la, b, lb) != (full <= 1 ? full : 2);
 	}
 	CHECK_EQ_INT((int)disagree, 0);
 }

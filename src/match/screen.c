@@ -223,6 +223,12 @@ static double one_edit_similarity(const char *a, size_t la, const char *b, size_
 
 static bool is_vowel(char c);
 
+/* The bounded edit distance the typo similarity needs: at most 2 from eight letters on. */
+static int typo_distance(const char *a, size_t la, const char *b, size_t lb, size_t longer)
+{
+	return longer >= 8 ? em_osa_distance_within(a, la, b, lb, 2) : em_osa_within_one(a, la, b, lb);
+}
+
 /* Similarity of two different spellings: edit distance on phonetic keys and on the text. */
 static float typo_similarity(const qterm *q, const em_vocab *v)
 {
@@ -241,14 +247,14 @@ static float typo_similarity(const qterm *q, const em_vocab *v)
 	 * phonetic key (one edit in it gives at most 1 - 0.5 / lt). */
 	double sp = 0, st = 0;
 	if (lp >= 4) {
-		int dp = em_osa_distance_within(q->phon, q->plen, v->phon, v->plen, lp >= 8 ? 2 : 1);
+		int dp = typo_distance(q->phon, q->plen, v->phon, v->plen, lp);
 		if (dp == 1)
 			sp = one_edit_similarity(q->phon, q->plen, v->phon, v->plen);
 		else if (dp == 2 && lp >= 8)
 			sp = 1.0 - 1.4 / (double)lp;
 	}
 	if (lt >= 4 && sp < 1.0 - 0.5 / (double)lt) {
-		int dt = em_osa_distance_within(q->term.text, q->term.len, v->text, v->len, lt >= 8 ? 2 : 1);
+		int dt = typo_distance(q->term.text, q->term.len, v->text, v->len, lt);
 		if (dt == 1)
 			st = one_edit_similarity(q->term.text, q->term.len, v->text, v->len);
 		else if (dt == 2 && lt >= 8)

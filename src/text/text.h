@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #define EM_TEXT_MAX_TOKENS 48
 #define EM_TEXT_MAX_TOKEN 64
@@ -83,6 +84,35 @@ int em_osa_distance(const char *a, size_t la, const char *b, size_t lb);
  * Computed bit-parallel (words up to 63 letters), far cheaper than the table above.
  */
 int em_osa_distance_within(const char *a, size_t la, const char *b, size_t lb, int max);
+
+/*
+ * em_osa_distance_within(a, la, b, lb, 1), inline: 0 for equal strings, 1 for one letter
+ * replaced, added, dropped or two neighbours swapped, 2 for anything further. The typo
+ * similarity asks it of about twenty pairs a query, most of them further.
+ */
+static inline int em_osa_within_one(const char *a, size_t la, const char *b, size_t lb)
+{
+	if (la > 63)
+		la = 63;
+	if (lb > 63)
+		lb = 63;
+	if (la + 1 < lb || lb + 1 < la)
+		return 2;
+	size_t m = la < lb ? la : lb, p = 0;
+	while (p < m && a[p] == b[p])
+		p++;
+	if (la == lb) {
+		if (p == la)
+			return 0;
+		if (memcmp(a + p + 1, b + p + 1, la - p - 1) == 0)
+			return 1; /* replaced */
+		return p + 1 < la && a[p] == b[p + 1] && a[p + 1] == b[p] && memcmp(a + p + 2, b + p + 2, la - p - 2) == 0
+			       ? 1 /* swapped */
+			       : 2;
+	}
+	/* One letter more on one side: dropping it at the first difference must leave the other. */
+	return la > lb ? (memcmp(a + p + 1, b + p, lb - p) == 0 ? 1 : 2) : (memcmp(a + p, b + p + 1, la - p) == 0 ? 1 : 2);
+}
 
 /* Empties this thread's cache of romanized words (in O(1): the cache moves to a new generation). */
 void em_text_forget_words(void);
