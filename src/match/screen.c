@@ -1488,9 +1488,10 @@ static bool paired_by_reach(const query_ctx *c, const em_name_runs *r, size_t i,
  * cannot be part of words written together or of a name cut short by the masks. Arabic-script
  * words of one consonant are compared in align itself, so they count as paired.
  */
-static double reach_bound(const query_ctx *c, const em_iname *nm, const em_name_runs *r, uint64_t reached)
+static double reach_bound(const query_ctx *c, const em_iname *nm, const em_name_runs *r, uint64_t reached,
+			  double floor)
 {
-	double u = 0;
+	double u = 0, w = nm->total_weight;
 	for (size_t i = 0; i < c->n; i++) {
 		const qterm *qt = &c->q[i];
 		if (paired_by_reach(c, r, i, reached) || (qt->term.orig_len >= 4 && query_term_may_join(c, i, r)))
@@ -1500,10 +1501,14 @@ static double reach_bound(const query_ctx *c, const em_iname *nm, const em_name_
 		for (size_t np = 2; np <= 3 && !in_run; np++)
 			for (size_t start = i + 1 >= np ? i + 1 - np : 0; start <= i && start + np <= c->n && !in_run; start++)
 				in_run = run_fits_masks(c, r, start, np);
-		if (!in_run)
-			u += qt->weight;
+		if (in_run)
+			continue;
+		/* The bound only decides against the floor: stop as soon as the unpaired weight sinks
+		 * it (unpaired weight only adds up). */
+		u += qt->weight;
+		if ((w + u > 0 ? w / (w + u) : 1.0) + 1e-6 < floor)
+			return 0;
 	}
-	double w = nm->total_weight;
 	return (w + u > 0 ? w / (w + u) : 1.0) + 1e-6;
 }
 
@@ -1706,7 +1711,7 @@ static void align(const query_ctx *c, uint32_t name, uint64_t reached, alignment
 	const em_name_runs *runs = &s->name_runs[name];
 	al->n = 0;
 	/* The bounds, cheapest first: a name none can rule out is aligned in full. */
-	if (floor > 0 && reach_bound(c, nm, runs, reached) < floor) {
+	if (floor > 0 && reach_bound(c, nm, runs, reached, floor) < floor) {
 		no_score(al);
 		return;
 	}
