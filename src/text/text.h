@@ -12,7 +12,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <string.h>
 
 #define EM_TEXT_MAX_TOKENS 48
 #define EM_TEXT_MAX_TOKEN 64
@@ -90,6 +89,15 @@ int em_osa_distance_within(const char *a, size_t la, const char *b, size_t lb, i
  * replaced, added, dropped or two neighbours swapped, 2 for anything further. The typo
  * similarity asks it of about twenty pairs a query, most of them further.
  */
+/* Whether a[0..n) equals b[0..n): a loop, the strings being a few letters long. */
+static inline bool em_same_letters(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 static inline int em_osa_within_one(const char *a, size_t la, const char *b, size_t lb)
 {
 	if (la > 63)
@@ -104,14 +112,14 @@ static inline int em_osa_within_one(const char *a, size_t la, const char *b, siz
 	if (la == lb) {
 		if (p == la)
 			return 0;
-		if (memcmp(a + p + 1, b + p + 1, la - p - 1) == 0)
+		if (em_same_letters(a + p + 1, b + p + 1, la - p - 1))
 			return 1; /* replaced */
-		return p + 1 < la && a[p] == b[p + 1] && a[p + 1] == b[p] && memcmp(a + p + 2, b + p + 2, la - p - 2) == 0
+		return p + 1 < la && a[p] == b[p + 1] && a[p + 1] == b[p] && em_same_letters(a + p + 2, b + p + 2, la - p - 2)
 			       ? 1 /* swapped */
 			       : 2;
 	}
 	/* One letter more on one side: dropping it at the first difference must leave the other. */
-	return la > lb ? (memcmp(a + p + 1, b + p, lb - p) == 0 ? 1 : 2) : (memcmp(a + p, b + p + 1, la - p) == 0 ? 1 : 2);
+	return la > lb ? (em_same_letters(a + p + 1, b + p, lb - p) ? 1 : 2) : (em_same_letters(a + p, b + p + 1, la - p) ? 1 : 2);
 }
 
 /* Empties this thread's cache of romanized words (in O(1): the cache moves to a new generation). */
