@@ -324,9 +324,10 @@ static void lookup_typos(const em_screener *s, qterm *q, const char *key, size_t
 		const em_vocab *e = &s->vocab[vals[0][i]];
 		if (!typo_target(e))
 			continue;
-		if (has_match(q, vals[0][i]) && (e->plen != q->plen || memcmp(e->phon, q->phon, q->plen) != 0))
+		bool same_sound = e->plen == q->plen && em_same_letters(e->phon, q->phon, q->plen);
+		if (has_match(q, vals[0][i]) && !same_sound)
 			continue; /* scored already through another key */
-		if (e->plen == q->plen && memcmp(e->phon, q->phon, q->plen) == 0) {
+		if (same_sound) {
 			/* Same sound: short words that sound alike are often different names. */
 			add_match(q, vals[0][i], q->plen >= 5 ? SIM_PHONETIC : SIM_PHONETIC - 0.07f, HOW_PHONETIC);
 		} else {
@@ -507,7 +508,7 @@ static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, si
 		if (e->cls == EM_TERM_LEGAL || (e->slen != slen && slen < 3))
 			continue;
 		/* The key map files by hash: the skeleton itself, or it with a letter more. */
-		if (e->slen == slen ? memcmp(e->skel, skel, slen) != 0
+		if (e->slen == slen ? !em_same_letters(e->skel, skel, slen)
 				    : e->slen != slen + 1 || em_osa_distance_within(e->skel, e->slen, skel, slen, 1) != 1)
 			continue;
 		float sim = skeleton_similarity(q, e, e->slen == slen);
@@ -526,7 +527,7 @@ static void skeleton_lookup(const em_screener *s, qterm *q, const char *skel, si
 			uint32_t v = vals[d + 1][i];
 			const em_vocab *e = &s->vocab[v];
 			if (e->cls == EM_TERM_LEGAL || has_match(q, v) || (size_t)e->slen + 1 != slen ||
-			    memcmp(e->skel, buf, e->slen) != 0)
+			    !em_same_letters(e->skel, buf, e->slen))
 				continue;
 			float sim = skeleton_similarity(q, e, false);
 			if (sim > 0)
@@ -540,7 +541,7 @@ static void find_term_matches(const em_screener *s, qterm *q, em_script_class sc
 	q->n_m = 0;
 	memset(q->m_bits, 0, sizeof q->m_bits);
 	size_t v;
-	if (em_strmap_get(&s->by_text, q->term.text, &v))
+	if (em_strmap_get_hashed(&s->by_text, q->term.text, em_hash_bytes(q->term.text, q->term.len), &v))
 		add_match(q, (uint32_t)v, 1.0f, HOW_EXACT);
 	if (q->term.cls == EM_TERM_LEGAL) {
 		/* Any legal form is weak evidence for any other: LLC and JSC are both companies. */
