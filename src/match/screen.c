@@ -1749,10 +1749,12 @@ static void align(const query_ctx *c, uint32_t name, uint64_t reached, alignment
 				continue;
 			for (size_t j = 0; j < nc && ncand < sizeof cands / sizeof cands[0]; j++) {
 				const em_vocab *v = &s->vocab[cv[j]];
+				if (v->slen != 1 || c->q[i].skel[0] != v->skel[0])
+					continue; /* the cheap tests first: few listed words have one consonant */
 				bool paired = false;
 				for (size_t k = 0; k < ncand; k++)
 					paired |= cands[k].qi == i && cands[k].ci == j;
-				if (!paired && v->slen == 1 && c->q[i].skel[0] == v->skel[0] && abjad_fits(c->q[i].phon, v->phon))
+				if (!paired && abjad_fits(c->q[i].phon, v->phon))
 					cands[ncand++] = (cpair){0.85f, 0.85f * s->term_weight[nm->terms + j], (uint8_t)i, (uint8_t)j, HOW_SKELETON};
 			}
 		}
