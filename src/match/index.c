@@ -725,12 +725,14 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 		em_name_runs *r = &s->name_runs[n];
 		r->lens = em_run_mask(s->term_orig_len + nm->terms, nm->n_terms);
 		r->skels = em_run_mask(s->term_skel_len + nm->terms, nm->n_terms);
-		r->first = 0;
+		r->first = r->one_consonant = 0;
 		r->words = r->word_skels = 0;
 		r->word_skel_sig = r->word_text_sig = r->prefix_sig = r->long_affix_sig = 0;
 		for (size_t t = 0; t < nm->n_terms; t++) {
 			size_t k = nm->terms + t;
 			r->first |= em_letter_bit(s->term_first[k]);
+			if (s->vocab[s->term_vocab[k]].slen == 1)
+				r->one_consonant |= em_letter_bit(s->vocab[s->term_vocab[k]].skel[0]);
 			if (s->term_orig_len[k] >= 4) {
 				r->words |= (uint64_t)1 << (s->term_orig_len[k] < 63 ? s->term_orig_len[k] : 63);
 				r->word_skels |= (uint64_t)1 << (s->term_skel_len[k] < 63 ? s->term_skel_len[k] : 63);

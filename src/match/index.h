@@ -76,6 +76,7 @@ typedef struct em_name_runs {
 	uint64_t words; /* the lengths of its terms of four letters or more, as bits (63: 63 or more) */
 	uint64_t word_skels; /* those terms' skeleton lengths */
 	uint32_t first; /* the terms' first letters (em_letter_bit) */
+	uint32_t one_consonant; /* the consonant of its terms whose skeleton has only one (em_letter_bit) */
 	/* The skeleton hashes (em_skel_sig) of every run of two or three terms written together,
 	 * with assimilated articles left in and out, and of every term of four letters or more:
 	 * which query words Arabic-script joins could pair, for the bounds. */

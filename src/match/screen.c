@@ -1726,7 +1726,9 @@ static void align(const query_ctx *c, uint32_t name, uint64_t reached, alignment
 	}
 	const uint32_t *cv = s->term_vocab + nm->terms;
 	size_t nc = nm->n_terms;
-	bool qused[EM_TEXT_MAX_TOKENS] = {false}, cused[256] = {false};
+	bool qused[EM_TEXT_MAX_TOKENS], cused[256];
+	memset(qused, 0, c->n * sizeof *qused);
+	memset(cused, 0, nc * sizeof *cused);
 	/* Candidate pairs, best first (greedy assignment is near optimal for names this short). */
 	cpair cands[EM_TEXT_MAX_TOKENS * 8];
 	size_t ncand = 0;
@@ -1745,7 +1747,7 @@ static void align(const query_ctx *c, uint32_t name, uint64_t reached, alignment
 	/* Arabic-script words of one consonant ("dy" / Uday) are too short to look up: compare them here. */
 	if (c->script == EM_SCRIPT_ABJAD) {
 		for (size_t i = 0; i < c->n; i++) {
-			if (c->q[i].slen != 1)
+			if (c->q[i].slen != 1 || !(runs->one_consonant & em_letter_bit(c->q[i].skel[0])))
 				continue;
 			for (size_t j = 0; j < nc && ncand < sizeof cands / sizeof cands[0]; j++) {
 				const em_vocab *v = &s->vocab[cv[j]];
