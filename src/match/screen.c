@@ -1473,12 +1473,14 @@ static float mask_pairs(const query_ctx *c, const em_name_runs *r, bool joins, b
 /*
  * Whether query term i counts as paired from retrieval alone: it reached the name by a match,
  * or is no name word (those pair through their own matches), or is an Arabic-script word of one
- * consonant (compared in align itself), or may be the name cut short.
+ * consonant and the name has a word of that one consonant (compared in align itself), or may be
+ * the name cut short.
  */
 static bool paired_by_reach(const query_ctx *c, const em_name_runs *r, size_t i, uint64_t reached)
 {
 	const qterm *qt = &c->q[i];
-	return ((reached >> i) & 1) || qt->term.cls != EM_TERM_NAME || (c->script == EM_SCRIPT_ABJAD && qt->slen == 1) ||
+	return ((reached >> i) & 1) || qt->term.cls != EM_TERM_NAME ||
+	       (c->script == EM_SCRIPT_ABJAD && qt->slen == 1 && (r->one_consonant & em_letter_bit(qt->skel[0]))) ||
 	       (i == c->n - 1 && may_be_cut_short_of(c, r));
 }
 
