@@ -970,13 +970,15 @@ static void print_set_text(const list_set *set, set_result *r, const derived *d,
 	printf("baseline: ICU + sorted tokens + Jaro-Winkler >= %.2f over %zu names, first %zu queries\n",
 	       BASELINE_THRESHOLD, r->base.names, r->base.queries);
 	printf("  normalizing the listed names    %8.1f ms\n", r->base.prep * 1e3);
-	printf("  per query, CPU time: baseline %.3f ms, engine %.4f ms: speed-up %.0fx  [%s >= %.0fx]\n",
-	       r->base.cpu_per_query * 1e3, r->base.engine_cpu_per_query * 1e3, d->speedup_cpu,
-	       bench_mark(d->speedup_cpu >= TARGET_SPEEDUP), TARGET_SPEEDUP);
+	printf("  per query, CPU time: baseline %.3f ms, engine %.4f ms: speed-up %.0fx\n",
+	       r->base.cpu_per_query * 1e3, r->base.engine_cpu_per_query * 1e3, d->speedup_cpu);
 	printf("  per query, wall:     baseline %.3f ms, engine %.4f ms: speed-up %.0fx\n",
 	       r->base.per_query * 1e3, r->base.engine_per_query * 1e3, d->speedup);
-	printf("  against the engine's mean over the whole mix, each query once (CPU): %.4f ms, speed-up %.0fx\n",
-	       d->qps1_cpu > 0 ? 1e3 / d->qps1_cpu : 0.0, d->speedup_mix_cpu);
+	/* The target judges this one: the same passes over 300 queries find the index warm in the
+	 * processor's caches from the pass before, which no stream of different queries does. */
+	printf("  against the engine's mean over the whole mix, each query once (CPU): %.4f ms, speed-up %.0fx  [%s >= %.0fx]\n",
+	       d->qps1_cpu > 0 ? 1e3 / d->qps1_cpu : 0.0, d->speedup_mix_cpu,
+	       bench_mark(d->speedup_mix_cpu >= TARGET_SPEEDUP), TARGET_SPEEDUP);
 	printf("  queries with a match            baseline %zu, engine %zu\n", r->base.hits,
 	       r->base.engine_hits);
 	printf("memory: index %.1f MiB (em_screener_get_stats)\n", d->index_mib);
@@ -1048,7 +1050,7 @@ static json_t *set_json(const list_set *set, set_result *r, const derived *d, co
 		"speedup_cpu", d->speedup_cpu, "speedup_mix_cpu", d->speedup_mix_cpu,
 		"hits", (json_int_t)r->base.hits, "engine_hits", (json_int_t)r->base.engine_hits));
 	json_t *targets = json_pack("{s:b, s:b, s:b, s:b}", "qps_per_core",
-		d->qps1_cpu >= TARGET_QPS_PER_CORE, "speedup", d->speedup_cpu >= TARGET_SPEEDUP,
+		d->qps1_cpu >= TARGET_QPS_PER_CORE, "speedup", d->speedup_mix_cpu >= TARGET_SPEEDUP,
 		"index_load_cold", d->load_cold_ms < TARGET_LOAD_MS, "index_load_warm",
 		d->load_warm_ms < TARGET_LOAD_MS);
 	if (set->many)
