@@ -123,7 +123,8 @@ static inline uint64_t em_affix_sigs(const char *text, size_t len)
 }
 
 /* Whether `word`, before `next`, is an article Latin spellings may leave out ("shms al dyn" is
- * Shamsuddin: before a sun letter the article is only a doubled letter). */
+ * Shamsuddin: before a sun letter, t d r z s l n, the article is only a doubled letter, and
+ * "al-din" is written "ud-din" or "ad-din"). */
 static inline bool em_assimilated_article(const char *word, const char *next)
 {
 	char c = next[0];

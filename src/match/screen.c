@@ -793,7 +793,6 @@ static void load_terms(query_ctx *c, const em_terms *terms)
 		c->q[i].term = terms->t[i];
 }
 
-/* Letters the Arabic article assimilates to: "al-din" is written "ud-din", "ad-din". */
 /* The set's value for a hash: never 0, which marks an empty slot. */
 static uint32_t run_skel_key(uint32_t h)
 {
@@ -1489,7 +1488,8 @@ static bool paired_by_reach(const query_ctx *c, const em_name_runs *r, size_t i,
  * paired at 1.0, and a query term as unpaired when it reached the name by no match in retrieval
  * (`reached`, a bit per term), is a name word (other words pair through their own matches), and
  * cannot be part of words written together or of a name cut short by the masks. Arabic-script
- * words of one consonant are compared in align itself, so they count as paired.
+ * words of one consonant are compared in align itself, so they count as paired with a name that
+ * has a word of that consonant.
  */
 static double reach_bound(const query_ctx *c, const em_iname *nm, const em_name_runs *r, uint64_t reached,
 			  double floor)
