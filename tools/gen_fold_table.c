@@ -2,8 +2,8 @@
  * gen_fold_table.c: writes the table of ICU's Latin-ASCII answers a character at a time
  * (src/text/fold.h), asking ICU at build time through the library's own Latin-ASCII
  * (chain.h). A character is left out, and goes to ICU at run time, when it is a combining
- * mark (Latin-ASCII must see it with the letter before it), a surrogate, or when ICU's answer
- * is longer than four units.
+ * mark (Latin-ASCII must see it with the letter before it), a surrogate, of a script other than
+ * Latin or Common, or when ICU's answer is longer than four units.
  *
  * usage: gen-fold-table OUT.c
  */
@@ -14,6 +14,7 @@
 
 #include <unicode/uchar.h>
 #include <unicode/uclean.h>
+#include <unicode/uscript.h>
 #include <unicode/utf16.h>
 #include <unicode/utrans.h>
 #include <unicode/uversion.h>
@@ -22,6 +23,15 @@
 #include "gen_common.h"
 #include "text/chain.h"
 #include "text/fold.h"
+
+/* Whether the table may hold c: Latin text folds from it (translit.c), and a letter of another
+ * script (the Bopomofo tone marks U+02EA-U+02EB) goes through that script's chain instead. */
+static bool latin_or_common(UChar c)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UScriptCode sc = uscript_getScript(c, &st);
+	return sc == USCRIPT_LATIN || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED;
+}
 
 static bool is_mark(UChar c)
 {
@@ -43,7 +53,7 @@ int main(int argc, char **argv)
 	size_t kept = 0;
 	for (uint32_t c = EM_FOLD_LO; c <= EM_FOLD_HI3; c++) {
 		int k = em_fold_index(c);
-		if (k < 0 || is_mark((UChar)c))
+		if (k < 0 || is_mark((UChar)c) || !latin_or_common((UChar)c))
 			continue;
 		UChar buf[16] = {(UChar)c};
 		int32_t len = 1, limit = 1;
