@@ -102,7 +102,8 @@ for b in $backends; do
 	if grep -q "^$b    audit records of the three passes: 6000 (expected 6000)" "$N"; then
 		ok "nodes: $b recorded every customer once per pass"; else bad "nodes: $b records per pass"; fi
 	if grep -Eq "^$b  audit writes, 2 nodes: +[0-9]+ records/s .*bench-a=[0-9]+ bench-b=[0-9]+ ; 0 non-2xx" "$N"; then
-		ok "nodes: $b audit writes from both nodes, none refused"; else bad "nodes: $b audit writes"; fi
+		ok "nodes: $b audit writes from both nodes, none refused"; else
+		bad "nodes: $b audit writes: $(grep "^$b  audit writes" "$N" || echo 'no figures')"; fi
 done
 
 echo "$pass passed, $fail failed"
