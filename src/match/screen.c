@@ -73,6 +73,7 @@ typedef struct qrun {
 typedef struct query_ctx {
 	const em_screener *s;
 	qterm q[EM_TEXT_MAX_TOKENS];
+	em_term read[EM_TEXT_MAX_TOKENS]; /* each term as read, before match_terms (same_term) */
 	size_t n;
 	em_script_class script;
 	float total_weight;
@@ -646,11 +647,49 @@ static void match_as_written(const em_screener *s, qterm *q, em_script_class scr
 }
 
 /* Finds the listed terms each query term may be, and the term weights. */
-static void match_terms(query_ctx *c, const em_screener *s)
+/* Whether two terms as read are the same term (field by field: em_term has padding). */
+static bool same_term(const em_term *x, const em_term *y)
+{
+	return x->len == y->len && x->orig_len == y->orig_len && x->cls == y->cls && x->corrected == y->corrected &&
+	       x->family == y->family && x->joined == y->joined && x->factor == y->factor &&
+	       memcmp(x->text, y->text, x->len) == 0 && memcmp(x->orig, y->orig, x->orig_len) == 0;
+}
+
+/*
+ * A term's matches depend on the term and the script alone. A second reading of the query
+ * (`prev`, or NULL) reads most words as the first did: those are copied from it.
+ */
+static bool match_from(qterm *q, const em_term *read, const query_ctx *prev)
+{
+	if (!prev)
+		return false;
+	for (size_t j = 0; j < prev->n; j++) {
+		if (!same_term(read, &prev->read[j]))
+			continue;
+		const qterm *p = &prev->q[j];
+		q->term = p->term;
+		memcpy(q->phon, p->phon, p->plen + 1);
+		memcpy(q->skel, p->skel, p->slen + 1);
+		q->plen = p->plen;
+		q->slen = p->slen;
+		q->weight = p->weight;
+		memcpy(q->m, p->m, p->n_m * sizeof q->m[0]);
+		q->n_m = p->n_m;
+		memcpy(q->m_bits, p->m_bits, sizeof q->m_bits);
+		return true;
+	}
+	return false;
+}
+
+static void match_terms(query_ctx *c, const em_screener *s, const query_ctx *prev)
 {
 	c->total_weight = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		qterm *q = &c->q[i];
+		if (match_from(q, &c->read[i], prev && prev->script == c->script ? prev : NULL)) {
+			c->total_weight += q->weight;
+			continue;
+		}
 		q->plen = em_text_phonetic(q->term.text, q->term.len, q->phon, sizeof q->phon);
 		q->slen = em_text_skeleton(q->term.text, q->term.len, q->skel, sizeof q->skel);
 		if (q->term.corrected) {
@@ -790,8 +829,9 @@ static void load_terms(query_ctx *c, const em_terms *terms)
 {
 	c->n = terms->n;
 	for (size_t i = 0; i < terms->n; i++)
-		c->q[i].term = terms->t[i];
+		c->q[i].term = c->read[i] = terms->t[i];
 }
+
 
 /* The set's value for a hash: never 0, which marks an empty slot. */
 static uint32_t run_skel_key(uint32_t h)
@@ -862,7 +902,10 @@ static void build_runs(query_ctx *c)
 		}
 }
 
-static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q, em_translit which)
+/* Reads the query under one romanization; `prev`, when not NULL, is the same query read another
+ * way, whose terms are reused where they read the same. */
+static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q, em_translit which,
+			  const query_ctx *prev)
 {
 	em_terms terms;
 	int flags = EM_TERMS_QUERY | (q->type == EM_ENTITY_PERSON ? EM_TERMS_PERSON : 0);
@@ -870,12 +913,12 @@ static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q,
 	c->s = s;
 	c->script = terms.script;
 	load_terms(c, &terms);
-	match_terms(c, s);
+	match_terms(c, s, prev);
 	char split[1024];
 	if (split_suffixes(c, split, sizeof split)) {
 		em_terms_from_name(split, NULL, flags, &terms);
 		load_terms(c, &terms);
-		match_terms(c, s);
+		match_terms(c, s, prev);
 	}
 	index_matches(c);
 	uint8_t lens[EM_TEXT_MAX_TOKENS], skels[EM_TEXT_MAX_TOKENS];
@@ -2187,12 +2230,12 @@ int em_screen_internal(const em_screener *s, const em_query *q, const em_screen_
 	hit *hits = sc->work->hits;
 	/* Cyrillic has two plausible romanizations, and Persian and Urdu read some Arabic letters
 	 * their own way (ثناء اللہ is SANAULLAH): read the query both ways, keep the better. */
-	prepare_query(c, s, q, EM_TRANSLIT_DEFAULT);
+	prepare_query(c, s, q, EM_TRANSLIT_DEFAULT, NULL);
 	size_t n_variants = 1;
 	if (c->script == EM_SCRIPT_CYRILLIC ||
 	    (c->script == EM_SCRIPT_ABJAD && em_text_has_persian_reading(q->name, strlen(q->name)))) {
 		ctx[1] = &sc->work->ctx[1];
-		prepare_query(ctx[1], s, q, EM_TRANSLIT_PLAIN);
+		prepare_query(ctx[1], s, q, EM_TRANSLIT_PLAIN, c);
 		/* The second reading often reads every word the same: then it would find the same. */
 		n_variants = same_terms(ctx[0], ctx[1]) ? 1 : 2;
 	}
