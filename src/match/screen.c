@@ -2025,6 +2025,8 @@ typedef struct hit {
 	bool org;          /* the query reads as a company against this hit (see names_company) */
 } hit;
 
+#define RESULT_FIRST_BLOCK (1024 - 32) /* with the block's header, within malloc's thread cache */
+
 typedef struct result_impl {
 	em_result pub;
 	em_arena arena;
@@ -2060,12 +2062,14 @@ static const char *run_text(result_impl *ri, const query_ctx *c, const uint32_t 
 	size_t o = 0;
 	for (int k = 0; k < n; k++) {
 		const char *t = query ? c->q[first + k].term.text : c->s->vocab[cv[first + k]].text;
-		int w = snprintf(buf + o, sizeof buf - o, "%s%s", k ? " " : "", t);
-		if (w < 0 || (size_t)w >= sizeof buf - o)
-			break;
-		o += (size_t)w;
+		size_t len = strlen(t), sep = k ? 1 : 0;
+		if (o + sep + len >= sizeof buf)
+			break; /* whole words only */
+		buf[o] = ' ';
+		memcpy(buf + o + sep, t, len);
+		o += sep + len;
 	}
-	buf[o < sizeof buf ? o : sizeof buf - 1] = '\0';
+	buf[o] = '\0';
 	return term_text(ri, buf);
 }
 
@@ -2210,10 +2214,13 @@ int em_screen_internal(const em_screener *s, const em_query *q, const em_screen_
 		return em_fail(EM_EINVAL, "screening needs a name");
 	double threshold = params && params->threshold > 0 ? params->threshold : EM_SCREEN_DEFAULT_THRESHOLD;
 	size_t limit = params && params->limit ? params->limit : 10;
-	result_impl *ri = calloc(1, sizeof *ri);
+	/* malloc, not calloc: glibc's calloc does not take from the per-thread cache. */
+	result_impl *ri = malloc(sizeof *ri);
 	if (!ri)
 		return em_fail(EM_ENOMEM, "out of memory");
-	em_arena_init(&ri->arena);
+	ri->pub = (em_result){0};
+	/* Most results hold a few matches: a block malloc keeps at hand. */
+	em_arena_init_small(&ri->arena, RESULT_FIRST_BLOCK);
 
 	query_ctx *ctx[EM_TRANSLIT_COUNT] = {NULL};
 	scratch *sc = get_scratch(s->n_names ? s->n_names : 1);

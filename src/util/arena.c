@@ -15,11 +15,17 @@ struct em_arena_block {
 
 #define ARENA_MIN_BLOCK (64 * 1024)
 
-void em_arena_init(em_arena *a)
+void em_arena_init_small(em_arena *a, size_t first)
 {
 	a->head = NULL;
 	a->used = 0;
 	a->total = 0;
+	a->min_block = first;
+}
+
+void em_arena_init(em_arena *a)
+{
+	em_arena_init_small(a, ARENA_MIN_BLOCK);
 }
 
 void em_arena_free(em_arena *a)
@@ -30,7 +36,7 @@ void em_arena_free(em_arena *a)
 		free(b);
 		b = next;
 	}
-	em_arena_init(a);
+	em_arena_init_small(a, a->min_block);
 }
 
 void *em_arena_alloc(em_arena *a, size_t n)
@@ -39,7 +45,8 @@ void *em_arena_alloc(em_arena *a, size_t n)
 	if (need < n)
 		return NULL;
 	if (!a->head || a->head->size - a->used < need) {
-		size_t size = a->total < ARENA_MIN_BLOCK ? ARENA_MIN_BLOCK : a->total;
+		size_t min = a->min_block ? a->min_block : ARENA_MIN_BLOCK; /* zeroed, not initialized */
+		size_t size = a->total < min ? min : a->total;
 		if (size < need)
 			size = need;
 		em_arena_block *b = malloc(sizeof *b + size);

@@ -31,9 +31,13 @@ typedef struct em_arena {
 	em_arena_block *head; /* newest block first */
 	size_t used;          /* bytes used in head */
 	size_t total;         /* bytes reserved in all blocks (for memory reports) */
+	size_t min_block;     /* the smallest block it reserves */
 } em_arena;
 
 void em_arena_init(em_arena *a);
+/* An arena whose first block holds `first` bytes: for short-lived arenas that hold little, so
+ * that the block comes from malloc's per-thread cache, not from its heap. */
+void em_arena_init_small(em_arena *a, size_t first);
 void em_arena_free(em_arena *a);
 /* Aligned to 16 bytes; NULL when out of memory. */
 void *em_arena_alloc(em_arena *a, size_t n);
