@@ -12,6 +12,7 @@
 
 #include "embargo/em_lists.h"
 #include "embargo/em_screen.h"
+#include "eval_names.h"
 #include "match/index.h"
 
 #define EVERY 7
@@ -53,38 +54,23 @@ done:
 	em_result_free(full);
 }
 
-/* Reads the name column `col` (0-based, tab-separated) of every EVERY-th line of an eval file. */
+/* One name of an evaluation set, as written and with the optional fields that lower the
+ * score floor (a date of birth, a country, a type). */
+static void compare_name(const char *name, long n, void *ctx)
+{
+	(void)ctx;
+	em_query q = {name, EM_ENTITY_UNKNOWN, NULL, NULL, NULL, 0};
+	compare(&q, EM_SCREEN_DEFAULT_THRESHOLD);
+	compare(&q, 0.7);
+	/* The optional fields that may raise a score lower the floor; a type may lower it. */
+	em_query fields = {name, n % 2 ? EM_ENTITY_PERSON : EM_ENTITY_ORGANIZATION, "1965", "Iran", NULL, 0};
+	compare(&fields, EM_SCREEN_DEFAULT_THRESHOLD);
+}
+
+/* Compares every EVERY-th name (column `col`) of an eval file. */
 static void queries_from(const char *file, int col)
 {
-	char path[512];
-	snprintf(path, sizeof path, "%s/eval/%s", EM_SHARED_DIR, file);
-	FILE *f = fopen(path, "r");
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	char line[2048];
-	for (long n = 0; fgets(line, sizeof line, f); n++) {
-		if (n % EVERY)
-			continue;
-		line[strcspn(line, "\r\n")] = '\0';
-		char *field = line;
-		for (int c = 0; c < col && field; c++) {
-			field = strchr(field, '\t');
-			field = field ? field + 1 : NULL;
-		}
-		if (!field || !*field)
-			continue;
-		char *tab = strchr(field, '\t');
-		if (tab)
-			*tab = '\0';
-		em_query q = {field, EM_ENTITY_UNKNOWN, NULL, NULL, NULL, 0};
-		compare(&q, EM_SCREEN_DEFAULT_THRESHOLD);
-		compare(&q, 0.7);
-		/* The optional fields that may raise a score lower the floor; a type may lower it. */
-		em_query fields = {field, n % 2 ? EM_ENTITY_PERSON : EM_ENTITY_ORGANIZATION, "1965", "Iran", NULL, 0};
-		compare(&fields, EM_SCREEN_DEFAULT_THRESHOLD);
-	}
-	fclose(f);
+	CHECK(eval_each_name(EM_SHARED_DIR, file, col, EVERY, compare_name, NULL));
 }
 
 /*

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -604,6 +605,8 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 	em_screener *s = calloc(1, sizeof *s);
 	if (!s)
 		return em_fail(EM_ENOMEM, "out of memory");
+	static atomic_uint_fast64_t serials;
+	s->serial = atomic_fetch_add(&serials, 1) + 1;
 	em_arena_init(&s->arena);
 	size_t total = 0;
 	for (size_t l = 0; l < n_lists; l++)

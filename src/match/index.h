@@ -166,6 +166,7 @@ struct em_screener {
 	uint32_t *legal_vocab;  /* vocabulary ids of the legal forms */
 	size_t n_legal;
 	size_t memory;
+	uint64_t serial;        /* unique among the screeners of a process: per-thread caches key on it */
 };
 
 /* Flags of a listed name's term. */

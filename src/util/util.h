@@ -45,6 +45,25 @@ void *em_arena_calloc(em_arena *a, size_t n);
 char *em_arena_strdup(em_arena *a, const char *s);
 char *em_arena_strndup(em_arena *a, const char *s, size_t n);
 
+/* --- ring cache: a bounded cache of byte keys to byte values ------------------------- */
+/*
+ * Entries of any size are written one after the other into a ring of bytes (the oldest written
+ * over first) and found through an index of `sets` sets of EM_RING_CACHE_WAYS, most recent
+ * first. Not thread-safe: one per thread.
+ */
+#define EM_RING_CACHE_WAYS 4
+typedef struct em_ring_cache em_ring_cache;
+/* ring_bytes >= 4096; sets a power of two. NULL on bad sizes or out of memory. */
+em_ring_cache *em_ring_cache_new(size_t ring_bytes, size_t sets);
+void em_ring_cache_free(em_ring_cache *c);
+void em_ring_cache_clear(em_ring_cache *c);
+/* The value stored for key (hash: of the key, any 64-bit hash), or NULL; *vlen gets its length.
+ * The value is aligned to 8 bytes and stays valid until the next put or clear. */
+const void *em_ring_cache_get(em_ring_cache *c, const void *key, size_t klen, uint64_t hash, size_t *vlen);
+/* Stores a copy of key and value; false when the entry is too large to keep (over an eighth of
+ * the ring). */
+bool em_ring_cache_put(em_ring_cache *c, const void *key, size_t klen, uint64_t hash, const void *val, size_t vlen);
+
 /* --- growable byte buffer, always NUL-terminated, with an optional size limit ----------- */
 typedef struct em_buf {
 	char *data;   /* NUL-terminated contents (NULL until the first write) */
