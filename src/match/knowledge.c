@@ -385,7 +385,7 @@ static bool same_start(const char *a, const char *b)
 }
 
 /* A knowledge word the query token resembles: same sound, or one edit away; NULL if none or ambiguous. */
-static const char *fuzzy_lookup(const char *tok, size_t len)
+static const char *fuzzy_search(const char *tok, size_t len)
 {
 	char keys[2][EM_TEXT_MAX_TOKEN * 2];
 	size_t lens[2];
@@ -437,6 +437,68 @@ static const char *fuzzy_lookup(const char *tok, size_t len)
 		}
 	}
 	return found != SIZE_MAX ? K.fuzzy_words[found] : NULL;
+}
+
+/*
+ * fuzzy_search depends on the token alone, and a batch repeats its tokens: each thread keeps its
+ * answers for the tokens it has seen, in a direct-mapped table made on first use (freed when the
+ * thread ends) and emptied by em_knowledge_forget.
+ */
+#define FUZZY_MEMO_SLOTS 8192 /* a power of two */
+#define FUZZY_MEMO_WORD 24
+
+typedef struct fuzzy_slot {
+	uint32_t gen;       /* the thread's generation when stored: others are empty */
+	uint8_t len;
+	char word[FUZZY_MEMO_WORD];
+	const char *found;  /* fuzzy_search's answer */
+} fuzzy_slot;
+
+static _Thread_local fuzzy_slot *fuzzy_memo;
+static _Thread_local uint32_t fuzzy_gen = 1;
+static pthread_key_t fuzzy_key;
+static pthread_once_t fuzzy_key_once = PTHREAD_ONCE_INIT;
+
+static void fuzzy_memo_free(void *p)
+{
+	free(p);
+	fuzzy_memo = NULL;
+}
+
+static void fuzzy_key_make(void)
+{
+	pthread_key_create(&fuzzy_key, fuzzy_memo_free);
+}
+
+void em_knowledge_forget(void)
+{
+	if (++fuzzy_gen == 0) { /* wrapped: old slots could look current again */
+		if (fuzzy_memo)
+			memset(fuzzy_memo, 0, FUZZY_MEMO_SLOTS * sizeof *fuzzy_memo);
+		fuzzy_gen = 1;
+	}
+}
+
+static const char *fuzzy_lookup(const char *tok, size_t len)
+{
+	if (len >= FUZZY_MEMO_WORD || len < 4)
+		return fuzzy_search(tok, len);
+	if (!fuzzy_memo) {
+		pthread_once(&fuzzy_key_once, fuzzy_key_make);
+		fuzzy_memo = calloc(FUZZY_MEMO_SLOTS, sizeof *fuzzy_memo);
+		if (!fuzzy_memo)
+			return fuzzy_search(tok, len);
+		pthread_setspecific(fuzzy_key, fuzzy_memo);
+	}
+	fuzzy_slot *sl = &fuzzy_memo[em_hash_bytes(tok, len) & (FUZZY_MEMO_SLOTS - 1)];
+	if (sl->gen == fuzzy_gen && sl->len == len && memcmp(sl->word, tok, len) == 0)
+		return sl->found;
+	const char *found = fuzzy_search(tok, len);
+	sl->gen = fuzzy_gen;
+	sl->len = (uint8_t)len;
+	memcpy(sl->word, tok, len);
+	sl->found = found;
+	return found;
 }
 
 int em_knowledge_init(void)

@@ -40,6 +40,10 @@ typedef struct em_terms {
 /* Loads the tables once (thread-safe); returns 0 or a negative code. */
 int em_knowledge_init(void);
 
+/* Empties what this thread keeps of the knowledge words its query tokens resemble (see
+ * em_screen_forget). */
+void em_knowledge_forget(void);
+
 /* Flags of em_terms_from_name. */
 #define EM_TERMS_QUERY 1  /* the name is a query, not a listed name */
 #define EM_TERMS_PERSON 2 /* a person's name: no legal forms ("AG" in IYAD AG GHALI is a name part) */

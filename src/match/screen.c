@@ -2324,6 +2324,7 @@ static bool same_terms(const query_ctx *a, const query_ctx *b)
 void em_screen_forget(void)
 {
 	em_text_forget_words();
+	em_knowledge_forget();
 	if (tls_scratch.memo)
 		em_ring_cache_clear(tls_scratch.memo);
 }
