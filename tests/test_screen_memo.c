@@ -1,11 +1,11 @@
 /*
  * test_screen_memo.c: a screening thread keeps what it found for each word (the term memo in
  * src/match/screen.c), the knowledge word each resembles (src/match/knowledge.c) and each word's
- * romanization, and a query reuses them all. Neither may
- * change an answer: every third query of the evaluation sets is screened against the real SDN in
- * one run, as a batch does, and again each on its own with the thread's caches emptied first
- * (em_screen_forget), and the two answers must be the same to the explanation. A second
- * screener over an older snapshot shares the thread: answers for it must be its own.
+ * romanization, and a query reuses them all. None may change an answer: every third query of
+ * the evaluation sets is screened against the real SDN in one run, as a batch does, and again
+ * each on its own with the thread's caches emptied first (em_screen_forget), and the two answers
+ * must be the same to the explanation. A second screener over an older snapshot shares the
+ * thread: answers for it must be its own.
  */
 #include "test.h"
 
