@@ -702,6 +702,23 @@ static size_t memo_key(const em_screener *s, em_script_class script, const em_te
 	return sizeof s->serial + 1 + memo_put_term(key + sizeof s->serial + 1, read);
 }
 
+/* The memo key's hash, eight bytes at a step (the key is some 30 bytes: FNV-1a's byte at a
+ * step cost more than the rest of a memo hit). */
+static uint64_t memo_hash(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	uint64_t w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
 /* The thread's memo, made on first use; NULL when there is no memory for it. */
 static em_ring_cache *term_memo(void)
 {
@@ -805,7 +822,7 @@ static void match_terms(query_ctx *c, const em_screener *s, const query_ctx *pre
 		uint64_t h = 0;
 		if (memo) {
 			kl = memo_key(s, c->script, &c->read[i], key);
-			h = em_hash_bytes(key, kl);
+			h = memo_hash(key, kl);
 			const unsigned char *val = em_ring_cache_get(memo, key, kl, h, &vl);
 			if (val) {
 				memo_load(val, q);
