@@ -85,6 +85,7 @@ typedef struct query_ctx {
 	uint32_t vslot_vocab[VSLOTS];
 	uint16_t vslot_start[VSLOTS];
 	bool vslots;
+	uint32_t vslot_shift;     /* the table is 2^(32 - vslot_shift) slots: at least four per entry */
 	uint64_t runs, skel_runs; /* em_run_mask of the terms' lengths and skeleton lengths */
 	uint32_t first;           /* the terms' first letters (em_letter_bit) */
 	/* Each run of two or three query terms written together (run_at[np - 2][i]), to rule out
@@ -94,6 +95,7 @@ typedef struct query_ctx {
 	/* What the runs could be, to rule a listed word out at once: the hashes of their skeletons
 	 * (both ways; 0 is empty, see run_skel_has), and their spelt lengths by first letter. */
 	uint32_t run_skel_set[RUN_SKEL_SLOTS];
+	size_t run_skel_mask;     /* the set's slots in use, less one: twice its keys or more */
 	uint64_t run_lens_by_first[32];
 	uint64_t word_sig[EM_TEXT_MAX_TOKENS]; /* em_skel_sig of each term's skeleton */
 	uint64_t word_text_sig[EM_TEXT_MAX_TOKENS]; /* and of its spelling, when shorter than EM_JOIN_EXACT_BELOW */
@@ -933,14 +935,21 @@ static void index_matches(query_ctx *c)
 	c->vslots = c->n_by_vocab * 4 <= VSLOTS;
 	if (!c->vslots)
 		return;
-	memset(c->vslot_vocab, 0xff, sizeof c->vslot_vocab);
+	/* Only as many slots as the entries need: the table is cleared for every query. */
+	size_t slots = 16;
+	c->vslot_shift = 28;
+	while (slots < c->n_by_vocab * 4) {
+		slots *= 2;
+		c->vslot_shift--;
+	}
+	memset(c->vslot_vocab, 0xff, slots * sizeof c->vslot_vocab[0]);
 	for (size_t k = 0; k < c->n_by_vocab; k++) {
 		uint32_t v = c->by_vocab[k].vocab;
 		if (k > 0 && c->by_vocab[k - 1].vocab == v)
 			continue;
-		size_t j = (v * 2654435761u) & (VSLOTS - 1);
+		size_t j = (v * 2654435761u) >> c->vslot_shift;
 		while (c->vslot_vocab[j] != UINT32_MAX)
-			j = (j + 1) & (VSLOTS - 1);
+			j = (j + 1) & (slots - 1);
 		c->vslot_vocab[j] = v;
 		c->vslot_start[j] = (uint16_t)k;
 	}
@@ -950,8 +959,9 @@ static void index_matches(query_ctx *c)
 static size_t first_match(const query_ctx *c, uint32_t v)
 {
 	if (c->vslots) {
-		size_t j = (v * 2654435761u) & (VSLOTS - 1);
-		for (; c->vslot_vocab[j] != UINT32_MAX; j = (j + 1) & (VSLOTS - 1))
+		size_t mask = ((size_t)1 << (32 - c->vslot_shift)) - 1;
+		size_t j = (v * 2654435761u) >> c->vslot_shift;
+		for (; c->vslot_vocab[j] != UINT32_MAX; j = (j + 1) & mask)
 			if (c->vslot_vocab[j] == v)
 				return c->vslot_start[j];
 		return c->n_by_vocab;
@@ -985,7 +995,7 @@ static uint32_t run_skel_key(uint32_t h)
 static bool run_skel_has(const query_ctx *c, uint32_t h)
 {
 	uint32_t key = run_skel_key(h);
-	for (size_t j = key & (RUN_SKEL_SLOTS - 1); c->run_skel_set[j]; j = (j + 1) & (RUN_SKEL_SLOTS - 1))
+	for (size_t j = key & c->run_skel_mask; c->run_skel_set[j]; j = (j + 1) & c->run_skel_mask)
 		if (c->run_skel_set[j] == key)
 			return true;
 	return false;
@@ -994,16 +1004,21 @@ static bool run_skel_has(const query_ctx *c, uint32_t h)
 static void run_skel_add(query_ctx *c, uint32_t h)
 {
 	uint32_t key = run_skel_key(h);
-	size_t j = key & (RUN_SKEL_SLOTS - 1);
+	size_t j = key & c->run_skel_mask;
 	while (c->run_skel_set[j] && c->run_skel_set[j] != key)
-		j = (j + 1) & (RUN_SKEL_SLOTS - 1);
+		j = (j + 1) & c->run_skel_mask;
 	c->run_skel_set[j] = key;
 }
 
 /* Fills c->qruns: every run of two or three query terms written together. */
 static void build_runs(query_ctx *c)
 {
-	memset(c->run_skel_set, 0, sizeof c->run_skel_set);
+	/* Two skeletons a run, 2n - 3 runs: a set at most half full, cleared for every query. */
+	size_t slots = 16;
+	while (slots < 4 * (2 * c->n) && slots < RUN_SKEL_SLOTS)
+		slots *= 2;
+	c->run_skel_mask = slots - 1;
+	memset(c->run_skel_set, 0, slots * sizeof c->run_skel_set[0]);
 	memset(c->run_lens_by_first, 0, sizeof c->run_lens_by_first);
 	size_t k = 0;
 	for (size_t np = 2; np <= 3; np++)
