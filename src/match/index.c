@@ -351,6 +351,7 @@ void em_screener_free(em_screener *s)
 	free(s->postings);
 	free(s->legal_vocab);
 	em_strmap_free(&s->by_text);
+	free(s->text_filter);
 	keymap_free(&s->by_phon);
 	keymap_free(&s->by_skel);
 	multimap_free(&s->by_id);
@@ -797,7 +798,19 @@ int em_screener_new(em_screener **out, const em_list *const *lists, size_t n_lis
 	if (rc)
 		goto fail;
 
-	s->memory = s->arena.total + s->n_entities * sizeof *s->entities + s->n_names * sizeof *s->names +
+	s->text_filter = calloc(EM_TEXT_FILTER_BITS / 64, sizeof *s->text_filter);
+	if (!s->text_filter) {
+		rc = em_fail(EM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (size_t v = 0; v < s->n_vocab; v++) {
+		size_t bit[2];
+		em_text_filter_bits(em_hash_bytes(s->vocab[v].text, strlen(s->vocab[v].text)), bit);
+		for (int k = 0; k < 2; k++)
+			s->text_filter[bit[k] / 64] |= (uint64_t)1 << (bit[k] % 64);
+	}
+
+	s->memory = EM_TEXT_FILTER_BITS / 8 + s->arena.total + s->n_entities * sizeof *s->entities + s->n_names * sizeof *s->names +
 		    s->n_terms * (sizeof *s->term_vocab + sizeof *s->term_family + sizeof *s->term_orig + sizeof *s->term_skel +
 				  sizeof *s->term_orig_len + sizeof *s->term_first + sizeof *s->term_skel_len +
 				  sizeof *s->term_weight + sizeof *s->term_skel_hash) +

@@ -547,7 +547,7 @@ static void find_term_matches(const em_screener *s, qterm *q, em_script_class sc
 	q->n_m = 0;
 	memset(q->m_bits, 0, sizeof q->m_bits);
 	size_t v;
-	if (em_strmap_get_hashed(&s->by_text, q->term.text, em_hash_bytes(q->term.text, q->term.len), &v))
+	if (em_vocab_lookup(s, q->term.text, em_hash_bytes(q->term.text, q->term.len), &v))
 		add_match(q, (uint32_t)v, 1.0f, HOW_EXACT);
 	if (q->term.cls == EM_TERM_LEGAL) {
 		/* Any legal form is weak evidence for any other: LLC and JSC are both companies. */
@@ -1192,12 +1192,12 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 			 * the knowledge (a small table) is asked before the index (a large one). */
 			size_t v;
 			const char *right = q->term.text + cut;
-			if (em_strmap_get_hashed(&s->by_text, left, hl, &v)) {
+			if (em_vocab_lookup(s, left, hl, &v)) {
 				if (!em_knowledge_is_word(right) &&
-				    !em_strmap_get_hashed(&s->by_text, right, em_hash_bytes(right, q->term.len - cut), NULL))
+				    !em_vocab_lookup(s, right, em_hash_bytes(right, q->term.len - cut), NULL))
 					continue;
 			} else if (!em_knowledge_is_word_hashed(left, hl) ||
-				   !em_strmap_get_hashed(&s->by_text, right, em_hash_bytes(right, q->term.len - cut), &v)) {
+				   !em_vocab_lookup(s, right, em_hash_bytes(right, q->term.len - cut), &v)) {
 				continue;
 			}
 			reach(s, sc, (uint32_t)v, q->weight * 0.5f);
@@ -1220,7 +1220,7 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 					continue;
 				size_t one;
 				if (!abjad) {
-					if (em_strmap_get(&s->by_text, buf, &one))
+					if (em_vocab_lookup(s, buf, em_hash_bytes(buf, bl), &one))
 						reach(s, sc, (uint32_t)one, w * 0.9f);
 					continue;
 				}
