@@ -670,7 +670,15 @@ typedef struct memo_term {
 
 static size_t memo_put_term(unsigned char *p, const em_term *t)
 {
-	memo_term m = {t->len, t->orig_len, t->corrected, t->cls, t->family, t->joined, t->factor};
+	memo_term m;
+	memset(&m, 0, sizeof m); /* the padding too: the key is compared byte for byte */
+	m.len = t->len;
+	m.orig_len = t->orig_len;
+	m.corrected = t->corrected;
+	m.cls = t->cls;
+	m.family = t->family;
+	m.joined = t->joined;
+	m.factor = t->factor;
 	memcpy(p, &m, sizeof m);
 	memcpy(p + sizeof m, t->text, t->len);
 	memcpy(p + sizeof m + t->len, t->orig, t->orig_len);
@@ -812,20 +820,26 @@ static bool match_from(qterm *q, const em_term *read, const query_ctx *prev)
 static void match_terms(query_ctx *c, const em_screener *s, const query_ctx *prev)
 {
 	c->total_weight = 0;
+	/* Every term's memo key first, and its set fetched: the memo is larger than the caches. */
+	em_ring_cache *memo = term_memo();
+	unsigned char keys[EM_TEXT_MAX_TOKENS][MEMO_KEY_MAX];
+	size_t key_lens[EM_TEXT_MAX_TOKENS];
+	uint64_t hashes[EM_TEXT_MAX_TOKENS];
+	if (memo)
+		for (size_t i = 0; i < c->n; i++) {
+			key_lens[i] = memo_key(s, c->script, &c->read[i], keys[i]);
+			hashes[i] = memo_hash(keys[i], key_lens[i]);
+			em_ring_cache_prefetch(memo, hashes[i]);
+		}
 	for (size_t i = 0; i < c->n; i++) {
 		qterm *q = &c->q[i];
 		if (match_from(q, &c->read[i], prev && prev->script == c->script ? prev : NULL)) {
 			c->total_weight += q->weight;
 			continue;
 		}
-		em_ring_cache *memo = term_memo();
-		unsigned char key[MEMO_KEY_MAX];
-		size_t kl = 0, vl;
-		uint64_t h = 0;
 		if (memo) {
-			kl = memo_key(s, c->script, &c->read[i], key);
-			h = memo_hash(key, kl);
-			const unsigned char *val = em_ring_cache_get(memo, key, kl, h, &vl);
+			size_t vl;
+			const unsigned char *val = em_ring_cache_get(memo, keys[i], key_lens[i], hashes[i], &vl);
 			if (val) {
 				memo_load(val, q);
 				c->total_weight += q->weight;
@@ -886,7 +900,7 @@ static void match_terms(query_ctx *c, const em_screener *s, const query_ctx *pre
 		q->weight = w;
 		c->total_weight += w;
 		if (memo)
-			memo_store(memo, key, kl, h, q);
+			memo_store(memo, keys[i], key_lens[i], hashes[i], q);
 	}
 }
 

@@ -79,6 +79,11 @@ static const unsigned char *entry_at(const em_ring_cache *c, uint64_t pos)
 	return c->ring + (size_t)((pos - 1) % c->ring_bytes);
 }
 
+void em_ring_cache_prefetch(const em_ring_cache *c, uint64_t hash)
+{
+	__builtin_prefetch(&c->slots[(hash & (c->sets - 1)) * EM_RING_CACHE_WAYS]);
+}
+
 const void *em_ring_cache_get(em_ring_cache *c, const void *key, size_t klen, uint64_t hash, size_t *vlen)
 {
 	ring_slot *set = &c->slots[(hash & (c->sets - 1)) * EM_RING_CACHE_WAYS];

@@ -60,6 +60,8 @@ void em_ring_cache_clear(em_ring_cache *c);
 /* The value stored for key (hash: of the key, any 64-bit hash), or NULL; *vlen gets its length.
  * The value is aligned to 8 bytes and stays valid until the next put or clear. */
 const void *em_ring_cache_get(em_ring_cache *c, const void *key, size_t klen, uint64_t hash, size_t *vlen);
+/* Starts fetching the index set of `hash` into the processor's cache, for a get soon after. */
+void em_ring_cache_prefetch(const em_ring_cache *c, uint64_t hash);
 /* Stores a copy of key and value; false when the entry is too large to keep (over an eighth of
  * the ring). */
 bool em_ring_cache_put(em_ring_cache *c, const void *key, size_t klen, uint64_t hash, const void *val, size_t vlen);
