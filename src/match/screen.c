@@ -1165,9 +1165,21 @@ static void reach(const em_screener *s, scratch *sc, uint32_t v, float gain)
 }
 
 /* Accumulates, per name, the weight of query terms that reach it; returns the candidates. */
+#define RETRIEVE_AHEAD 8 /* postings */
+
 static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 {
 	const em_screener *s = c->s;
+	/* The index is larger than the caches: every matched term's entry is fetched first, then
+	 * the start of its postings, then the names' accumulators a few postings ahead. */
+	for (size_t i = 0; i < c->n; i++)
+		if (c->q[i].term.cls == EM_TERM_NAME)
+			for (size_t k = 0; k < c->q[i].n_m; k++)
+				__builtin_prefetch(&s->vocab[c->q[i].m[k].vocab]);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->q[i].term.cls == EM_TERM_NAME)
+			for (size_t k = 0; k < c->q[i].n_m; k++)
+				__builtin_prefetch(&s->postings[s->vocab[c->q[i].m[k].vocab].post_start]);
 	/* Only name words retrieve: a legal form or an article alone reaches thousands of names
 	 * and cannot carry a query to the threshold. */
 	for (size_t i = 0; i < c->n; i++) {
@@ -1177,8 +1189,11 @@ static size_t retrieve(const query_ctx *c, scratch *sc, cand *out, size_t cap)
 		for (size_t k = 0; k < q->n_m; k++) {
 			const em_vocab *v = &s->vocab[q->m[k].vocab];
 			float gain = q->weight * q->m[k].sim;
+			const uint32_t *post = s->postings + v->post_start;
 			for (uint32_t p = 0; p < v->df; p++) {
-				uint32_t nm = s->postings[v->post_start + p];
+				if (p + RETRIEVE_AHEAD < v->df)
+					__builtin_prefetch(&sc->acc[post[p + RETRIEVE_AHEAD]]);
+				uint32_t nm = post[p];
 				name_acc *a = &sc->acc[nm];
 				if (a->acc == 0.0f && !a->reached)
 					sc->touched[sc->n_touched++] = nm;
