@@ -2471,6 +2471,12 @@ int em_screen_internal(const em_screener *s, const em_query *q, const em_screen_
 				__builtin_prefetch(ahead);
 				__builtin_prefetch((const char *)ahead + sizeof *ahead - 1);
 			}
+			/* and, nearer, its terms, once its record is there to say where they are */
+			if (k + 3 < nc) {
+				uint32_t terms = s->names[cands[k + 3].name].terms;
+				__builtin_prefetch(&s->term_vocab[terms]);
+				__builtin_prefetch(&s->term_weight[terms]);
+			}
 			alignment al;
 			align(ctx[var], cands[k].name, cands[k].reached, &al, floor_bound);
 			if (al.score < (exhaustive ? threshold - 0.2 : min_score))
