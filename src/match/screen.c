@@ -73,7 +73,7 @@ typedef struct qrun {
 typedef struct query_ctx {
 	const em_screener *s;
 	qterm q[EM_TEXT_MAX_TOKENS];
-	em_term read[EM_TEXT_MAX_TOKENS]; /* each term as read, before match_terms (same_term) */
+	em_term read[EM_TEXT_MAX_TOKENS]; /* each term as read, before match_terms (the memo's key) */
 	size_t n;
 	em_script_class script;
 	float total_weight;
@@ -119,7 +119,7 @@ typedef struct scratch {
 	size_t cap;
 	size_t n_touched;
 	struct query_work *work; /* the per-query buffers (large: kept per thread, not per query) */
-	em_ring_cache *memo;     /* what match_terms found for terms seen before (see term_memo_get) */
+	em_ring_cache *memo;     /* what match_terms found for terms seen before (see term_memo) */
 } scratch;
 
 static _Thread_local scratch tls_scratch;
@@ -651,7 +651,6 @@ static void match_as_written(const em_screener *s, qterm *q, em_script_class scr
 		add_match(q, alt.m[k].vocab, alt.m[k].sim, alt.m[k].how);
 }
 
-/* Finds the listed terms each query term may be, and the term weights. */
 /*
  * The term memo. What match_terms finds for a term depends on the term as read, the script and
  * the index alone, and a batch of names repeats its words: in the benchmark's mix of 20,000
@@ -783,41 +782,8 @@ static void memo_load(const unsigned char *val, qterm *q)
 		q->m_bits[(q->m[k].vocab >> 6) & 3] |= (uint64_t)1 << (q->m[k].vocab & 63);
 }
 
-/* Whether two terms as read are the same term (field by field: em_term has padding). */
-static bool same_term(const em_term *x, const em_term *y)
-{
-	return x->len == y->len && x->orig_len == y->orig_len && x->cls == y->cls && x->corrected == y->corrected &&
-	       x->family == y->family && x->joined == y->joined && x->factor == y->factor &&
-	       memcmp(x->text, y->text, x->len) == 0 && memcmp(x->orig, y->orig, x->orig_len) == 0;
-}
-
-/*
- * A term's matches depend on the term and the script alone. A second reading of the query
- * (`prev`, or NULL) reads most words as the first did: those are copied from it.
- */
-static bool match_from(qterm *q, const em_term *read, const query_ctx *prev)
-{
-	if (!prev)
-		return false;
-	for (size_t j = 0; j < prev->n; j++) {
-		if (!same_term(read, &prev->read[j]))
-			continue;
-		const qterm *p = &prev->q[j];
-		q->term = p->term;
-		memcpy(q->phon, p->phon, p->plen + 1);
-		memcpy(q->skel, p->skel, p->slen + 1);
-		q->plen = p->plen;
-		q->slen = p->slen;
-		q->weight = p->weight;
-		memcpy(q->m, p->m, p->n_m * sizeof q->m[0]);
-		q->n_m = p->n_m;
-		memcpy(q->m_bits, p->m_bits, sizeof q->m_bits);
-		return true;
-	}
-	return false;
-}
-
-static void match_terms(query_ctx *c, const em_screener *s, const query_ctx *prev)
+/* Finds the listed terms each query term may be, and the term weights. */
+static void match_terms(query_ctx *c, const em_screener *s)
 {
 	c->total_weight = 0;
 	/* Every term's memo key first, and its set fetched: the memo is larger than the caches. */
@@ -833,10 +799,6 @@ static void match_terms(query_ctx *c, const em_screener *s, const query_ctx *pre
 		}
 	for (size_t i = 0; i < c->n; i++) {
 		qterm *q = &c->q[i];
-		if (match_from(q, &c->read[i], prev && prev->script == c->script ? prev : NULL)) {
-			c->total_weight += q->weight;
-			continue;
-		}
 		if (memo) {
 			size_t vl;
 			const unsigned char *val = em_ring_cache_get(memo, keys[i], key_lens[i], hashes[i], &vl);
@@ -998,7 +960,6 @@ static void load_terms(query_ctx *c, const em_terms *terms)
 		c->q[i].term = c->read[i] = terms->t[i];
 }
 
-
 /* The set's value for a hash: never 0, which marks an empty slot. */
 static uint32_t run_skel_key(uint32_t h)
 {
@@ -1073,10 +1034,7 @@ static void build_runs(query_ctx *c)
 		}
 }
 
-/* Reads the query under one romanization; `prev`, when not NULL, is the same query read another
- * way, whose terms are reused where they read the same. */
-static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q, em_translit which,
-			  const query_ctx *prev)
+static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q, em_translit which)
 {
 	em_terms terms;
 	int flags = EM_TERMS_QUERY | (q->type == EM_ENTITY_PERSON ? EM_TERMS_PERSON : 0);
@@ -1084,12 +1042,12 @@ static void prepare_query(query_ctx *c, const em_screener *s, const em_query *q,
 	c->s = s;
 	c->script = terms.script;
 	load_terms(c, &terms);
-	match_terms(c, s, prev);
+	match_terms(c, s);
 	char split[1024];
 	if (split_suffixes(c, split, sizeof split)) {
 		em_terms_from_name(split, NULL, flags, &terms);
 		load_terms(c, &terms);
-		match_terms(c, s, prev);
+		match_terms(c, s);
 	}
 	index_matches(c);
 	uint8_t lens[EM_TEXT_MAX_TOKENS], skels[EM_TEXT_MAX_TOKENS];
@@ -2426,12 +2384,12 @@ int em_screen_internal(const em_screener *s, const em_query *q, const em_screen_
 	hit *hits = sc->work->hits;
 	/* Cyrillic has two plausible romanizations, and Persian and Urdu read some Arabic letters
 	 * their own way (ثناء اللہ is SANAULLAH): read the query both ways, keep the better. */
-	prepare_query(c, s, q, EM_TRANSLIT_DEFAULT, NULL);
+	prepare_query(c, s, q, EM_TRANSLIT_DEFAULT);
 	size_t n_variants = 1;
 	if (c->script == EM_SCRIPT_CYRILLIC ||
 	    (c->script == EM_SCRIPT_ABJAD && em_text_has_persian_reading(q->name, strlen(q->name)))) {
 		ctx[1] = &sc->work->ctx[1];
-		prepare_query(ctx[1], s, q, EM_TRANSLIT_PLAIN, c);
+		prepare_query(ctx[1], s, q, EM_TRANSLIT_PLAIN);
 		/* The second reading often reads every word the same: then it would find the same. */
 		n_variants = same_terms(ctx[0], ctx[1]) ? 1 : 2;
 	}
